@@ -1,0 +1,58 @@
+"""The append-only audit trail. Each entry carries the hash of the one before it, so an entry
+altered or removed after the fact breaks the chain and `safesocial audit verify` finds it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEntry(models.Model):
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200)  # kept verbatim so the chain never depends on a join
+    action = models.CharField(max_length=80, db_index=True)
+    object_type = models.CharField(max_length=80, db_index=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    object_label = models.CharField(max_length=300, blank=True)
+    school_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    changes = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.actor_label} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit entries are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit entries are never deleted")
+
+
+class AuditHead(models.Model):
+    """One row: the last entry's number and hash. Locking it orders concurrent writers, and
+    comparing it with the table shows whether entries were cut from the end of the chain."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_single_row")]
+
+    def __str__(self) -> str:
+        return f"audit head at #{self.seq}"

@@ -1,0 +1,15 @@
+from django.db.models import Q, QuerySet
+
+from safesocial.permissions import Action, may, schools_where
+
+from .models import AuditEntry
+
+
+def entries_for(user) -> QuerySet[AuditEntry]:
+    """The whole trail for trust-wide readers; a head sees the entries about their own schools."""
+    if may(user, Action.VIEW_AUDIT):
+        return AuditEntry.objects.all()
+    schools = list(schools_where(user, Action.VIEW_AUDIT).values_list("pk", flat=True))
+    if not schools:
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(Q(school_id__in=schools))

@@ -1,0 +1,96 @@
+"""Reads that depend on who is asking. Anything a user may not see is missing (404), not forbidden."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from safesocial.permissions import Action, may, roles_at, schools_where
+
+from .models import ParentCarer, Pupil, RoleAssignment, School, User
+from .roles import MFA_REQUIRED_ROLES
+
+
+def requires_two_factor(user: User) -> bool:
+    return user.role_assignments.filter(role__in=[r.value for r in MFA_REQUIRED_ROLES]).exists()
+
+
+def has_two_factor(user: User) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def schools_for(user: User) -> QuerySet[School]:
+    return schools_where(user, Action.VIEW_SCHOOL).select_related("trust")
+
+
+def school_for(user: User, key: str) -> School:
+    school = schools_for(user).filter(key=key).first()
+    if school is None:
+        raise Http404("No such school")
+    return school
+
+
+def staff_for(user: User, school: School | None = None) -> QuerySet[User]:
+    """Colleagues at the schools the user can see (and trust-wide staff), with their roles."""
+    visible = schools_where(user, Action.VIEW_STAFF)
+    qs = User.objects.filter(trust_id=user.trust_id, is_active=True)
+    if school is not None:
+        qs = qs.filter(Q(role_assignments__school=school) | Q(role_assignments__school__isnull=True))
+    else:
+        qs = qs.filter(Q(role_assignments__school__in=visible) | Q(role_assignments__school__isnull=True))
+    return qs.distinct().prefetch_related(
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("school"))
+    )
+
+
+def staff_member_for(user: User, pk: int) -> User:
+    member = staff_for(user).filter(pk=pk).first()
+    if member is None:
+        raise Http404("No such member of staff")
+    return member
+
+
+def pupils_for(user: User, school: School) -> QuerySet[Pupil]:
+    if not may(user, Action.VIEW_PUPILS, school):
+        raise Http404("No such school")
+    return Pupil.objects.filter(school=school, on_roll=True)
+
+
+def pupil_for(user: User, pk: int) -> Pupil:
+    pupil = Pupil.objects.select_related("school__trust").filter(pk=pk, school__trust_id=user.trust_id).first()
+    if pupil is None or not may(user, Action.VIEW_PUPILS, pupil.school):
+        raise Http404("No such pupil")
+    return pupil
+
+
+def parents_of(pupil: Pupil) -> QuerySet[ParentCarer]:
+    return pupil.parents.order_by("pupilparent__priority", "full_name")
+
+
+def school_summaries(user: User) -> list[dict]:
+    """Each visible school with its counts; pupil numbers only where the user may see pupils."""
+    schools = schools_for(user).annotate(
+        pupil_count=Count("pupils", filter=Q(pupils__on_roll=True), distinct=True),
+        staff_count=Count("roles__user", distinct=True),
+    )
+    out = []
+    for school in schools:
+        out.append(
+            {
+                "school": school,
+                "staff_count": school.staff_count,
+                "pupil_count": school.pupil_count if may(user, Action.VIEW_PUPILS, school) else None,
+                "roles": sorted(roles_at(user, school)),
+            }
+        )
+    return out
+
+
+def safeguarding_contacts(school: School) -> QuerySet[RoleAssignment]:
+    return (
+        RoleAssignment.objects.filter(school=school, role__in=["dsl", "deputy_dsl"], user__is_active=True)
+        .select_related("user")
+        .order_by("role", "user__full_name")
+    )

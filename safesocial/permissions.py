@@ -1,0 +1,164 @@
+"""May this person do this at this school? Answered here, and only here, from the person's roles
+and the trust's policy. Rules on which trusts differ are read from the policy file; the rest are
+the same for every trust and are listed in FIXED_RULES."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied
+
+from safesocial.people.roles import Role
+
+if TYPE_CHECKING:
+    from safesocial.people.models import School, Trust, User
+    from safesocial.policy.schema import Policy
+
+
+class Action(StrEnum):
+    VIEW_SCHOOL = "view_school"
+    VIEW_STAFF = "view_staff"
+    MANAGE_STAFF = "manage_staff"
+    VIEW_PUPILS = "view_pupils"
+    MANAGE_PUPILS = "manage_pupils"
+    VIEW_AUDIT = "view_audit"
+    ADOPT_POLICY = "adopt_policy"
+    APPROVE_CHANNEL = "approve_channel"
+    AUTHORISE_POSTERS = "authorise_posters"
+    REVIEW_POST = "review_post"
+    BREAK_GLASS = "break_glass"
+    MODERATE_COMMENTS = "moderate_comments"
+    REPORT_CONCERN = "report_concern"
+    RECEIVE_CONCERNS = "receive_concerns"
+    RECEIVE_STAFF_CONCERNS = "receive_staff_concerns"
+    VIEW_REPORTS = "view_reports"
+
+
+ACTION_LABELS = {
+    Action.VIEW_SCHOOL: "See the school",
+    Action.VIEW_STAFF: "See the staff list",
+    Action.MANAGE_STAFF: "Add staff and change their roles",
+    Action.VIEW_PUPILS: "See pupil and parent records",
+    Action.MANAGE_PUPILS: "Change pupil and parent records",
+    Action.VIEW_AUDIT: "Read the audit trail",
+    Action.ADOPT_POLICY: "Adopt a new version of the policy",
+    Action.APPROVE_CHANNEL: "Approve a new official channel",
+    Action.AUTHORISE_POSTERS: "Authorise who may post to a channel",
+    Action.REVIEW_POST: "Review a colleague's post before it goes out",
+    Action.BREAK_GLASS: "Open a channel's login in an emergency",
+    Action.MODERATE_COMMENTS: "Moderate comments on official channels",
+    Action.REPORT_CONCERN: "Report a concern",
+    Action.RECEIVE_CONCERNS: "Receive and manage safeguarding concerns",
+    Action.RECEIVE_STAFF_CONCERNS: "Receive concerns about a member of staff",
+    Action.VIEW_REPORTS: "See governors' reports",
+}
+
+STAFF_ROLES = frozenset(Role) - {Role.GOVERNOR, Role.VOLUNTEER}
+LEADERS = frozenset({Role.CEO, Role.HEAD})
+
+# The same for every trust: who may do what, by role.
+FIXED_RULES: dict[Action, frozenset[Role]] = {
+    Action.VIEW_SCHOOL: frozenset(Role),
+    Action.VIEW_STAFF: frozenset(Role),
+    Action.MANAGE_STAFF: LEADERS | {Role.ADMIN_TEAM},
+    Action.VIEW_PUPILS: frozenset(
+        {Role.CEO, Role.HEAD, Role.DSL, Role.DEPUTY_DSL, Role.ADMIN_TEAM, Role.TEACHER, Role.SUPPORT_STAFF}
+    ),
+    Action.MANAGE_PUPILS: frozenset({Role.HEAD, Role.ADMIN_TEAM, Role.DSL}),
+    Action.VIEW_AUDIT: frozenset({Role.CEO, Role.HEAD, Role.DSL}),
+    Action.REPORT_CONCERN: frozenset(Role),
+    Action.VIEW_REPORTS: LEADERS | {Role.GOVERNOR, Role.DSL},
+}
+
+
+def _policy_reviewers(p: Policy) -> frozenset[Role]:
+    roles = p.post_reviewer_roles()
+    return STAFF_ROLES if roles is None else roles
+
+
+# Where trusts differ, the policy names the roles.
+POLICY_RULES: dict[Action, Callable[[Policy], Iterable[Role]]] = {
+    Action.ADOPT_POLICY: lambda p: [p.review.approver],
+    Action.APPROVE_CHANNEL: lambda p: [p.channels.approver, *p.channels.co_approvers],
+    Action.AUTHORISE_POSTERS: lambda p: [p.channels.poster_authoriser],
+    Action.REVIEW_POST: _policy_reviewers,
+    Action.BREAK_GLASS: lambda p: p.channels.emergency_access,
+    Action.MODERATE_COMMENTS: lambda p: [Role.CHANNEL_ADMIN, *p.channels.moderators],
+    Action.RECEIVE_CONCERNS: lambda p: [*p.concerns.report_to, *filter(None, [p.concerns.trust_lead])],
+    Action.RECEIVE_STAFF_CONCERNS: lambda p: [p.concerns.about_staff_to, p.concerns.about_head_to],
+}
+
+# Actions whose trust-wide form belongs to trust-wide role holders only: a head of one school
+# does not adopt the trust's policy.
+TRUST_LEVEL = frozenset({Action.ADOPT_POLICY})
+
+
+def allowed_roles(action: Action, policy: Policy) -> frozenset[Role]:
+    if action in POLICY_RULES:
+        return frozenset(POLICY_RULES[action](policy))
+    return FIXED_RULES[action]
+
+
+def _assignments(user: User) -> list[tuple[int | None, Role]]:
+    """Every (school id or None, role) the user holds, loaded once per request."""
+    cached: list[tuple[int | None, Role]] | None = getattr(user, "_safesocial_roles", None)
+    if cached is None:
+        cached = [(school_id, Role(role)) for school_id, role in user.role_assignments.values_list("school_id", "role")]
+        user._safesocial_roles = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def roles_at(user: User, school: School | None) -> frozenset[Role]:
+    """Roles that count at this school: those held there and those held trust-wide.
+    With no school, only trust-wide roles count."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    school_id = school.pk if school is not None else None
+    return frozenset(role for sid, role in _assignments(user) if sid is None or sid == school_id)
+
+
+def _trust_of(user: User, school: School | None) -> Trust | None:
+    if school is not None:
+        return school.trust
+    return user.trust
+
+
+def may(user: Any, action: Action, school: School | None = None) -> bool:
+    """The one question every view, service and template asks."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    trust = _trust_of(user, school)
+    if trust is None or user.trust_id != trust.pk:
+        return False
+    if action in TRUST_LEVEL and school is not None:
+        school = None
+    held = roles_at(user, school)
+    if not held:
+        return False
+    return bool(held & allowed_roles(action, trust.policy))
+
+
+def require(user: Any, action: Action, school: School | None = None) -> None:
+    if not may(user, action, school):
+        raise PermissionDenied(ACTION_LABELS[action])
+
+
+def schools_where(user: Any, action: Action):
+    """The schools at which the user may do this (a queryset)."""
+    from safesocial.people.models import School
+
+    if not getattr(user, "is_authenticated", False) or user.trust is None or not user.is_active:
+        return School.objects.none()
+    allowed = allowed_roles(action, user.trust.policy)
+    held = _assignments(user)
+    if any(sid is None and role in allowed for sid, role in held):
+        return School.objects.filter(trust=user.trust)
+    ids = {sid for sid, role in held if sid is not None and role in allowed}
+    return School.objects.filter(trust=user.trust, pk__in=ids)
+
+
+def is_trust_wide(user: Any, action: Action) -> bool:
+    """Does the user hold this power across the whole trust (through a trust-wide role)?"""
+    return getattr(user, "is_authenticated", False) and may(user, action, None)

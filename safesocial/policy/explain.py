@@ -1,0 +1,198 @@
+"""The policy in plain English: what it makes SafeSocial do."""
+
+from __future__ import annotations
+
+from safesocial.people.roles import Role
+
+from .schema import (
+    PLATFORM_LABELS,
+    ModerationAction,
+    Policy,
+    PupilPersonalUse,
+    ReviewerRule,
+    StaffPersonalUse,
+)
+
+
+def _role(role: Role) -> str:
+    short = {Role.CEO: "CEO", Role.HEAD: "headteacher", Role.DSL: "DSL", Role.DEPUTY_DSL: "deputy DSLs"}
+    return "the " + short.get(role, role.label.lower())
+
+
+def _roles(roles) -> str:
+    names = [_role(Role(r)) for r in roles]
+    if len(names) <= 1:
+        return "".join(names) or "nobody"
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+STAFF_USE = {
+    StaffPersonalUse.OUTSIDE_TEACHING_TIME: (
+        "Staff may use social media for themselves in school hours, "
+        "but only outside teaching time and never in front of pupils."
+    ),
+    StaffPersonalUse.BREAKS: "Staff may use social media for themselves during their breaks, not in lessons.",
+    StaffPersonalUse.BREAKS_IN_DESIGNATED_AREAS: (
+        "Staff may use social media for themselves only at break and lunch, in designated staff areas."
+    ),
+    StaffPersonalUse.NOT_PERMITTED: "Staff may not use social media for themselves during school hours at all.",
+}
+PUPIL_USE = {
+    PupilPersonalUse.NOT_PERMITTED: "Pupils may not use social media for themselves during the school day.",
+    PupilPersonalUse.CURRICULUM_ONLY: "Pupils may use social media in lessons only as part of a curriculum activity.",
+}
+MOD_ACTION = {
+    ModerationAction.HIDE: "hidden at once, then checked by a moderator",
+    ModerationAction.REVIEW: "sent to a moderator to decide",
+    ModerationAction.ESCALATE: "hidden and raised with the DSL as a safeguarding concern (never deleted)",
+    ModerationAction.SUGGEST_REPLY: "kept, with a polite reply pointing to the complaints procedure suggested",
+    ModerationAction.ALLOW: "left up",
+}
+
+
+def explain(policy: Policy) -> list[tuple[str, list[str]]]:
+    """Sections of plain sentences, in the order a new DSL would want to read them."""
+    c, p = policy.channels, policy.posts
+    schools = ", ".join(s.name for s in policy.trust.schools)
+    out: list[tuple[str, list[str]]] = []
+    out.append(
+        (
+            "The trust",
+            [
+                f"{policy.trust.name} runs {len(policy.trust.schools)} school(s): {schools}.",
+                f"This is version {policy.document.version} of its {policy.document.title.lower()}, "
+                f"approved by the {policy.document.approved_by}.",
+            ],
+        )
+    )
+    official = [f"{ch.name} ({PLATFORM_LABELS[ch.platform]})" for ch in c.official] or ["none listed yet"]
+    out.append(
+        (
+            "Official channels",
+            [
+                "A new official channel needs a risk assessment and sign-off by "
+                + _roles([c.approver, *c.co_approvers])
+                + (" (all of them)" if c.co_approvers else "")
+                + "; until then SafeSocial will not let anyone post to it.",
+                f"Only staff authorised by {_role(c.poster_authoriser)} may post or administer a channel"
+                + (
+                    ", and only after signing the social media acceptable use agreement."
+                    if c.aup_signature_required
+                    else "."
+                ),
+                f"In an emergency {_roles(c.emergency_access)} may open a channel's login; "
+                "SafeSocial asks for a reason, tells the channel's owner and records it.",
+                f"Each channel is reviewed every {c.review_months} months.",
+                "Channels are managed only from school-owned devices." if c.school_devices_only else "",
+                "Official channels only like or follow non-commercial pages." if not c.follow_commercial_pages else "",
+                "The official channels are: " + "; ".join(official) + ".",
+            ],
+        )
+    )
+    reviewers = (
+        "any colleague other than the author"
+        if p.reviewers == ReviewerRule.ANY_COLLEAGUE
+        else f"a member of {_roles(p.reviewer_roles)} (never the author)"
+    )
+    out.append(
+        (
+            "Posts",
+            [
+                f"Every post is read and agreed by {reviewers} before it goes out"
+                + (f"; {p.reviewers_required} reviewers must agree." if p.reviewers_required > 1 else "."),
+                "A post must fall in one of these categories: " + ", ".join(c.label for c in p.categories) + ".",
+                "Parental consent is checked for every post containing " + " or ".join(p.consent_required_for) + ".",
+                *(f"Criterion: {criterion}" for criterion in p.criteria),
+            ],
+        )
+    )
+    u = policy.personal_use
+    out.append(
+        (
+            "Personal use",
+            [
+                STAFF_USE[u.staff_in_school_hours],
+                PUPIL_USE[u.pupils_in_school_hours],
+                f"SafeSocial flags accounts of pupils under {u.minimum_account_age}.",
+                (
+                    f"Staff may not be friends with former pupils under {u.staff_may_befriend_former_pupils_over}."
+                    if u.staff_may_befriend_former_pupils_over
+                    else "Staff may not be friends with current or past pupils or their families."
+                ),
+            ],
+        )
+    )
+    m = policy.moderation
+    out.append(
+        (
+            "Comments on official channels",
+            [
+                f"A comment judged {cat} (score {rule.threshold:.0%} or more) is {MOD_ACTION[rule.action]}."
+                for cat, rule in m.categories.items()
+            ]
+            + [
+                f"Someone with {m.repeat_offender_threshold} comments removed within {m.repeat_offender_window_days} "
+                "days is proposed for blocking."
+            ],
+        )
+    )
+    steps = [f"Step {i}: {s.title}." for i, s in enumerate(policy.parents.escalation, start=1)]
+    out.append(
+        (
+            "Parents who post inappropriately",
+            steps or ["The policy sets no escalation steps: each case is decided by the head."],
+        )
+    )
+    k = policy.concerns
+    out.append(
+        (
+            "Concerns",
+            [
+                f"A concern at a school goes to {_roles(k.report_to)} of that school"
+                + (
+                    f"; the trust-wide {_role(k.trust_lead)[4:]} sees every school's concerns." if k.trust_lead else "."
+                ),
+                f"A concern about a member of staff goes to {_role(k.about_staff_to)}; "
+                f"one about the head goes to {_role(k.about_head_to)}. It is never shown to the person it is about.",
+                f"When unsure, the DSL seeks advice from {k.external_advice}.",
+                "Staff declare pre-existing friendships with families in the friendships register."
+                if k.friendship_disclosure
+                else "",
+            ],
+        )
+    )
+    t = policy.training
+    out.append(
+        (
+            "Training and acknowledgement",
+            [
+                ("Staff are trained at induction and " if t.induction else "Staff are trained ")
+                + f"every {t.refresher_months} months on: {'; '.join(t.topics)}.",
+                f"The policy quiz is passed at {t.quiz_pass_mark}%.",
+                "These groups acknowledge each new version: " + ", ".join(policy.acknowledgement.groups) + ".",
+            ],
+        )
+    )
+    r = policy.review
+    out.append(
+        (
+            "Review",
+            [
+                f"The policy is reviewed every {r.cadence_months} months; the next review is due on "
+                f"{r.next_review:%-d %B %Y}.",
+                f"{_roles(r.reminders_to).capitalize()} are reminded; {_role(r.approver)} approves the new version"
+                + (f", noted by the {r.noted_by}." if r.noted_by else "."),
+                "It is also reviewed after " + "; ".join(r.also_after) + ".",
+            ],
+        )
+    )
+    return [(title, [line for line in lines if line]) for title, lines in out]
+
+
+def explain_text(policy: Policy) -> str:
+    parts = []
+    for title, lines in explain(policy):
+        parts.append(title.upper())
+        parts.extend(f"  - {line}" for line in lines)
+        parts.append("")
+    return "\n".join(parts)

@@ -1,0 +1,53 @@
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from safesocial.people.models import Trust
+from safesocial.policy.explain import explain_text
+from safesocial.policy.loader import PolicyInvalid, load_policy_file
+from safesocial.policy.services import policy_adopt, trust_create_from_policy
+
+
+class Command(BaseCommand):
+    help = "Check, explain and adopt policy files, and create a trust from one."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        sub.add_parser("check", help="Validate a policy file; exit 1 with each error's field and line.").add_argument(
+            "file"
+        )
+        sub.add_parser("show", help="Explain in plain English what a policy file makes SafeSocial do.").add_argument(
+            "file"
+        )
+        create = sub.add_parser("create-trust", help="Create the trust, its schools and key contacts from a file.")
+        create.add_argument("file")
+        adopt = sub.add_parser("adopt", help="Adopt a new version of the trust's policy from a file.")
+        adopt.add_argument("file")
+        adopt.add_argument("--note", default="")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        try:
+            policy, text = load_policy_file(path)
+        except PolicyInvalid as exc:
+            for error in exc.errors:
+                self.stderr.write(f"{path}: {error}")
+            raise CommandError(f"{path} is not a valid policy file ({len(exc.errors)} error(s))") from None
+        action = options["action"]
+        if action == "check":
+            self.stdout.write(f"{path}: valid policy for {policy.trust.name} (version {policy.document.version})")
+        elif action == "show":
+            self.stdout.write(explain_text(policy))
+        else:
+            try:
+                if action == "create-trust":
+                    trust = trust_create_from_policy(actor=None, text=text, source=str(path))
+                    self.stdout.write(f"created {trust} with {trust.schools.count()} school(s) from {path}")
+                else:
+                    trust = Trust.objects.get()
+                    version = policy_adopt(actor=None, trust=trust, text=text, note=options["note"], source=str(path))
+                    self.stdout.write(f"adopted {path} as version {version.number} of {trust}'s policy")
+            except (ValidationError, PolicyInvalid, Trust.DoesNotExist) as exc:
+                message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                raise CommandError(message) from None

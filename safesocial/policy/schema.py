@@ -1,0 +1,316 @@
+"""The schema of a trust's social media policy file.
+
+Every rule on which the five reference policies disagree is a field here; the code asks these
+fields rather than assuming an answer. docs/policy-schema.md documents each field for trusts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from safesocial.people.roles import Role
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a misspelt rule must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Platform(StrEnum):
+    FACEBOOK_PAGE = "facebook_page"
+    FACEBOOK_GROUP = "facebook_group"
+    INSTAGRAM = "instagram"
+    X = "x"
+    YOUTUBE = "youtube"
+    LINKEDIN = "linkedin"
+    OTHER = "other"
+
+
+PLATFORM_LABELS = {
+    Platform.FACEBOOK_PAGE: "Facebook Page",
+    Platform.FACEBOOK_GROUP: "Facebook closed group",
+    Platform.INSTAGRAM: "Instagram",
+    Platform.X: "X (formerly Twitter)",
+    Platform.YOUTUBE: "YouTube",
+    Platform.LINKEDIN: "LinkedIn",
+    Platform.OTHER: "Other",
+}
+
+
+class StaffPersonalUse(StrEnum):
+    """When staff may use social media for themselves during the school day."""
+
+    OUTSIDE_TEACHING_TIME = "outside_teaching_time"  # policy 000, 001
+    BREAKS = "breaks"  # policy 002
+    BREAKS_IN_DESIGNATED_AREAS = "breaks_in_designated_areas"  # policy 003
+    NOT_PERMITTED = "not_permitted"  # policy 004
+
+
+class PupilPersonalUse(StrEnum):
+    NOT_PERMITTED = "not_permitted"
+    CURRICULUM_ONLY = "curriculum_only"
+
+
+class ModerationAction(StrEnum):
+    HIDE = "hide"  # hide at once, a moderator confirms afterwards
+    REVIEW = "review"  # keep visible, queue for a moderator
+    ESCALATE = "escalate"  # hide and raise a safeguarding concern with the DSL
+    SUGGEST_REPLY = "suggest_reply"  # keep, queue with a polite reply template
+    ALLOW = "allow"
+
+
+MODERATION_CATEGORIES = (
+    "abuse",
+    "hate",
+    "threat",
+    "inflammatory",
+    "spam",
+    "commercial",
+    "donation",
+    "pii",
+    "safeguarding",
+    "complaint",
+)
+
+
+class ReviewerRule(StrEnum):
+    ANY_COLLEAGUE = "any_colleague"  # "read and agreed by at least one other colleague"
+    ROLES = "roles"  # only holders of the listed roles, e.g. the administration team
+
+
+class School(Strict):
+    key: Annotated[str, Field(pattern=SLUG)]
+    name: str
+    urn: str | None = None
+    phase: Literal["nursery", "primary", "secondary", "all-through", "special", "alternative"] = "primary"
+
+
+class Trust(Strict):
+    name: str
+    short_name: str | None = None
+    website: str | None = None
+    schools: Annotated[list[School], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _unique_school_keys(self) -> Trust:
+        seen: set[str] = set()
+        for school in self.schools:
+            if school.key in seen:
+                raise ValueError(f"school key '{school.key}' is used twice")
+            seen.add(school.key)
+        return self
+
+
+class HistoryEntry(Strict):
+    date: dt.date
+    event: str
+    by: str | None = None
+
+
+class Document(Strict):
+    title: str = "Social Media Policy"
+    version: str
+    written: dt.date
+    approved_by: str  # the body that approves the policy, e.g. "Trust Board"
+    approved_on: dt.date | None = None
+    history: list[HistoryEntry] = []
+
+
+class Review(Strict):
+    cadence_months: Annotated[int, Field(ge=1, le=36)] = 12
+    next_review: dt.date
+    # who drafts and is reminded, who approves, and which body notes the new version
+    reminders_to: Annotated[list[Role], Field(min_length=1)]
+    approver: Role
+    noted_by: str | None = None
+    also_after: list[str] = ["any incident or local concern", "changes to national or local guidance"]
+
+
+class Contact(Strict):
+    name: str
+    email: str
+    job_title: str
+    roles: Annotated[list[Role], Field(min_length=1)]
+    school: str | None = None  # a school key; none means trust-wide
+    phone: str | None = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise ValueError(f"'{value}' is not an email address")
+        return value.lower()
+
+
+class OfficialChannel(Strict):
+    name: str
+    platform: Platform
+    school: str | None = None  # a school key; none means the trust's own channel
+    url: str | None = None
+
+
+class Channels(Strict):
+    approver: Role  # who risk-assesses and signs off a new official channel
+    co_approvers: list[Role] = []  # also sign, e.g. "the CEO and Headteacher"
+    poster_authoriser: Role  # who grants posting and admin access
+    emergency_access: Annotated[list[Role], Field(min_length=1)]  # "leadership staff" who may break glass
+    moderators: list[Role] = []  # besides authorised posters, e.g. the PA to the CEO
+    review_months: Annotated[int, Field(ge=1, le=36)] = 12
+    aup_signature_required: bool = True
+    school_devices_only: bool = False
+    follow_commercial_pages: bool = True
+    setup_considerations: list[str] = []
+    official: list[OfficialChannel] = []
+
+
+class PostCategory(Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    label: str
+
+
+class Posts(Strict):
+    reviewers: ReviewerRule
+    reviewer_roles: list[Role] = []
+    reviewers_required: Annotated[int, Field(ge=1, le=5)] = 1
+    categories: Annotated[list[PostCategory], Field(min_length=1)]
+    criteria: list[str] = []
+    consent_required_for: list[Literal["names", "photos", "video"]] = ["names", "photos"]
+
+    @model_validator(mode="after")
+    def _roles_when_roles(self) -> Posts:
+        if self.reviewers == ReviewerRule.ROLES and not self.reviewer_roles:
+            raise ValueError("reviewers is 'roles' but reviewer_roles is empty")
+        return self
+
+
+class PersonalUse(Strict):
+    staff_in_school_hours: StaffPersonalUse
+    staff_rules: list[str] = []
+    pupils_in_school_hours: PupilPersonalUse = PupilPersonalUse.NOT_PERMITTED
+    pupil_rules: list[str] = []
+    minimum_account_age: Annotated[int, Field(ge=0, le=18)] = 13
+    staff_may_befriend_former_pupils_over: int | None = None  # policy 003: "under the age of 18"
+
+
+class CategoryRule(Strict):
+    action: ModerationAction
+    threshold: Annotated[float, Field(gt=0, le=1)] = 0.5
+
+
+class Moderation(Strict):
+    categories: dict[str, CategoryRule]
+    repeat_offender_threshold: Annotated[int, Field(ge=1, le=50)] = 3
+    repeat_offender_window_days: Annotated[int, Field(ge=1, le=730)] = 365
+    remove_within_hours: Annotated[int, Field(ge=1, le=168)] | None = None
+
+    @field_validator("categories")
+    @classmethod
+    def _known(cls, value: dict[str, CategoryRule]) -> dict[str, CategoryRule]:
+        unknown = sorted(set(value) - set(MODERATION_CATEGORIES))
+        if unknown:
+            raise ValueError(f"unknown moderation categories {unknown}; choose from {list(MODERATION_CATEGORIES)}")
+        return value
+
+
+class EscalationStep(Strict):
+    key: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    title: str
+    description: str = ""
+
+
+class Parents(Strict):
+    expectations: list[str] = []
+    should_not: list[str] = []
+    escalation: list[EscalationStep] = []
+
+
+class Concerns(Strict):
+    report_to: Annotated[list[Role], Field(min_length=1)]  # who receives a concern at a school
+    trust_lead: Role | None = None  # a trust-wide role who sees every school's concerns
+    about_staff_to: Role  # a concern about a colleague goes to ...
+    about_head_to: Role  # ... and one about the head goes to ...
+    external_advice: str  # e.g. the local authority's education safeguarding service
+    friendship_disclosure: bool = True  # staff declare pre-existing friendships with families
+    friendship_discussed_with: list[Role] = []
+    guidance: dict[str, str] = {}
+    retention_years: dict[str, int] = {}
+
+
+class Training(Strict):
+    induction: bool = True
+    refresher_months: Annotated[int, Field(ge=1, le=60)] = 12
+    topics: Annotated[list[str], Field(min_length=1)]
+    quiz_pass_mark: Annotated[int, Field(ge=1, le=100)] = 80
+
+
+class Acknowledgement(Strict):
+    groups: list[Literal["staff", "parents", "pupils"]] = ["staff", "parents", "pupils"]
+    pupil_summary_title: str = "Our rules for being safe online"
+    pupil_summary: list[str] = []
+
+
+class Section(Strict):
+    """A section of the policy's own prose, so the trust can publish the document from SafeSocial."""
+
+    heading: str
+    body: str
+
+
+class Policy(Strict):
+    schema_version: Literal[1] = 1
+    trust: Trust
+    document: Document
+    review: Review
+    contacts: list[Contact] = []
+    channels: Channels
+    posts: Posts
+    personal_use: PersonalUse
+    moderation: Moderation
+    parents: Parents = Parents()
+    concerns: Concerns
+    training: Training
+    acknowledgement: Acknowledgement = Acknowledgement()
+    sections: list[Section] = []
+
+    @model_validator(mode="after")
+    def _references(self) -> Policy:
+        keys = {s.key for s in self.trust.schools}
+        for i, contact in enumerate(self.contacts):
+            if contact.school is not None and contact.school not in keys:
+                raise ValueError(f"contacts[{i}] names school '{contact.school}', which is not in trust.schools")
+        for i, channel in enumerate(self.channels.official):
+            if channel.school is not None and channel.school not in keys:
+                raise ValueError(f"channels.official[{i}] names school '{channel.school}', which is not a school")
+        for school in self.trust.schools:
+            if not any(Role.DSL in c.roles and c.school == school.key for c in self.contacts):
+                raise ValueError(
+                    f"school '{school.key}' has no designated safeguarding lead: "
+                    "add a contact with role 'dsl' and school '" + school.key + "'"
+                )
+        emails = [c.email for c in self.contacts]
+        dupes = sorted({e for e in emails if emails.count(e) > 1})
+        if dupes:
+            raise ValueError(f"contacts: email {', '.join(dupes)} is used for more than one person")
+        return self
+
+    # Questions the rest of SafeSocial asks -------------------------------------------------
+
+    def school_keys(self) -> list[str]:
+        return [s.key for s in self.trust.schools]
+
+    def category_keys(self) -> list[str]:
+        return [c.key for c in self.posts.categories]
+
+    def post_reviewer_roles(self) -> frozenset[Role] | None:
+        """None means any colleague other than the author may review."""
+        if self.posts.reviewers == ReviewerRule.ANY_COLLEAGUE:
+            return None
+        return frozenset(self.posts.reviewer_roles)

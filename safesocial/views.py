@@ -1,0 +1,81 @@
+"""The dashboard: what each person needs to see first, decided by their roles and the policy."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from safesocial.audit.models import AuditHead
+from safesocial.people.models import Pupil, RoleAssignment, School
+from safesocial.people.roles import Role
+from safesocial.people.selectors import safeguarding_contacts, schools_for
+from safesocial.permissions import Action, may, roles_at, schools_where
+from safesocial.policy.explain import STAFF_USE
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.trust_id is None:
+        if user.is_superuser:
+            return redirect("setup:trust")
+        return render(request, "dashboard_no_trust.html", {"title": "Dashboard"})
+    trust = user.trust
+    policy = trust.policy
+    version = trust.policy_version
+    my_schools = list(schools_for(user))
+    assignments = list(user.role_assignments.select_related("school"))
+    today = timezone.localdate()
+    days_to_review = (policy.review.next_review - today).days
+
+    panels = {
+        "review": may(user, Action.ADOPT_POLICY)
+        or Role(policy.review.approver) in roles_at(user, None)
+        or any(Role(r) in roles_at(user, None) for r in policy.review.reminders_to),
+        "channels_approver": list(schools_where(user, Action.APPROVE_CHANNEL)),
+        "authoriser": list(schools_where(user, Action.AUTHORISE_POSTERS)),
+        "concerns": list(schools_where(user, Action.RECEIVE_CONCERNS)),
+        "staff_concerns": list(schools_where(user, Action.RECEIVE_STAFF_CONCERNS)),
+        "manage_staff": list(schools_where(user, Action.MANAGE_STAFF)),
+    }
+    figures = None
+    if may(user, Action.VIEW_PUPILS) or may(user, Action.MANAGE_STAFF):
+        figures = {
+            "schools": len(my_schools),
+            "staff": RoleAssignment.objects.filter(trust=trust).values("user").distinct().count(),
+            "pupils": Pupil.objects.filter(school__trust=trust, on_roll=True).count(),
+        }
+    dsl_gaps = []
+    if panels["manage_staff"]:
+        dsl_gaps = list(
+            School.objects.filter(pk__in=[s.pk for s in panels["manage_staff"]])
+            .annotate(dsls=Count("roles", filter=Q(roles__role=Role.DSL, roles__user__is_active=True)))
+            .filter(dsls=0)
+        )
+    contacts = {
+        school: list(safeguarding_contacts(school)) for school in my_schools if _holds_role_at(assignments, school)
+    }
+    audit_head = AuditHead.objects.filter(id=1).first() if may(user, Action.VIEW_AUDIT) else None
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "title": "Dashboard",
+            "trust": trust,
+            "policy": policy,
+            "version": version,
+            "assignments": assignments,
+            "days_to_review": days_to_review,
+            "panels": panels,
+            "figures": figures,
+            "dsl_gaps": dsl_gaps,
+            "contacts": contacts,
+            "staff_use": STAFF_USE[policy.personal_use.staff_in_school_hours],
+            "audit_head": audit_head,
+        },
+    )
+
+
+def _holds_role_at(assignments, school) -> bool:
+    return any(a.school_id in (None, school.pk) for a in assignments)

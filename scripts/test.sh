@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Command two: install everything the tests need (Debian's Chromium included) and run the whole suite.
+# With CI=true the suite runs twice: on SQLite and on PostgreSQL (127.0.0.1:5432, database "test").
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+fc-list 2>/dev/null | grep -qi dejavu || need_apt+=(fonts-dejavu-core)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/pip install --quiet --upgrade pip
+.venv/bin/pip install --quiet -e ".[test]"
+
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
+
+export SAFESOCIAL_DATA_DIR="${SAFESOCIAL_DATA_DIR:-$PWD/var/test}"
+echo "== tests on SQLite"
+.venv/bin/pytest -n 2 -q "$@"
+if [ "${CI:-}" = "true" ] || [ -n "${TEST_POSTGRES:-}" ]; then
+  echo "== tests on PostgreSQL"
+  DATABASE_URL="${POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}" .venv/bin/pytest -n 2 -q "$@"
+fi
