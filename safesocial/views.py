@@ -9,7 +9,7 @@ from django.utils import timezone
 from safesocial.audit.models import AuditHead
 from safesocial.people.models import Pupil, RoleAssignment, School
 from safesocial.people.roles import Role
-from safesocial.people.selectors import safeguarding_contacts, schools_for
+from safesocial.people.selectors import safeguarding_contacts, school_summaries, schools_for
 from safesocial.permissions import Action, may, roles_at, schools_where
 from safesocial.policy.explain import STAFF_USE
 
@@ -39,8 +39,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "staff_concerns": list(schools_where(user, Action.RECEIVE_STAFF_CONCERNS)),
         "manage_staff": list(schools_where(user, Action.MANAGE_STAFF)),
     }
-    figures = None
-    if may(user, Action.VIEW_PUPILS) or may(user, Action.MANAGE_STAFF):
+    figures, my_school_rows = None, []
+    if not (may(user, Action.VIEW_PUPILS) or may(user, Action.MANAGE_STAFF)):
+        my_school_rows = [row for row in school_summaries(user) if row["roles"]]
+    else:
         figures = {
             "schools": len(my_schools),
             "staff": RoleAssignment.objects.filter(trust=trust).values("user").distinct().count(),
@@ -69,6 +71,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "days_to_review": days_to_review,
             "panels": panels,
             "figures": figures,
+            "my_school_rows": my_school_rows,
             "dsl_gaps": dsl_gaps,
             "contacts": contacts,
             "staff_use": STAFF_USE[policy.personal_use.staff_in_school_hours],
