@@ -60,3 +60,11 @@ def school_name(key, policy) -> str:
         if school.key == key:
             return school.name
     return "Trust-wide"
+
+
+@register.filter
+def css_string(value) -> str:
+    """Text safe inside a double-quoted CSS string in a <style> element (the PDF's running footer).
+    Style elements are raw text, so HTML escaping would show; angle brackets are dropped instead."""
+    text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return mark_safe(text.replace("<", "").replace(">", ""))
