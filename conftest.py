@@ -4,7 +4,9 @@ Like healthchecks' alice/bob/charlie, each fixture is a person a test can talk a
 
 from __future__ import annotations
 
+import importlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,9 @@ from safesocial.people.models import School, Trust, User
 from safesocial.people.roles import Role
 from safesocial.people.services import RoleSpec, staff_create
 from safesocial.policy.services import trust_create_from_policy
+
+# The stand-ins of the social networks' APIs, for any test that publishes.
+pytest_plugins = ["safesocial.platforms.tests.standins"]
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM must still be usable there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -144,3 +149,29 @@ def signed_in(client, two_factor):
 def _fast_password_hashing(settings):
     # Real hashing takes a quarter of a second by design; tests do not test PBKDF2.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_audit_triggers() -> Iterator[None]:
+    """Let the live server's transactional database be emptied between tests on SQLite.
+
+    The audit app's triggers refuse DELETE on audit entries, and on SQLite Django flushes with DELETE
+    (PostgreSQL uses TRUNCATE, which row triggers ignore). Around the flush only, drop the triggers and put
+    them back, reusing the migration's own SQL so the two cannot drift apart."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    DatabaseOperations = type(connection.ops)
+    triggers = importlib.import_module("safesocial.audit.migrations.0003_append_only_triggers")
+    flush = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        if any("audit_auditentry" in sql for sql in sql_list):
+            sql_list = [*triggers.SQLITE_REVERSE, *sql_list, *triggers.SQLITE]
+        return flush(self, sql_list)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "execute_sql_flush", execute_sql_flush)
+        yield

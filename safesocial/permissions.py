@@ -34,6 +34,9 @@ class Action(StrEnum):
     RECEIVE_CONCERNS = "receive_concerns"
     RECEIVE_STAFF_CONCERNS = "receive_staff_concerns"
     VIEW_REPORTS = "view_reports"
+    VIEW_CHANNELS = "view_channels"
+    PROPOSE_CHANNEL = "propose_channel"
+    WRITE_POST = "write_post"
 
 
 ACTION_LABELS = {
@@ -53,6 +56,9 @@ ACTION_LABELS = {
     Action.RECEIVE_CONCERNS: "Receive and manage safeguarding concerns",
     Action.RECEIVE_STAFF_CONCERNS: "Receive concerns about a member of staff",
     Action.VIEW_REPORTS: "See governors' reports",
+    Action.VIEW_CHANNELS: "See the register of official channels",
+    Action.PROPOSE_CHANNEL: "Propose a new official channel",
+    Action.WRITE_POST: "Draft posts for official channels",
 }
 
 STAFF_ROLES = frozenset(Role) - {Role.GOVERNOR, Role.VOLUNTEER}
@@ -70,6 +76,10 @@ FIXED_RULES: dict[Action, frozenset[Role]] = {
     Action.VIEW_AUDIT: frozenset({Role.CEO, Role.HEAD, Role.DSL}),
     Action.REPORT_CONCERN: frozenset(Role),
     Action.VIEW_REPORTS: LEADERS | {Role.GOVERNOR, Role.DSL},
+    Action.VIEW_CHANNELS: STAFF_ROLES | {Role.GOVERNOR},
+    Action.PROPOSE_CHANNEL: LEADERS | {Role.CHANNEL_ADMIN, Role.ADMIN_TEAM, Role.ESAFETY, Role.IT_SUPPORT, Role.DSL},
+    # Drafting is open to staff; posting still needs the channel's authorisation (channels.selectors.can_post).
+    Action.WRITE_POST: STAFF_ROLES,
 }
 
 

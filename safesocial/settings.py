@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "safesocial.audit",
     "safesocial.people",
     "safesocial.policy",
+    "safesocial.channels",
+    "safesocial.publishing",
+    "safesocial.platforms",
 ]
 
 MIDDLEWARE = [
@@ -206,3 +209,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# Social networks' API roots: production defaults; tests point them at local stand-ins.
+FACEBOOK_GRAPH_URL = env_str("FACEBOOK_GRAPH_URL", "https://graph.facebook.com/v21.0")
+X_API_URL = env_str("X_API_URL", "https://api.x.com")
+YOUTUBE_API_URL = env_str("YOUTUBE_API_URL", "https://www.googleapis.com")
+PLATFORM_TIMEOUT_SECONDS = env_int("PLATFORM_TIMEOUT_SECONDS", 20)
+# The public URL at which platforms fetch media SafeSocial hosts (Instagram takes images by URL only).
+MEDIA_PUBLIC_URL = env_str("MEDIA_PUBLIC_URL", SITE_ROOT + "/media/public/")
+CREDENTIALS_KEYS = env_str("CREDENTIALS_KEYS")

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from safesocial.channels import views as channel_views
+
 from . import views
 
 urlpatterns = [
@@ -9,4 +11,8 @@ urlpatterns = [
     path("", include("safesocial.people.urls")),
     path("policy/", include("safesocial.policy.urls")),
     path("audit/", include("safesocial.audit.urls")),
+    path("channels/", include("safesocial.channels.urls")),
+    path("posts/", include("safesocial.publishing.urls")),
+    path("sandbox/<int:pk>/", channel_views.sandbox, name="sandbox"),
+    path("sandbox/<int:pk>/<int:post_id>/<int:index>/", channel_views.sandbox_image, name="sandbox_image"),
 ]

@@ -7,11 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from safesocial.audit.models import AuditHead
+from safesocial.channels.selectors import awaiting_signoff_for, reviews_due_for
 from safesocial.people.models import Pupil, RoleAssignment, School
 from safesocial.people.roles import Role
 from safesocial.people.selectors import safeguarding_contacts, school_summaries, schools_for
 from safesocial.permissions import Action, may, roles_at, schools_where
 from safesocial.policy.explain import STAFF_USE
+from safesocial.publishing.models import PostStatus
+from safesocial.publishing.selectors import awaiting_review_by, posts_for
 
 
 @login_required
@@ -59,6 +62,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         school: list(safeguarding_contacts(school)) for school in my_schools if _holds_role_at(assignments, school)
     }
     audit_head = AuditHead.objects.filter(id=1).first() if may(user, Action.VIEW_AUDIT) else None
+    work = {
+        "to_review": awaiting_review_by(user).count(),
+        "to_sign": list(awaiting_signoff_for(user)),
+        "reviews_due": list(reviews_due_for(user)),
+        "failed": posts_for(user).filter(author=user, status=PostStatus.FAILED).count(),
+        "returned": posts_for(user).filter(author=user, status=PostStatus.REJECTED).count(),
+    }
     return render(
         request,
         "dashboard.html",
@@ -76,6 +86,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "contacts": contacts,
             "staff_use": STAFF_USE[policy.personal_use.staff_in_school_hours],
             "audit_head": audit_head,
+            "work": work,
         },
     )
 

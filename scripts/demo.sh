@@ -10,5 +10,9 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 .venv/bin/safesocial migrate --verbosity 0
 .venv/bin/safesocial collectstatic --noinput --verbosity 0
 .venv/bin/safesocial demo
+# Scheduled posts go out when due: sweep the outbox every 15 seconds while the demo runs.
+.venv/bin/safesocial publish_due --every 15 &
+sweeper=$!
+trap 'kill $sweeper 2>/dev/null' EXIT
 echo "Serving SafeSocial at http://127.0.0.1:8000 (Ctrl+C to stop)"
-exec .venv/bin/safesocial runserver 127.0.0.1:8000
+.venv/bin/safesocial runserver 127.0.0.1:8000

@@ -7,7 +7,6 @@ thread sees them."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -38,32 +37,6 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 740}
 TOTP_ACTIVATE = re.compile(r"/accounts/2fa/totp/activate/(\?.*)?$")
 REAUTHENTICATE_OR_ACTIVATE = re.compile(r"/accounts/(reauthenticate|2fa/totp/activate)/")
-
-
-@pytest.fixture(scope="package", autouse=True)
-def _flush_past_audit_triggers() -> Iterator[None]:
-    """Let the live server's transactional database be emptied between tests on SQLite.
-
-    The audit app's triggers refuse DELETE on audit entries, and on SQLite Django flushes with DELETE
-    (PostgreSQL uses TRUNCATE, which row triggers ignore). Around the flush only, drop the triggers and put
-    them back, reusing the migration's own SQL so the two cannot drift apart."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        yield
-        return
-    DatabaseOperations = type(connection.ops)
-    triggers = importlib.import_module("safesocial.audit.migrations.0003_append_only_triggers")
-    flush = DatabaseOperations.execute_sql_flush
-
-    def execute_sql_flush(self, sql_list):
-        if any("audit_auditentry" in sql for sql in sql_list):
-            sql_list = [*triggers.SQLITE_REVERSE, *sql_list, *triggers.SQLITE]
-        return flush(self, sql_list)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(DatabaseOperations, "execute_sql_flush", execute_sql_flush)
-        yield
 
 
 APP_STATIC = Path(__file__).resolve().parents[1] / "static"

@@ -157,6 +157,14 @@ class OfficialChannel(Strict):
     url: str | None = None
 
 
+DEFAULT_ACCEPTABLE_USE = """I will use official accounts only for the school's purposes, from school accounts and,
+where the policy says so, school devices.
+I will not share the account's login with anyone, and I will log out after use.
+I will post only what a colleague has read and agreed, and never a pupil's name or photo without recorded consent.
+I will not use official accounts to contact pupils or parents privately.
+I will report anything worrying I see on the account to the designated safeguarding lead at once."""
+
+
 class Channels(Strict):
     approver: Role  # who risk-assesses and signs off a new official channel
     co_approvers: list[Role] = []  # also sign, e.g. "the CEO and Headteacher"
@@ -169,6 +177,8 @@ class Channels(Strict):
     follow_commercial_pages: bool = True
     setup_considerations: list[str] = []
     official: list[OfficialChannel] = []
+    # The social media acceptable use agreement staff sign before they are given access to a channel.
+    acceptable_use: str = DEFAULT_ACCEPTABLE_USE
 
 
 class PostCategory(Strict):

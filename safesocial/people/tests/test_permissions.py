@@ -75,6 +75,14 @@ EXPECTED = {
     Role.VOLUNTEER: {A.VIEW_SCHOOL, A.VIEW_STAFF, A.REPORT_CONCERN},
     Role.GOVERNOR: {A.VIEW_SCHOOL, A.VIEW_STAFF, A.REPORT_CONCERN, A.VIEW_REPORTS},
 }
+# Staff (not governors or volunteers) draft posts; everyone but volunteers sees the channel register;
+# leaders, safeguarding, IT, e-safety and the office propose channels.
+for _role in Role:
+    if _role not in (Role.GOVERNOR, Role.VOLUNTEER):
+        EXPECTED[_role] |= {A.WRITE_POST, A.VIEW_CHANNELS}
+    if _role in (Role.CEO, Role.HEAD, Role.CHANNEL_ADMIN, Role.ADMIN_TEAM, Role.ESAFETY, Role.IT_SUPPORT, Role.DSL):
+        EXPECTED[_role] |= {A.PROPOSE_CHANNEL}
+EXPECTED[Role.GOVERNOR] |= {A.VIEW_CHANNELS}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)

@@ -1,0 +1,457 @@
+"""Every change to the channel register. Who approves, who authorises and who may break glass are read
+from the trust's policy; the rest is the same for every trust."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from safesocial.audit.services import audit_record
+from safesocial.people.models import School, Trust, User
+from safesocial.people.roles import Role
+from safesocial.permissions import Action, may, require, roles_at
+
+from . import crypto
+from .models import (
+    CHANNEL_TRANSITIONS,
+    AcceptableUseSignature,
+    AccessLevel,
+    BreakGlass,
+    Channel,
+    ChannelAccess,
+    ChannelReview,
+    ChannelStatus,
+    Credential,
+    Delivery,
+    Follow,
+    Risk,
+    SignOff,
+)
+from .selectors import can_post
+
+CONTRIBUTORS = [("pupils", "Pupils"), ("staff", "Staff"), ("parents", "Parents and carers"), ("public", "The public")]
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _move(channel: Channel, to: str) -> None:
+    if to not in CHANNEL_TRANSITIONS[channel.status]:
+        raise ValidationError(
+            f"A {channel.get_status_display().lower()} channel cannot become {ChannelStatus(to).label.lower()}."
+        )
+    channel.status = to
+
+
+@dataclass(frozen=True)
+class RiskSpec:
+    hazard: str
+    likelihood: str
+    mitigation: str
+    owner: User
+    impact: str = "medium"
+
+
+@transaction.atomic
+def channel_propose(
+    *,
+    actor: User,
+    trust: Trust,
+    school: School | None,
+    platform: str,
+    name: str,
+    official_email: str,
+    purpose: str,
+    audience: str,
+    contributors: list[str],
+    time_commitment: str,
+    success_measures: str,
+    address: str = "",
+    delivery: str = Delivery.LIVE,
+    owner: User | None = None,
+    risks: list[RiskSpec] = (),  # type: ignore[assignment]
+) -> Channel:
+    """Policy: official channels exist only with clear objectives and a formal risk assessment. A proposal
+    records both; nothing may be posted until the policy's approver signs it off."""
+    require(actor, Action.PROPOSE_CHANNEL, school)
+    unknown = set(contributors) - {c for c, _ in CONTRIBUTORS}
+    if unknown:
+        raise ValidationError(f"unknown contributor groups: {', '.join(sorted(unknown))}")
+    channel = Channel.objects.create(
+        trust=trust,
+        school=school,
+        platform=platform,
+        delivery=delivery,
+        name=name,
+        address=address,
+        official_email=official_email,
+        purpose=purpose,
+        audience=audience,
+        contributors=contributors,
+        time_commitment=time_commitment,
+        success_measures=success_measures,
+        owner=owner or actor,
+        proposed_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="channel.propose",
+        obj=channel,
+        school_id=school.pk if school else None,
+        changes={"name": name, "platform": platform, "delivery": delivery},
+    )
+    for spec in risks:
+        _risk_create(actor=actor, channel=channel, spec=spec)
+    return channel
+
+
+def _risk_create(*, actor: User, channel: Channel, spec: RiskSpec) -> Risk:
+    risk = Risk.objects.create(
+        channel=channel,
+        hazard=spec.hazard,
+        likelihood=spec.likelihood,
+        impact=spec.impact,
+        mitigation=spec.mitigation,
+        owner=spec.owner,
+    )
+    audit_record(
+        actor=actor,
+        action="channel.risk_add",
+        obj=channel,
+        school_id=channel.school_id,
+        changes={"hazard": spec.hazard, "likelihood": spec.likelihood, "owner": spec.owner.email},
+    )
+    return risk
+
+
+def _may_edit_assessment(actor: User, channel: Channel) -> bool:
+    return actor.pk in (channel.owner_id, channel.proposed_by_id) or may(actor, Action.APPROVE_CHANNEL, channel.school)
+
+
+@transaction.atomic
+def risk_add(*, actor: User, channel: Channel, spec: RiskSpec) -> Risk:
+    if not _may_edit_assessment(actor, channel):
+        raise PermissionDenied("Only the channel's owner or approver can change its risk assessment")
+    if channel.status == ChannelStatus.CLOSED:
+        raise ValidationError("The channel is closed.")
+    return _risk_create(actor=actor, channel=channel, spec=spec)
+
+
+def required_signoff_roles(channel: Channel) -> list[Role]:
+    channels = channel.trust.policy.channels
+    return [channels.approver, *channels.co_approvers]
+
+
+@transaction.atomic
+def channel_sign_off(*, actor: User, channel: Channel, note: str = "") -> Channel:
+    """Policy: a channel is approved by the role the trust's policy names (and any co-approvers it names),
+    after a formal risk assessment."""
+    channel = Channel.objects.select_for_update().get(pk=channel.pk)
+    if channel.status != ChannelStatus.PROPOSED:
+        raise ValidationError("Only a proposed channel can be signed off.")
+    if not channel.risks.exists():
+        raise ValidationError("Record the risk assessment before signing the channel off.")
+    held = roles_at(actor, channel.school)
+    signed = set(channel.signoffs.values_list("role", flat=True))
+    role = next((r for r in required_signoff_roles(channel) if r in held and r not in signed), None)
+    if role is None:
+        raise PermissionDenied(
+            "The trust's policy does not name you to approve this channel, or you have already signed it off"
+        )
+    SignOff.objects.create(channel=channel, role=role, user=actor, note=note)
+    changes: dict[str, object] = {"role": role.value}
+    if set(required_signoff_roles(channel)) <= signed | {role}:
+        _move(channel, ChannelStatus.APPROVED)
+        channel.approved_at = timezone.now()
+        channel.next_review_due = _add_months(timezone.localdate(), channel.trust.policy.channels.review_months)
+        channel.save(update_fields=["status", "approved_at", "next_review_due"])
+        changes["status"] = channel.status
+    audit_record(actor=actor, action="channel.sign_off", obj=channel, school_id=channel.school_id, changes=changes)
+    return channel
+
+
+def _may_manage(actor: User, channel: Channel) -> bool:
+    return (
+        actor.pk == channel.owner_id
+        or may(actor, Action.APPROVE_CHANNEL, channel.school)
+        or ChannelAccess.objects.filter(
+            channel=channel,
+            user=actor,
+            level=AccessLevel.ADMIN,
+            revoked_at__isnull=True,
+            expires_on__gte=timezone.localdate(),
+        ).exists()
+    )
+
+
+@transaction.atomic
+def channel_set_status(*, actor: User, channel: Channel, status: str, reason: str = "") -> Channel:
+    """Go live, suspend, resume or close. Suspending or closing needs a reason on the record."""
+    channel = Channel.objects.select_for_update().get(pk=channel.pk)
+    if status in (ChannelStatus.SUSPENDED, ChannelStatus.CLOSED):
+        if not (_may_manage(actor, channel) or may(actor, Action.BREAK_GLASS, channel.school)):
+            raise PermissionDenied("You cannot suspend or close this channel")
+        if len(reason.strip()) < 5:
+            raise ValidationError("Give a reason for suspending or closing the channel.")
+    elif not _may_manage(actor, channel):
+        raise PermissionDenied("Only the channel's owner, administrators or approver can do that")
+    live = status == ChannelStatus.ACTIVE and channel.delivery == Delivery.LIVE
+    if live and (not channel.external_id or not Credential.objects.filter(channel=channel).exists()):
+        raise ValidationError("Add the channel's ID on the platform and its access token before going live.")
+    before = channel.status
+    _move(channel, status)
+    channel.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="channel.status",
+        obj=channel,
+        school_id=channel.school_id,
+        changes={"status": [before, status], "reason": reason},
+    )
+    return channel
+
+
+@transaction.atomic
+def channel_update_connection(*, actor: User, channel: Channel, external_id: str, address: str = "") -> Channel:
+    if not _may_manage(actor, channel):
+        raise PermissionDenied("Only the channel's owner, administrators or approver can do that")
+    before = {"external_id": channel.external_id, "address": channel.address}
+    channel.external_id, channel.address = external_id.strip(), address.strip() or channel.address
+    channel.save(update_fields=["external_id", "address"])
+    audit_record(
+        actor=actor,
+        action="channel.connection",
+        obj=channel,
+        school_id=channel.school_id,
+        changes={k: [before[k], getattr(channel, k)] for k in before if before[k] != getattr(channel, k)},
+    )
+    return channel
+
+
+@transaction.atomic
+def channel_review(*, actor: User, channel: Channel, objectives_met: bool, notes: str) -> ChannelReview:
+    """Policy: each channel is reviewed on the policy's cadence by the person who approves channels."""
+    require(actor, Action.APPROVE_CHANNEL, channel.school)
+    if channel.status not in (ChannelStatus.ACTIVE, ChannelStatus.SUSPENDED, ChannelStatus.APPROVED):
+        raise ValidationError("Only an approved, active or suspended channel is reviewed.")
+    if len(notes.strip()) < 10:
+        raise ValidationError("Say what the review found (at least a sentence).")
+    review = ChannelReview.objects.create(
+        channel=channel, reviewed_by=actor, objectives_met=objectives_met, notes=notes
+    )
+    channel.next_review_due = _add_months(timezone.localdate(), channel.trust.policy.channels.review_months)
+    channel.save(update_fields=["next_review_due"])
+    audit_record(
+        actor=actor,
+        action="channel.review",
+        obj=channel,
+        school_id=channel.school_id,
+        changes={"objectives_met": objectives_met, "next_review_due": channel.next_review_due},
+    )
+    return review
+
+
+def acceptable_use_text(trust: Trust) -> str:
+    return trust.policy.channels.acceptable_use
+
+
+def current_signature(user: User) -> AcceptableUseSignature | None:
+    """The user's signature on the agreement as the policy words it now (a reworded agreement is re-signed)."""
+    if user.trust is None:
+        return None
+    digest = hashlib.sha256(acceptable_use_text(user.trust).encode()).hexdigest()
+    return user.aup_signatures.filter(text_sha256=digest).first()
+
+
+@transaction.atomic
+def aup_sign(*, actor: User, signed_name: str) -> AcceptableUseSignature:
+    """Policy: staff who run official accounts sign the social media acceptable use agreement."""
+    if actor.trust is None:
+        raise PermissionDenied("You are not on the staff of a trust")
+    if signed_name.strip().lower() != actor.full_name.strip().lower():
+        raise ValidationError(f"Type your full name exactly as SafeSocial knows it: {actor.full_name}")
+    text = acceptable_use_text(actor.trust)
+    signature = AcceptableUseSignature.objects.create(
+        user=actor, text=text, text_sha256=hashlib.sha256(text.encode()).hexdigest(), signed_name=signed_name.strip()
+    )
+    audit_record(actor=actor, action="aup.sign", obj=signature, changes={"sha256": signature.text_sha256})
+    return signature
+
+
+@transaction.atomic
+def access_grant(*, actor: User, channel: Channel, user: User, level: str, expires_on: dt.date) -> ChannelAccess:
+    """Policy: only staff authorised by the person the policy names may post to or administer an official
+    account, after signing the acceptable use agreement; every grant has an end date."""
+    require(actor, Action.AUTHORISE_POSTERS, channel.school)
+    if user.pk == actor.pk:
+        raise ValidationError("Ask another authoriser: nobody authorises themselves.")
+    if channel.status in (ChannelStatus.PROPOSED, ChannelStatus.CLOSED):
+        raise ValidationError(f"The channel is {channel.get_status_display().lower()}: it cannot have posters.")
+    if user.trust_id != channel.trust_id or not user.is_active:
+        raise ValidationError(f"{user} is not on the staff of {channel.trust}.")
+    if not roles_at(user, channel.school):
+        raise ValidationError(f"{user} holds no role at {channel.school or channel.trust}.")
+    if expires_on <= timezone.localdate():
+        raise ValidationError("The end date must be in the future.")
+    if expires_on > _add_months(timezone.localdate(), 24):
+        raise ValidationError("Access is granted for two years at most; renew it after review.")
+    if channel.trust.policy.channels.aup_signature_required and current_signature(user) is None:
+        raise ValidationError(f"{user} has not signed the social media acceptable use agreement yet.")
+    if ChannelAccess.objects.filter(channel=channel, user=user, level=level, revoked_at__isnull=True).exists():
+        raise ValidationError(f"{user} already has this access; revoke it first to change the end date.")
+    grant = ChannelAccess.objects.create(
+        channel=channel, user=user, level=level, granted_by=actor, expires_on=expires_on
+    )
+    audit_record(
+        actor=actor,
+        action="channel.access_grant",
+        obj=channel,
+        school_id=channel.school_id,
+        changes={"user": user.email, "level": level, "expires_on": expires_on},
+    )
+    return grant
+
+
+@transaction.atomic
+def access_revoke(*, actor: User, grant: ChannelAccess) -> ChannelAccess:
+    require(actor, Action.AUTHORISE_POSTERS, grant.channel.school)
+    if grant.revoked_at is not None:
+        raise ValidationError("This access has already been revoked.")
+    grant.revoked_at, grant.revoked_by = timezone.now(), actor
+    grant.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(
+        actor=actor,
+        action="channel.access_revoke",
+        obj=grant.channel,
+        school_id=grant.channel.school_id,
+        changes={"user": grant.user.email, "level": grant.level},
+    )
+    return grant
+
+
+@transaction.atomic
+def credential_set(*, actor: User, channel: Channel, kind: str, secret: str, login: str = "") -> Credential:
+    """Store the channel's token or password encrypted. The audit entry says that it changed, never what to."""
+    if not _may_manage(actor, channel):
+        raise PermissionDenied("Only the channel's owner, administrators or approver can set its credentials")
+    if len(secret.strip()) < 8:
+        raise ValidationError("That does not look like an access token or password.")
+    credential, created = Credential.objects.update_or_create(
+        channel=channel,
+        defaults={
+            "kind": kind,
+            "login": login,
+            "ciphertext": crypto.encrypt(secret.strip()),
+            "updated_at": timezone.now(),
+            "updated_by": actor,
+        },
+    )
+    audit_record(
+        actor=actor,
+        action="channel.credential_set",
+        obj=channel,
+        school_id=channel.school_id,
+        changes={"kind": kind, "replaced": not created},
+    )
+    return credential
+
+
+def credential_for_publishing(channel: Channel) -> str:
+    """The token the publishing service sends to the platform. Not for views."""
+    credential = Credential.objects.filter(channel=channel).first()
+    if credential is None:
+        raise ValidationError(f"{channel} has no access token")
+    return crypto.decrypt(credential.ciphertext)
+
+
+@transaction.atomic
+def credential_break_glass(*, actor: User, channel: Channel, reason: str) -> tuple[Credential, str]:
+    """Policy: leadership can reach an account's login in an emergency, such as staff absence. The reason is
+    recorded, the channel's owner is told (without the secret) and the access is on the audit trail."""
+    require(actor, Action.BREAK_GLASS, channel.school)
+    if len(reason.strip()) < 10:
+        raise ValidationError("Say why you need the login (at least a sentence): the channel's owner will be told.")
+    credential = Credential.objects.filter(channel=channel).first()
+    if credential is None:
+        raise ValidationError(f"{channel} has no stored login.")
+    event = BreakGlass.objects.create(channel=channel, user=actor, reason=reason.strip())
+    audit_record(
+        actor=actor,
+        action="channel.break_glass",
+        obj=channel,
+        school_id=channel.school_id,
+        changes={"reason": reason.strip(), "event": event.pk},
+    )
+    owner_email = channel.owner.email
+    link = settings.SITE_ROOT + reverse("channels:detail", args=[channel.pk])
+    transaction.on_commit(
+        lambda: send_mail(
+            f"Emergency access to {channel.name}",
+            f"{actor} opened the login for {channel.name} in an emergency on "
+            f"{timezone.localtime(event.at):%d %B %Y at %H:%M}.\n\nThe reason they gave is on the channel's page:\n"
+            f"{link}\n\nIf you did not expect this, change the account's password and speak to them.",
+            None,
+            [owner_email],
+        )
+    )
+    return credential, crypto.decrypt(credential.ciphertext)
+
+
+@transaction.atomic
+def follow_add(
+    *, actor: User, channel: Channel, name: str, url: str, kind: str, commercial: bool, reason: str
+) -> Follow:
+    """Policy 001: official accounts only like or follow pages with a non-commercial interest."""
+    if not _may_manage(actor, channel) and not can_post(actor, channel):
+        raise PermissionDenied("Only the channel's posters and administrators manage what it follows")
+    if commercial and not channel.trust.policy.channels.follow_commercial_pages:
+        raise ValidationError(
+            "The trust's policy allows official accounts to like or follow only pages with a non-commercial interest."
+        )
+    if not reason.strip():
+        raise ValidationError("Say why the account follows this page.")
+    follow = Follow.objects.create(
+        channel=channel, name=name, url=url, kind=kind, commercial=commercial, reason=reason, added_by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="channel.follow_add",
+        obj=channel,
+        school_id=channel.school_id,
+        changes={"name": name, "url": url, "kind": kind, "commercial": commercial},
+    )
+    return follow
+
+
+@transaction.atomic
+def follow_remove(*, actor: User, follow: Follow) -> Follow:
+    channel = follow.channel
+    if not _may_manage(actor, channel) and not can_post(actor, channel):
+        raise PermissionDenied("Only the channel's posters and administrators manage what it follows")
+    follow.removed_at = timezone.now()
+    follow.save(update_fields=["removed_at"])
+    audit_record(
+        actor=actor,
+        action="channel.follow_remove",
+        obj=channel,
+        school_id=channel.school_id,
+        changes={"name": follow.name},
+    )
+    return follow

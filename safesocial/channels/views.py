@@ -1,0 +1,365 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from safesocial.people.models import User
+from safesocial.permissions import Action, may, roles_at, schools_where
+from safesocial.platforms.models import SandboxPost
+
+from . import forms, selectors, services
+from .models import AccessLevel, Channel, ChannelAccess, ChannelStatus, Follow
+
+
+def _staff_at(channel: Channel):
+    users = User.objects.filter(trust_id=channel.trust_id, is_active=True)
+    if channel.school_id:
+        users = users.filter(
+            Q(role_assignments__school_id=channel.school_id) | Q(role_assignments__school__isnull=True)
+        )
+    return users.distinct().order_by("full_name")
+
+
+def _done(request, message: str, channel: Channel) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("channels:detail", pk=channel.pk)
+
+
+def _refused(request, exc: Exception, channel: Channel) -> HttpResponse:
+    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+    messages.error(request, text)
+    return redirect("channels:detail", pk=channel.pk)
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    channels = selectors.channels_for(request.user).annotate(
+        posters=Count("access", filter=Q(access__revoked_at__isnull=True, access__expires_on__gte=timezone.localdate()))
+    )
+    status = request.GET.get("status", "")
+    if status:
+        channels = channels.filter(status=status)
+    can_propose = schools_where(request.user, Action.PROPOSE_CHANNEL).exists() or may(
+        request.user, Action.PROPOSE_CHANNEL
+    )
+    return render(
+        request,
+        "channels/register.html",
+        {
+            "channels": channels,
+            "status": status,
+            "statuses": ChannelStatus.choices,
+            "can_propose": can_propose,
+            "today": timezone.localdate(),
+            "title": "Official channels",
+        },
+    )
+
+
+@login_required
+def propose(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    schools = schools_where(user, Action.PROPOSE_CHANNEL)
+    allow_trust = may(user, Action.PROPOSE_CHANNEL)
+    if not schools.exists() and not allow_trust:
+        raise PermissionDenied("Your roles do not include proposing channels")
+    form = forms.ProposeForm(request.POST or None, schools=schools, allow_trust=allow_trust)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            channel = services.channel_propose(
+                actor=user,
+                trust=user.trust,
+                school=d["school"],
+                platform=d["platform"],
+                delivery=d["delivery"],
+                name=d["name"],
+                address=d["address"],
+                official_email=d["official_email"],
+                purpose=d["purpose"],
+                audience=d["audience"],
+                contributors=d["contributors"],
+                time_commitment=d["time_commitment"],
+                success_measures=d["success_measures"],
+                risks=[services.RiskSpec(d["hazard"], d["likelihood"], d["mitigation"], user, d["impact"])],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+        else:
+            return _done(request, "Channel proposed. It needs sign-off before anyone can post to it.", channel)
+    return render(
+        request,
+        "channels/propose.html",
+        {"form": form, "considerations": user.trust.policy.channels.setup_considerations, "title": "Propose a channel"},
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    channel = selectors.channel_for(user, pk)
+    policy = channel.trust.policy
+    required = services.required_signoff_roles(channel)
+    signed = {s.role: s for s in channel.signoffs.select_related("user")}
+    held = roles_at(user, channel.school)
+    can_sign = channel.status == ChannelStatus.PROPOSED and any(r in held and r not in signed for r in required)
+    can_authorise = may(user, Action.AUTHORISE_POSTERS, channel.school)
+    can_manage = services._may_manage(user, channel)
+    staff = _staff_at(channel)
+    context = {
+        "channel": channel,
+        "policy": policy,
+        "risks": channel.risks.select_related("owner"),
+        "required": [(role, signed.get(role)) for role in required],
+        "can_sign": can_sign,
+        "can_edit_risks": services._may_edit_assessment(user, channel) and channel.status != ChannelStatus.CLOSED,
+        "can_authorise": can_authorise,
+        "can_manage": can_manage,
+        "can_review": may(user, Action.APPROVE_CHANNEL, channel.school),
+        "can_break_glass": may(user, Action.BREAK_GLASS, channel.school),
+        "can_post": selectors.can_post(user, channel),
+        "grants": channel.access.select_related("user", "granted_by").order_by("revoked_at", "user__full_name"),
+        "credential": getattr(channel, "credential", None),
+        "reviews": channel.reviews.select_related("reviewed_by")[:5],
+        "follows": channel.follows.filter(removed_at__isnull=True),
+        "break_glass": channel.break_glass.select_related("user")[:5],
+        "risk_form": forms.RiskForm(staff=staff, initial={"owner": user.pk}),
+        "grant_form": forms.GrantForm(staff=staff),
+        "credential_form": forms.CredentialForm(initial={"external_id": channel.external_id}),
+        "review_form": forms.ReviewForm(),
+        "follow_form": forms.FollowForm(),
+        "reason_form": forms.ReasonForm(),
+        "today": timezone.localdate(),
+        "title": channel.name,
+    }
+    return render(request, "channels/detail.html", context)
+
+
+@login_required
+@require_POST
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    channel = selectors.channel_for(request.user, pk)
+    try:
+        channel = services.channel_sign_off(actor=request.user, channel=channel, note=request.POST.get("note", ""))
+    except (ValidationError, PermissionDenied) as exc:
+        return _refused(request, exc, channel)
+    return _done(request, f"Signed off. The channel is {channel.get_status_display().lower()}.", channel)
+
+
+@login_required
+@require_POST
+def add_risk(request: HttpRequest, pk: int) -> HttpResponse:
+    channel = selectors.channel_for(request.user, pk)
+    form = forms.RiskForm(request.POST, staff=_staff_at(channel))
+    if not form.is_valid():
+        messages.error(request, "Fill in every part of the risk: hazard, likelihood, mitigation and owner.")
+        return redirect("channels:detail", pk=pk)
+    d = form.cleaned_data
+    try:
+        services.risk_add(
+            actor=request.user,
+            channel=channel,
+            spec=services.RiskSpec(d["hazard"], d["likelihood"], d["mitigation"], d["owner"], d["impact"]),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _refused(request, exc, channel)
+    return _done(request, "Risk added to the assessment.", channel)
+
+
+@login_required
+@require_POST
+def set_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
+    channel = selectors.channel_for(request.user, pk)
+    if status not in ChannelStatus.values:
+        raise Http404
+    try:
+        services.channel_set_status(
+            actor=request.user, channel=channel, status=status, reason=request.POST.get("reason", "")
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _refused(request, exc, channel)
+    return _done(request, f"The channel is now {ChannelStatus(status).label.lower()}.", channel)
+
+
+@login_required
+@require_POST
+def set_credential(request: HttpRequest, pk: int) -> HttpResponse:
+    channel = selectors.channel_for(request.user, pk)
+    form = forms.CredentialForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Enter the token or password.")
+        return redirect("channels:detail", pk=pk)
+    d = form.cleaned_data
+    try:
+        if d["external_id"] and d["external_id"] != channel.external_id:
+            services.channel_update_connection(actor=request.user, channel=channel, external_id=d["external_id"])
+        services.credential_set(
+            actor=request.user, channel=channel, kind=d["kind"], secret=d["secret"], login=d["login"]
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _refused(request, exc, channel)
+    return _done(request, "Login saved, encrypted.", channel)
+
+
+@never_cache
+@login_required
+def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
+    channel = selectors.channel_for(request.user, pk)
+    if not may(request.user, Action.BREAK_GLASS, channel.school):
+        raise PermissionDenied("The trust's policy does not give your role emergency access")
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            credential, secret = services.credential_break_glass(
+                actor=request.user, channel=channel, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            form.add_error("reason", exc)
+        else:
+            return render(
+                request,
+                "channels/break_glass_open.html",
+                {
+                    "channel": channel,
+                    "credential": credential,
+                    "secret": secret,
+                    "title": f"Emergency access to {channel}",
+                },
+            )
+    return render(
+        request,
+        "channels/break_glass.html",
+        {"channel": channel, "form": form, "title": f"Emergency access to {channel}"},
+    )
+
+
+@login_required
+@require_POST
+def grant(request: HttpRequest, pk: int) -> HttpResponse:
+    channel = selectors.channel_for(request.user, pk)
+    form = forms.GrantForm(request.POST, staff=_staff_at(channel))
+    if not form.is_valid():
+        messages.error(request, "Choose a member of staff, the access and an end date.")
+        return redirect("channels:detail", pk=pk)
+    d = form.cleaned_data
+    try:
+        services.access_grant(
+            actor=request.user, channel=channel, user=d["user"], level=d["level"], expires_on=d["expires_on"]
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return _refused(request, exc, channel)
+    return _done(
+        request,
+        f"{d['user']} is now {AccessLevel(d['level']).label.lower()} until {d['expires_on']:%d %B %Y}.",
+        channel,
+    )
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int, grant_id: int) -> HttpResponse:
+    channel = selectors.channel_for(request.user, pk)
+    grant = ChannelAccess.objects.filter(pk=grant_id, channel=channel).select_related("user", "channel").first()
+    if grant is None:
+        raise Http404
+    try:
+        services.access_revoke(actor=request.user, grant=grant)
+    except (ValidationError, PermissionDenied) as exc:
+        return _refused(request, exc, channel)
+    return _done(request, f"{grant.user}'s access was revoked.", channel)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    channel = selectors.channel_for(request.user, pk)
+    form = forms.ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say whether the channel meets its objectives and what the review found.")
+        return redirect("channels:detail", pk=pk)
+    try:
+        services.channel_review(actor=request.user, channel=channel, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        return _refused(request, exc, channel)
+    return _done(request, "Review recorded; the next one is due in the policy's cadence.", channel)
+
+
+@login_required
+@require_POST
+def follow_add(request: HttpRequest, pk: int) -> HttpResponse:
+    channel = selectors.channel_for(request.user, pk)
+    form = forms.FollowForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the page's name, address, whether it is commercial and why.")
+        return redirect("channels:detail", pk=pk)
+    try:
+        services.follow_add(actor=request.user, channel=channel, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        return _refused(request, exc, channel)
+    return _done(request, "Added to the register of followed pages.", channel)
+
+
+@login_required
+@require_POST
+def follow_remove(request: HttpRequest, pk: int, follow_id: int) -> HttpResponse:
+    channel = selectors.channel_for(request.user, pk)
+    follow = Follow.objects.filter(pk=follow_id, channel=channel).first()
+    if follow is None:
+        raise Http404
+    try:
+        services.follow_remove(actor=request.user, follow=follow)
+    except PermissionDenied as exc:
+        return _refused(request, exc, channel)
+    return _done(request, f"{follow.name} removed from the register.", channel)
+
+
+@login_required
+def acceptable_use(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.trust is None:
+        raise Http404
+    form = forms.SignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.aup_sign(actor=user, signed_name=form.cleaned_data["signed_name"])
+        except ValidationError as exc:
+            form.add_error("signed_name", exc)
+        else:
+            messages.success(request, "Thank you: your signature is recorded.")
+            return redirect("channels:aup")
+    return render(
+        request,
+        "channels/acceptable_use.html",
+        {
+            "text": services.acceptable_use_text(user.trust),
+            "signature": services.current_signature(user),
+            "form": form,
+            "title": "Social media acceptable use agreement",
+        },
+    )
+
+
+def sandbox(request: HttpRequest, pk: int) -> HttpResponse:
+    """The sandbox channel's public page: what followers would see. Open without sign-in, like a real page."""
+    channel = Channel.objects.filter(pk=pk, delivery="sandbox").select_related("school", "trust").first()
+    if channel is None or channel.status not in (ChannelStatus.ACTIVE, ChannelStatus.SUSPENDED):
+        raise Http404
+    posts = SandboxPost.objects.filter(channel=channel)[:50]
+    return render(
+        request, "channels/sandbox.html", {"channel": channel, "posts": posts, "title": f"{channel.name} (sandbox)"}
+    )
+
+
+def sandbox_image(request: HttpRequest, pk: int, post_id: int, index: int) -> HttpResponse:
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse
+
+    post = SandboxPost.objects.filter(pk=post_id, channel_id=pk, channel__delivery="sandbox").first()
+    if post is None or index >= len(post.image_files):
+        raise Http404
+    return FileResponse(default_storage.open(post.image_files[index], "rb"))

@@ -1,0 +1,150 @@
+"""The one small interface every social network sits behind.
+
+An adapter turns a post into the platform's API calls and the platform's answers into results or
+errors SafeSocial understands. It holds no state and touches no database except the sandbox's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar, Protocol
+
+from safesocial.policy.schema import Platform
+
+
+@dataclass(frozen=True)
+class MediaItem:
+    filename: str
+    content_type: str  # image/jpeg, image/png, image/gif, video/mp4
+    data: bytes
+    alt_text: str = ""
+
+
+@dataclass(frozen=True)
+class Account:
+    """Where and as whom to publish: the channel's id on the platform and its decrypted credential.
+    Never logged, never rendered."""
+
+    external_id: str  # Facebook page id, Instagram professional account id, X user id, YouTube channel id
+    access_token: str
+    channel_id: int | None = None  # SafeSocial's channel (the sandbox stores posts against it)
+
+    def __repr__(self) -> str:
+        return f"Account(external_id={self.external_id!r}, access_token='***')"
+
+
+@dataclass(frozen=True)
+class PublishRequest:
+    text: str
+    media: tuple[MediaItem, ...] = ()
+    link: str | None = None
+    # Unique per post, channel and post version; the sandbox enforces it and adapters use it to find a post
+    # that reached the platform when a worker died before recording it.
+    idempotency_key: str = ""
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    external_id: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_text: int
+    max_images: int
+    max_image_bytes: int
+    image_types: frozenset[str] = frozenset({"image/jpeg", "image/png"})
+    needs_media: bool = False  # Instagram cannot publish text alone
+
+
+class PlatformError(Exception):
+    """A platform said no. `retryable` decides between backing off and failing the post."""
+
+    retryable: ClassVar[bool] = False
+
+    def __init__(self, message: str, *, code: str = "", retry_after: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.retry_after = retry_after
+
+
+class TemporaryError(PlatformError):
+    """Network failure, a 5xx, a platform's 'try again later'."""
+
+    retryable = True
+
+
+class RateLimited(TemporaryError):
+    pass
+
+
+class TokenExpired(PlatformError):
+    """The access token is expired or revoked: someone must reconnect the channel."""
+
+
+class MediaRejected(PlatformError):
+    """An image or video the platform will not take (type, size, dimensions)."""
+
+
+class Unsupported(PlatformError):
+    """The platform's public API cannot do this at all."""
+
+
+@dataclass
+class ValidationProblem:
+    message: str
+    field: str = "text"
+
+
+class Adapter(Protocol):
+    platform: ClassVar[Platform]
+    limits: ClassVar[Limits]
+
+    def validate(self, request: PublishRequest) -> list[ValidationProblem]:
+        """Problems the platform would reject, found before any call is made."""
+        ...
+
+    def publish(self, account: Account, request: PublishRequest) -> PublishResult:
+        """Publish, or raise a PlatformError subclass."""
+        ...
+
+    def find_published(self, account: Account, request: PublishRequest) -> PublishResult | None:
+        """After a worker died mid-publish: is this post already on the platform? (Looks at the account's
+        recent posts for the same text.) None if not found."""
+        ...
+
+
+def check_limits(limits: Limits, request: PublishRequest) -> list[ValidationProblem]:
+    """The checks every platform shares: text length, number, type and size of images."""
+    problems: list[ValidationProblem] = []
+    if len(request.text) > limits.max_text:
+        problems.append(
+            ValidationProblem(f"The text is {len(request.text)} characters; the limit is {limits.max_text}.")
+        )
+    images = [m for m in request.media if m.content_type.startswith("image/")]
+    if len(images) > limits.max_images:
+        problems.append(ValidationProblem(f"{len(images)} images; at most {limits.max_images} allowed.", "media"))
+    for item in request.media:
+        if item.content_type not in limits.image_types:
+            problems.append(ValidationProblem(f"{item.filename}: {item.content_type} is not accepted here.", "media"))
+        elif len(item.data) > limits.max_image_bytes:
+            mb = limits.max_image_bytes / 1_000_000
+            problems.append(ValidationProblem(f"{item.filename} is larger than {mb:g} MB.", "media"))
+    if limits.needs_media and not request.media:
+        problems.append(ValidationProblem("This platform needs at least one image.", "media"))
+    return problems
+
+
+@dataclass
+class Registry:
+    adapters: dict[str, Adapter] = field(default_factory=dict)
+
+    def register(self, key: str, adapter: Adapter) -> None:
+        self.adapters[key] = adapter
+
+    def get(self, key: str) -> Adapter:
+        try:
+            return self.adapters[key]
+        except KeyError:
+            raise Unsupported(f"SafeSocial cannot publish to {key}") from None

@@ -1,0 +1,227 @@
+"""Taking posts out of the outbox and onto their platforms, exactly once.
+
+A delivery is claimed with one conditional UPDATE, so of two workers only one sends it. The call to the
+platform happens outside any transaction; if the worker dies before recording the result, the claim's lease
+runs out and the next sweep asks the platform whether the post is already there before sending again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from safesocial.audit.services import audit_record
+from safesocial.channels.models import Channel
+from safesocial.channels.services import credential_for_publishing
+from safesocial.platforms.base import Account, Adapter, MediaItem, PlatformError, PublishRequest, TemporaryError
+from safesocial.platforms.sandbox import SandboxAdapter
+
+from . import notifications
+from .models import Delivery, DeliveryStatus, Post, PostStatus
+from .services import approval_grace
+
+log = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(minutes=5)
+MAX_ATTEMPTS = 6
+
+
+def backoff(attempts: int, retry_after: int | None = None) -> dt.timedelta:
+    """30 s, 1, 2, 4, 8 minutes...; never sooner than the platform asked."""
+    seconds = min(30 * 2 ** max(attempts - 1, 0), 3600)
+    return dt.timedelta(seconds=max(seconds, retry_after or 0))
+
+
+def adapter_for(channel: Channel) -> Adapter:
+    if channel.is_sandbox:
+        return SandboxAdapter()
+    from safesocial.platforms.registry import adapter_for as live_adapter
+
+    return live_adapter(channel.platform)
+
+
+def _request(delivery: Delivery) -> PublishRequest:
+    post = delivery.post
+    media = []
+    for image in post.images.all():
+        with image.file.open("rb") as f:
+            media.append(
+                MediaItem(
+                    filename=image.file.name.rsplit("/", 1)[-1],
+                    content_type=image.content_type,
+                    data=f.read(),
+                    alt_text=image.alt_text,
+                )
+            )
+    return PublishRequest(text=post.text, media=tuple(media), idempotency_key=delivery.idempotency_key)
+
+
+def _account(channel: Channel) -> Account:
+    token = "" if channel.is_sandbox else credential_for_publishing(channel)
+    return Account(external_id=channel.external_id, access_token=token, channel_id=channel.pk)
+
+
+def _claim(delivery_id: int, now: dt.datetime) -> bool:
+    claimed = Delivery.objects.filter(
+        pk=delivery_id,
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRY],
+        next_attempt_at__lte=now,
+    ).update(status=DeliveryStatus.SENDING, lease_until=now + LEASE)
+    return claimed == 1
+
+
+def deliver(delivery_id: int, now: dt.datetime | None = None) -> str:
+    """Send one delivery if it is due and nobody else has it. Returns its status afterwards."""
+    now = now or timezone.now()
+    if not _claim(delivery_id, now):
+        return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first() or "missing"
+    delivery = Delivery.objects.select_related("post__trust", "channel__trust").get(pk=delivery_id)
+    Delivery.objects.filter(pk=delivery_id).update(attempts=delivery.attempts + 1)
+    delivery.attempts += 1
+    try:
+        adapter = adapter_for(delivery.channel)
+        request = _request(delivery)
+        problems = adapter.validate(request)
+        if problems:
+            raise PlatformError("; ".join(p.message for p in problems))
+        result = adapter.publish(_account(delivery.channel), request)
+    except TemporaryError as exc:
+        return _record_failure(delivery, exc.message, now=now, retry_after=exc.retry_after, temporary=True)
+    except PlatformError as exc:
+        return _record_failure(delivery, exc.message, now=now, temporary=False)
+    except Exception as exc:  # a bug or an unreadable credential: keep the post, tell people, never loop
+        log.exception("delivery %s failed unexpectedly", delivery_id)
+        message = f"SafeSocial could not publish this post ({type(exc).__name__})."
+        return _record_failure(delivery, message, now=now, temporary=False)
+    return _record_success(delivery, result.external_id, result.url or "")
+
+
+@transaction.atomic
+def _record_success(delivery: Delivery, external_id: str, url: str) -> str:
+    updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+        status=DeliveryStatus.PUBLISHED,
+        external_id=external_id,
+        external_url=url,
+        published_at=timezone.now(),
+        lease_until=None,
+        last_error="",
+    )
+    if updated:
+        audit_record(
+            actor="publisher",
+            action="post.delivered",
+            obj=delivery.post,
+            school_id=delivery.post.school_id,
+            changes={"channel": delivery.channel_id, "external_id": external_id, "attempts": delivery.attempts},
+        )
+        _settle(delivery.post_id)
+    return DeliveryStatus.PUBLISHED
+
+
+@transaction.atomic
+def _record_failure(
+    delivery: Delivery, message: str, *, now: dt.datetime, temporary: bool, retry_after: int | None = None
+) -> str:
+    retry = temporary and delivery.attempts < MAX_ATTEMPTS
+    status = DeliveryStatus.RETRY if retry else DeliveryStatus.FAILED
+    Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+        status=status,
+        last_error=message[:2000],
+        lease_until=None,
+        next_attempt_at=now + backoff(delivery.attempts, retry_after) if retry else None,
+    )
+    audit_record(
+        actor="publisher",
+        action="post.delivery_retry" if retry else "post.delivery_failed",
+        obj=delivery.post,
+        school_id=delivery.post.school_id,
+        changes={"channel": delivery.channel_id, "error": message[:500], "attempts": delivery.attempts},
+    )
+    if not retry:
+        _settle(delivery.post_id)
+    return status
+
+
+def _settle(post_id: int) -> None:
+    """The post's status follows its deliveries: published when all are, failed when one failed for good."""
+    post = Post.objects.select_for_update().get(pk=post_id)
+    if post.status != PostStatus.SCHEDULED:
+        return
+    statuses = list(post.deliveries.values_list("status", "last_error"))
+    open_ = {DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.RETRY}
+    if all(s == DeliveryStatus.PUBLISHED for s, _ in statuses):
+        post.status, post.published_at, post.status_note = PostStatus.PUBLISHED, timezone.now(), ""
+        post.save(update_fields=["status", "published_at", "status_note"])
+        transaction.on_commit(lambda: notifications.published(post))
+    elif not any(s in open_ for s, _ in statuses) and any(s == DeliveryStatus.FAILED for s, _ in statuses):
+        post.status = PostStatus.FAILED
+        post.status_note = "; ".join(e for s, e in statuses if s == DeliveryStatus.FAILED and e)
+        post.save(update_fields=["status", "status_note"])
+        transaction.on_commit(lambda: notifications.failed(post))
+
+
+def recover_lost(now: dt.datetime | None = None) -> int:
+    """Deliveries whose worker died mid-send: ask the platform if the post got there; else send again."""
+    now = now or timezone.now()
+    count = 0
+    for delivery in Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_until__lt=now).select_related(
+        "post", "channel"
+    ):
+        try:
+            found = adapter_for(delivery.channel).find_published(_account(delivery.channel), _request(delivery))
+        except PlatformError:
+            found = None
+        if found:
+            _record_success(delivery, found.external_id, found.url or "")
+        else:
+            Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+                status=DeliveryStatus.RETRY, next_attempt_at=now, lease_until=None
+            )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def expire_stale_approvals(now: dt.datetime | None = None) -> int:
+    """Hootsuite's rule: an approval is for a time. A post not sent by its scheduled time (plus a grace
+    period) goes back to review rather than out of date."""
+    now = now or timezone.now()
+    overdue = Delivery.objects.filter(
+        status=DeliveryStatus.PENDING, due_at__lt=now - approval_grace(), attempts=0
+    ).values("post_id")
+    stale = Post.objects.select_for_update().filter(status=PostStatus.SCHEDULED, pk__in=overdue)
+    count = 0
+    for post in stale:
+        if post.deliveries.filter(status=DeliveryStatus.PUBLISHED).exists():
+            continue
+        post.deliveries.update(status=DeliveryStatus.WAITING, idempotency_key="", due_at=None, next_attempt_at=None)
+        post.status = PostStatus.IN_REVIEW
+        post.status_note = "Its approval expired: it was not published by its scheduled time. Read it again."
+        post.approved_at, post.scheduled_for = None, None
+        post.save(update_fields=["status", "status_note", "approved_at", "scheduled_for"])
+        audit_record(actor="publisher", action="post.approval_expired", obj=post, school_id=post.school_id)
+        count += 1
+    return count
+
+
+def deliver_due(now: dt.datetime | None = None) -> dict[str, int]:
+    """One sweep of the outbox: expire stale approvals, recover lost sends, send everything due."""
+    now = now or timezone.now()
+    expired = expire_stale_approvals(now)
+    recovered = recover_lost(now)
+    due = list(
+        Delivery.objects.filter(
+            Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.RETRY), next_attempt_at__lte=now
+        ).values_list("pk", flat=True)
+    )
+    outcomes = [deliver(pk, now) for pk in due]
+    return {
+        "expired": expired,
+        "recovered": recovered,
+        "sent": sum(1 for o in outcomes if o == DeliveryStatus.PUBLISHED),
+        "retrying": sum(1 for o in outcomes if o == DeliveryStatus.RETRY),
+        "failed": sum(1 for o in outcomes if o == DeliveryStatus.FAILED),
+    }

@@ -1,0 +1,76 @@
+from django import forms
+from django.utils import timezone
+
+from safesocial.channels.models import Channel
+from safesocial.people.models import User
+
+MAX_IMAGES = 4
+
+
+class PostForm(forms.Form):
+    channels = forms.ModelMultipleChoiceField(
+        queryset=Channel.objects.none(), widget=forms.CheckboxSelectMultiple, label="Publish to"
+    )
+    category = forms.ChoiceField(label="Category")
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="Text")
+    scheduled_for = forms.DateTimeField(
+        required=False,
+        label="Publish at",
+        help_text="Leave empty to publish as soon as a colleague approves it.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def __init__(self, *args, channels, categories, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channels"].queryset = channels
+        self.fields["category"].choices = categories
+        if editing:
+            del self.fields["channels"]
+        for i in range(1, MAX_IMAGES + 1):
+            self.fields[f"image_{i}"] = forms.ImageField(
+                required=False, label=f"Image {i}", help_text="JPEG, PNG, GIF or WebP, up to 10 MB."
+            )
+            self.fields[f"alt_{i}"] = forms.CharField(
+                required=False,
+                max_length=500,
+                label=f"Describe image {i}",
+                help_text="For people who cannot see it; required with an image.",
+            )
+
+    def clean_scheduled_for(self):
+        when = self.cleaned_data["scheduled_for"]
+        if when is not None and when < timezone.now():
+            raise forms.ValidationError("That time has passed: choose a time from now on, or leave it empty.")
+        return when
+
+    def images(self):
+        from .services import ImageUpload
+
+        return [
+            ImageUpload(self.cleaned_data[f"image_{i}"], self.cleaned_data.get(f"alt_{i}", ""))
+            for i in range(1, MAX_IMAGES + 1)
+            if self.cleaned_data.get(f"image_{i}")
+        ]
+
+
+class SubmitForm(forms.Form):
+    reviewer = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label="Ask a colleague to review it",
+        empty_label="Anyone who may review",
+    )
+
+    def __init__(self, *args, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reviewer"].queryset = reviewers
+
+
+class ReviewForm(forms.Form):
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Notes for the author",
+        help_text="Required when you return the post.",
+    )

@@ -1,0 +1,153 @@
+"""Posts, the colleague who reads each one, and the outbox that publishes each exactly once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class PostStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"  # automated checks run here, before any colleague reads it
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Returned to author"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    FAILED = "failed", "Failed"
+
+
+S = PostStatus
+# Every move a post may make, in one place; services refuse any other.
+POST_TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
+    S.SUBMITTED: {S.IN_REVIEW, S.DRAFT},
+    S.IN_REVIEW: {S.APPROVED, S.REJECTED, S.WITHDRAWN, S.IN_REVIEW},
+    S.APPROVED: {S.SCHEDULED, S.IN_REVIEW, S.WITHDRAWN},
+    S.SCHEDULED: {S.PUBLISHED, S.FAILED, S.IN_REVIEW, S.WITHDRAWN},
+    S.REJECTED: {S.DRAFT, S.SUBMITTED, S.WITHDRAWN},
+    S.FAILED: {S.SCHEDULED, S.IN_REVIEW, S.WITHDRAWN},
+    S.PUBLISHED: set(),
+    S.WITHDRAWN: set(),
+}
+EDITABLE = {S.DRAFT, S.REJECTED, S.IN_REVIEW, S.APPROVED, S.SCHEDULED, S.FAILED}
+
+
+class Post(models.Model):
+    trust = models.ForeignKey("people.Trust", on_delete=models.PROTECT, related_name="posts")
+    school = models.ForeignKey("people.School", null=True, blank=True, on_delete=models.PROTECT, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts")
+    text = models.TextField()
+    category = models.CharField(max_length=40)
+    channels = models.ManyToManyField("channels.Channel", through="Delivery", related_name="posts")
+    scheduled_for = models.DateTimeField(null=True, blank=True)  # empty: as soon as it is approved
+    status = models.CharField(max_length=12, choices=PostStatus.choices, default=PostStatus.DRAFT)
+    version = models.PositiveIntegerField(default=1)  # edits bump it; approvals count for one version only
+    requested_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    status_note = models.TextField(blank=True)  # the reviewer's notes or the platform's message, for the author
+    findings = models.JSONField(default=list, blank=True)  # the automated checks' findings at the last submission
+
+    class Meta:
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["trust", "status"]), models.Index(fields=["scheduled_for"])]
+
+    def __str__(self) -> str:
+        first_line = self.text.strip().splitlines()[0] if self.text.strip() else "(empty)"
+        return first_line[:60] + ("…" if len(first_line) > 60 else "")
+
+
+def _image_path(instance: PostImage, filename: str) -> str:
+    return f"posts/{instance.post_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+
+
+class PostImage(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(upload_to=_image_path)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    alt_text = models.CharField("Description for people who cannot see the image", max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text or self.file.name
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", "Approved"
+    REJECT = "reject", "Returned with notes"
+
+
+class Review(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reviews")
+    post_version = models.PositiveIntegerField()
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    notes = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at"]
+        constraints = [
+            # The database itself refuses an author approving their own post.
+            models.CheckConstraint(condition=~models.Q(reviewer=models.F("author")), name="reviewer_is_not_author"),
+            models.UniqueConstraint(fields=["post", "post_version", "reviewer"], name="one_review_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} by {self.reviewer}"
+
+
+class DeliveryStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for approval"
+    PENDING = "pending", "Due"
+    SENDING = "sending", "Publishing"
+    RETRY = "retry", "Will retry"
+    PUBLISHED = "published", "Published"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Delivery(models.Model):
+    """The outbox: one row per post and channel. A worker claims a row with a conditional update, so two
+    workers never send the same post; the idempotency key lets a restarted worker find a post that reached
+    the platform before the worker could record it."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="deliveries")
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.WAITING)
+    idempotency_key = models.CharField(max_length=80, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    external_id = models.CharField(max_length=120, blank=True)
+    external_url = models.URLField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "channel"], name="one_delivery_per_channel"),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], condition=~models.Q(idempotency_key=""), name="delivery_key_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.post} → {self.channel} ({self.get_status_display()})"

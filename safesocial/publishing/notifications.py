@@ -1,0 +1,71 @@
+"""Emails about posts. They say what happened and link to the post; never the post's text, never a
+credential: an inbox is not a safe place for either."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.urls import reverse
+
+from .models import Post
+
+
+def _link(post: Post) -> str:
+    return settings.SITE_ROOT + reverse("publishing:detail", args=[post.pk])
+
+
+def _send(subject: str, body: str, recipients: Iterable) -> None:
+    emails = sorted({u.email for u in recipients if u and u.email and u.is_active})
+    if emails:
+        send_mass_mail([(subject, body, None, [email]) for email in emails], fail_silently=False)
+
+
+def _channels(post: Post) -> str:
+    return ", ".join(c.name for c in post.channels.all())
+
+
+def review_requested(post: Post, reviewers: Iterable) -> None:
+    _send(
+        "A post is waiting for your review",
+        f"{post.author} has written a post for {_channels(post)} and asked for a colleague to read it before it "
+        f"goes out.\n\nRead it: {_link(post)}\n",
+        reviewers,
+    )
+
+
+def approved(post: Post) -> None:
+    when = "as soon as possible" if not post.scheduled_for else f"at {post.scheduled_for:%H:%M on %d %B %Y}"
+    _send(
+        "Your post was approved",
+        f"Your post for {_channels(post)} was approved and will be published {when}.\n\n{_link(post)}\n",
+        [post.author],
+    )
+
+
+def rejected(post: Post) -> None:
+    _send(
+        "Your post needs changes",
+        f"A colleague has returned your post for {_channels(post)} with notes.\n\n{_link(post)}\n",
+        [post.author],
+    )
+
+
+def _owners(post: Post):
+    return [post.author, *(c.owner for c in post.channels.all())]
+
+
+def published(post: Post) -> None:
+    _send(
+        "Your post has been published", f"Your post is now live on {_channels(post)}.\n\n{_link(post)}\n", _owners(post)
+    )
+
+
+def failed(post: Post) -> None:
+    _send(
+        "A post could not be published",
+        f"A post for {_channels(post)} could not be published. The platform's message and what to do next are on "
+        f"the post's page.\n\n{_link(post)}\n",
+        _owners(post),
+    )

@@ -1,0 +1,399 @@
+"""Every change to a post, from draft to published. Who may review, and how many must agree, are read from
+the trust's policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from safesocial.audit.services import audit_record
+from safesocial.channels.models import Channel, ChannelStatus
+from safesocial.channels.selectors import can_post
+from safesocial.people.models import User
+from safesocial.permissions import Action, may
+
+from . import notifications
+from .checks import Finding, run_checks
+from .models import (
+    EDITABLE,
+    POST_TRANSITIONS,
+    Decision,
+    Delivery,
+    DeliveryStatus,
+    Post,
+    PostImage,
+    PostStatus,
+    Review,
+)
+
+MAX_IMAGE_BYTES = 10_000_000
+IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+
+
+def _move(post: Post, to: str, note: str | None = None) -> None:
+    if to not in POST_TRANSITIONS[post.status]:
+        raise ValidationError(
+            f"A post that is {post.get_status_display().lower()} cannot become {PostStatus(to).label.lower()}."
+        )
+    post.status = to
+    if note is not None:
+        post.status_note = note
+
+
+def _save(post: Post, *fields: str) -> None:
+    post.updated_at = timezone.now()
+    post.save(update_fields=[*fields, "updated_at"])
+
+
+def _check_channels(actor: User, channels: Sequence[Channel]) -> None:
+    if not channels:
+        raise ValidationError("Choose at least one channel.")
+    schools = {c.school_id for c in channels}
+    if len(schools) > 1:
+        raise ValidationError("A post goes to the channels of one school (or of the trust) at a time.")
+    for channel in channels:
+        if channel.status != ChannelStatus.ACTIVE:
+            raise ValidationError(
+                f"{channel} is {channel.get_status_display().lower()}, not active: it takes no posts."
+            )
+        if not can_post(actor, channel):
+            raise PermissionDenied(f"You are not authorised to post to {channel}.")
+
+
+def _check_schedule(when: dt.datetime | None) -> None:
+    if when is not None and when < timezone.now() - dt.timedelta(minutes=1):
+        raise ValidationError("The scheduled time is in the past: choose a time from now on, or leave it empty.")
+
+
+def _check_category(post_or_trust_policy, category: str) -> None:
+    allowed = post_or_trust_policy.category_keys()
+    if category not in allowed:
+        raise ValidationError(f"'{category}' is not one of the trust's post categories.")
+
+
+@dataclass(frozen=True)
+class ImageUpload:
+    file: UploadedFile
+    alt_text: str
+
+
+def _read_image(upload: ImageUpload) -> tuple[str, int, int]:
+    """Refuse anything that is not really an image of a type platforms take, or is too large."""
+    f = upload.file
+    if f.size > MAX_IMAGE_BYTES:
+        raise ValidationError(f"{f.name} is {f.size / 1_000_000:.1f} MB; images must be 10 MB or less.")
+    data = f.read()
+    f.seek(0)
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            fmt, (width, height) = img.format, img.size
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise ValidationError(f"{f.name} is not an image SafeSocial can read.") from None
+    if fmt not in IMAGE_FORMATS:
+        raise ValidationError(f"{f.name} is a {fmt} image; use JPEG, PNG, GIF or WebP.")
+    if not upload.alt_text.strip():
+        raise ValidationError(f"Describe {f.name} for people who cannot see it.")
+    return IMAGE_FORMATS[fmt], width, height
+
+
+def _attach_images(post: Post, images: Iterable[ImageUpload]) -> None:
+    start = post.images.count()
+    for i, upload in enumerate(images):
+        content_type, width, height = _read_image(upload)
+        PostImage.objects.create(
+            post=post,
+            file=upload.file,
+            content_type=content_type,
+            size=upload.file.size,
+            width=width,
+            height=height,
+            alt_text=upload.alt_text.strip(),
+            position=start + i,
+        )
+
+
+@transaction.atomic
+def post_create(
+    *,
+    actor: User,
+    channels: Sequence[Channel],
+    text: str,
+    category: str,
+    scheduled_for: dt.datetime | None = None,
+    images: Iterable[ImageUpload] = (),
+) -> Post:
+    """Policy: only authorised staff post, to active official channels, in the trust's categories."""
+    _check_channels(actor, channels)
+    trust = channels[0].trust
+    _check_category(trust.policy, category)
+    _check_schedule(scheduled_for)
+    if not text.strip():
+        raise ValidationError("Write the post's text.")
+    post = Post.objects.create(
+        trust=trust,
+        school=channels[0].school,
+        author=actor,
+        text=text.strip(),
+        category=category,
+        scheduled_for=scheduled_for,
+    )
+    Delivery.objects.bulk_create([Delivery(post=post, channel=channel) for channel in channels])
+    _attach_images(post, images)
+    audit_record(
+        actor=actor,
+        action="post.create",
+        obj=post,
+        school_id=post.school_id,
+        changes={"channels": [c.pk for c in channels], "category": category, "scheduled_for": scheduled_for},
+    )
+    return post
+
+
+def _may_edit(actor: User, post: Post) -> bool:
+    return actor.pk == post.author_id or any(can_post(actor, d.channel) for d in post.deliveries.all())
+
+
+@transaction.atomic
+def post_update(
+    *,
+    actor: User,
+    post: Post,
+    text: str,
+    category: str,
+    scheduled_for: dt.datetime | None,
+    images: Iterable[ImageUpload] = (),
+    remove_images: Iterable[int] = (),
+) -> Post:
+    """Editing an approved or scheduled post sends it back to review: approvals were for the words they read."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if not _may_edit(actor, post):
+        raise PermissionDenied("Only the author or the channel's posters can edit this post.")
+    if post.status not in EDITABLE:
+        raise ValidationError(f"A {post.get_status_display().lower()} post cannot be edited.")
+    _check_category(post.trust.policy, category)
+    _check_schedule(scheduled_for)
+    before = {"text": post.text, "category": post.category, "scheduled_for": post.scheduled_for}
+    post.text, post.category, post.scheduled_for = text.strip(), category, scheduled_for
+    post.images.filter(pk__in=list(remove_images)).delete()
+    _attach_images(post, images)
+    post.version = F("version") + 1
+    fields = ["text", "category", "scheduled_for", "version"]
+    if post.status in (PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.IN_REVIEW, PostStatus.FAILED):
+        _cancel_deliveries(post)
+        _move(post, PostStatus.IN_REVIEW, "Edited after review: it needs reading again.")
+        post.approved_at = None
+        fields += ["status", "status_note", "approved_at"]
+    _save(post, *fields)
+    post.refresh_from_db(fields=["version"])
+    after = {"text": post.text, "category": post.category, "scheduled_for": post.scheduled_for}
+    audit_record(
+        actor=actor,
+        action="post.update",
+        obj=post,
+        school_id=post.school_id,
+        changes={k: [before[k], after[k]] for k in before if before[k] != after[k]} | {"version": post.version},
+    )
+    return post
+
+
+def _cancel_deliveries(post: Post) -> None:
+    post.deliveries.exclude(status__in=[DeliveryStatus.PUBLISHED]).update(
+        status=DeliveryStatus.WAITING, idempotency_key="", due_at=None, next_attempt_at=None, lease_until=None
+    )
+
+
+@transaction.atomic
+def post_submit(*, actor: User, post: Post, reviewer: User | None = None) -> tuple[Post, list[Finding]]:
+    """Submitted posts pass SafeSocial's automated checks before any colleague reads them; a post with a
+    blocking finding goes back to its author with every finding explained."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if actor.pk != post.author_id:
+        raise PermissionDenied("Only the author submits a post.")
+    if reviewer is not None:
+        _check_reviewer(reviewer, post)
+    _move(post, PostStatus.SUBMITTED, "")
+    post.submitted_at = timezone.now()
+    post.requested_reviewer = reviewer
+    _save(post, "status", "status_note", "submitted_at", "requested_reviewer")
+    findings = run_checks(post)
+    post.findings = [f.as_dict() for f in findings]
+    _save(post, "findings")
+    blocking = [f for f in findings if f.blocks]
+    if blocking:
+        _move(post, PostStatus.DRAFT, "Automated checks found problems to fix before review.")
+        _save(post, "status", "status_note")
+    else:
+        _move(post, PostStatus.IN_REVIEW)
+        _save(post, "status")
+        transaction.on_commit(lambda: notifications.review_requested(post, reviewers_to_notify(post)))
+    audit_record(
+        actor=actor,
+        action="post.submit",
+        obj=post,
+        school_id=post.school_id,
+        changes={"status": post.status, "findings": [f.as_dict() for f in findings]},
+    )
+    return post, findings
+
+
+def eligible_reviewers(post: Post):
+    """Everyone the policy allows to read this post before it goes out, except its author."""
+    from safesocial.people.models import RoleAssignment
+    from safesocial.permissions import allowed_roles
+
+    roles = allowed_roles(Action.REVIEW_POST, post.trust.policy)
+    where = Q(school__isnull=True) | Q(school_id=post.school_id)
+    user_ids = RoleAssignment.objects.filter(where, trust=post.trust, role__in=list(roles)).values("user_id")
+    return User.objects.filter(pk__in=user_ids, is_active=True).exclude(pk=post.author_id).order_by("full_name")
+
+
+def reviewers_to_notify(post: Post) -> list[User]:
+    """The colleague the author asked for; else the channels' administrators and posters who may review;
+    else everyone who may."""
+    if post.requested_reviewer_id:
+        return [post.requested_reviewer]
+    eligible = eligible_reviewers(post)
+    channel_people = eligible.filter(
+        channel_access__channel__in=post.channels.all(), channel_access__revoked_at__isnull=True
+    ).distinct()
+    return list(channel_people) or list(eligible)
+
+
+def _check_reviewer(reviewer: User, post: Post) -> None:
+    if reviewer.pk == post.author_id:
+        raise PermissionDenied("Authors cannot review their own posts: the policy asks for another colleague.")
+    if not may(reviewer, Action.REVIEW_POST, post.school):
+        raise PermissionDenied(f"The trust's policy does not allow {reviewer} to review posts here.")
+
+
+@transaction.atomic
+def post_approve(*, actor: User, post: Post, notes: str = "") -> Post:
+    """Policy: public communications are read and agreed by another colleague (or the team the policy
+    names) before they go out; the policy says how many must agree."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    _check_reviewer(actor, post)
+    if post.status != PostStatus.IN_REVIEW:
+        raise ValidationError(f"This post is {post.get_status_display().lower()}, not waiting for review.")
+    if Review.objects.filter(post=post, post_version=post.version, reviewer=actor).exists():
+        raise ValidationError("You have already reviewed this version.")
+    Review.objects.create(
+        post=post,
+        post_version=post.version,
+        reviewer=actor,
+        author_id=post.author_id,
+        decision=Decision.APPROVE,
+        notes=notes,
+    )
+    needed = post.trust.policy.posts.reviewers_required
+    agreed = Review.objects.filter(post=post, post_version=post.version, decision=Decision.APPROVE).count()
+    changes: dict[str, object] = {"approvals": agreed, "needed": needed, "version": post.version}
+    if agreed >= needed:
+        _move(post, PostStatus.APPROVED, notes)
+        post.approved_at = timezone.now()
+        _save(post, "status", "status_note", "approved_at")
+        _schedule(post)
+        changes["status"] = post.status
+        transaction.on_commit(lambda: notifications.approved(post))
+    audit_record(actor=actor, action="post.approve", obj=post, school_id=post.school_id, changes=changes)
+    return post
+
+
+def _schedule(post: Post) -> None:
+    """Fill the outbox: one delivery per channel, each with a key that is unique to this version."""
+    now = timezone.now()
+    due = post.scheduled_for if post.scheduled_for and post.scheduled_for > now else now
+    for delivery in post.deliveries.exclude(status=DeliveryStatus.PUBLISHED):
+        delivery.status = DeliveryStatus.PENDING
+        delivery.due_at = delivery.next_attempt_at = due
+        delivery.idempotency_key = f"ss-{post.pk}-{delivery.channel_id}-v{post.version}"
+        delivery.attempts, delivery.last_error, delivery.lease_until = 0, "", None
+        delivery.save(
+            update_fields=[
+                "status",
+                "due_at",
+                "next_attempt_at",
+                "idempotency_key",
+                "attempts",
+                "last_error",
+                "lease_until",
+            ]
+        )
+    _move(post, PostStatus.SCHEDULED)
+    _save(post, "status")
+    if due <= now:
+        from .tasks import deliver_post
+
+        transaction.on_commit(lambda: deliver_post.enqueue(post.pk))
+
+
+@transaction.atomic
+def post_reject(*, actor: User, post: Post, notes: str) -> Post:
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    _check_reviewer(actor, post)
+    if not notes.strip():
+        raise ValidationError("Tell the author what to change.")
+    if post.status != PostStatus.IN_REVIEW:
+        raise ValidationError(f"This post is {post.get_status_display().lower()}, not waiting for review.")
+    Review.objects.create(
+        post=post,
+        post_version=post.version,
+        reviewer=actor,
+        author_id=post.author_id,
+        decision=Decision.REJECT,
+        notes=notes.strip(),
+    )
+    _move(post, PostStatus.REJECTED, notes.strip())
+    _save(post, "status", "status_note")
+    audit_record(actor=actor, action="post.reject", obj=post, school_id=post.school_id, changes={"notes": notes})
+    transaction.on_commit(lambda: notifications.rejected(post))
+    return post
+
+
+@transaction.atomic
+def post_withdraw(*, actor: User, post: Post, reason: str = "") -> Post:
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if not (_may_edit(actor, post) or may(actor, Action.APPROVE_CHANNEL, post.school)):
+        raise PermissionDenied("Only the author, the channel's posters or the channel approver can withdraw it.")
+    if post.deliveries.filter(status=DeliveryStatus.SENDING).exists():
+        raise ValidationError("The post is being published right now; try again in a minute.")
+    _move(post, PostStatus.WITHDRAWN, reason)
+    _cancel_deliveries(post)
+    post.deliveries.exclude(status=DeliveryStatus.PUBLISHED).update(status=DeliveryStatus.CANCELLED)
+    _save(post, "status", "status_note")
+    audit_record(actor=actor, action="post.withdraw", obj=post, school_id=post.school_id, changes={"reason": reason})
+    return post
+
+
+@transaction.atomic
+def post_retry(*, actor: User, post: Post) -> Post:
+    """A failed post goes out again as approved (after its cause, e.g. an expired token, is fixed)."""
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if not _may_edit(actor, post):
+        raise PermissionDenied("Only the author or the channel's posters can retry this post.")
+    if post.status != PostStatus.FAILED:
+        raise ValidationError("Only a failed post is retried.")
+    if post.scheduled_for and post.scheduled_for < timezone.now() - approval_grace():
+        _move(post, PostStatus.IN_REVIEW, "Its approval expired with its scheduled time: it needs reading again.")
+        _save(post, "status", "status_note")
+        post.scheduled_for = None
+        _save(post, "scheduled_for")
+    else:
+        _schedule(post)
+    audit_record(actor=actor, action="post.retry", obj=post, school_id=post.school_id, changes={"status": post.status})
+    return post
+
+
+def approval_grace() -> dt.timedelta:
+    return dt.timedelta(minutes=getattr(settings, "PUBLISH_GRACE_MINUTES", 60))

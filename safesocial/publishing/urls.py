@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "publishing"
+urlpatterns = [
+    path("", views.post_list, name="list"),
+    path("new/", views.post_create, name="create"),
+    path("calendar/", views.calendar_view, name="calendar"),
+    path("<int:pk>/", views.post_detail, name="detail"),
+    path("<int:pk>/edit/", views.post_edit, name="edit"),
+    path("<int:pk>/submit/", views.post_submit, name="submit"),
+    path("<int:pk>/approve/", views.post_approve, name="approve"),
+    path("<int:pk>/return/", views.post_reject, name="reject"),
+    path("<int:pk>/withdraw/", views.post_withdraw, name="withdraw"),
+    path("<int:pk>/retry/", views.post_retry, name="retry"),
+    path("<int:pk>/images/<int:image_id>/", views.image, name="image"),
+]

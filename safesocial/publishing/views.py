@@ -1,0 +1,295 @@
+import calendar
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from safesocial.channels.selectors import can_post, postable_channels
+from safesocial.people.selectors import schools_for
+from safesocial.permissions import Action, may
+
+from . import selectors, services
+from .forms import PostForm, ReviewForm, SubmitForm
+from .models import EDITABLE, PostImage, PostStatus
+
+TABS = [
+    ("review", "Waiting for my review"),
+    ("mine", "My posts"),
+    ("scheduled", "Scheduled"),
+    ("published", "Published"),
+    ("failed", "Failed"),
+]
+
+
+def _categories(trust):
+    return [(c.key, c.label) for c in trust.policy.posts.categories]
+
+
+def _messages_for(exc: Exception) -> list[str]:
+    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+
+
+@login_required
+def post_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    tab = request.GET.get("tab", "review")
+    if tab == "review":
+        posts = selectors.awaiting_review_by(user)
+    elif tab == "mine":
+        posts = selectors.posts_for(user).filter(author=user)
+    elif tab in ("scheduled", "published", "failed"):
+        posts = selectors.posts_for(user).filter(status=tab)
+    else:
+        raise Http404
+    return render(
+        request,
+        "publishing/list.html",
+        {
+            "posts": posts.prefetch_related("channels")[:200],
+            "tab": tab,
+            "tabs": TABS,
+            "can_write": postable_channels(user).exists(),
+            "title": "Posts",
+        },
+    )
+
+
+@login_required
+def post_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    channels = postable_channels(user)
+    if not channels.exists():
+        messages.info(
+            request,
+            "You are not authorised to post to any active channel. Ask the person your policy names to authorise you.",
+        )
+        return redirect("channels:register")
+    initial = {"channels": [request.GET["channel"]]} if request.GET.get("channel", "").isdigit() else None
+    form = PostForm(
+        request.POST or None,
+        request.FILES or None,
+        channels=channels,
+        categories=_categories(user.trust),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            post = services.post_create(
+                actor=user,
+                channels=list(d["channels"]),
+                text=d["text"],
+                category=d["category"],
+                scheduled_for=d["scheduled_for"],
+                images=form.images(),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            for message in _messages_for(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(request, "Draft saved. Check the preview, then send it for review.")
+            return redirect("publishing:detail", pk=post.pk)
+    return render(request, "publishing/form.html", {"form": form, "title": "Write a post"})
+
+
+@login_required
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for(request.user, pk)
+    if post.status not in EDITABLE:
+        raise Http404
+    initial = {
+        "text": post.text,
+        "category": post.category,
+        "scheduled_for": post.scheduled_for and timezone.localtime(post.scheduled_for),
+    }
+    form = PostForm(
+        request.POST or None,
+        request.FILES or None,
+        channels=None,
+        categories=_categories(post.trust),
+        editing=True,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            post = services.post_update(
+                actor=request.user,
+                post=post,
+                text=d["text"],
+                category=d["category"],
+                scheduled_for=d["scheduled_for"],
+                images=form.images(),
+                remove_images=[int(i) for i in request.POST.getlist("remove_image") if i.isdigit()],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            for message in _messages_for(exc):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request, "Saved." + (" It goes back to review." if post.status == PostStatus.IN_REVIEW else "")
+            )
+            return redirect("publishing:detail", pk=post.pk)
+    return render(request, "publishing/form.html", {"form": form, "post": post, "title": "Edit the post"})
+
+
+@login_required
+def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    post = selectors.post_for(user, pk)
+    deliveries = list(post.deliveries.select_related("channel"))
+    is_author = post.author_id == user.pk
+    may_review = not is_author and may(user, Action.REVIEW_POST, post.school) and post.status == PostStatus.IN_REVIEW
+    already = post.reviews.filter(post_version=post.version, reviewer=user).exists()
+    may_edit = post.status in EDITABLE and (is_author or any(can_post(user, d.channel) for d in deliveries))
+    context = {
+        "post": post,
+        "deliveries": deliveries,
+        "images": post.images.all(),
+        "reviews": post.reviews.select_related("reviewer"),
+        "is_author": is_author,
+        "may_edit": may_edit,
+        "may_submit": is_author and post.status in (PostStatus.DRAFT, PostStatus.REJECTED),
+        "may_review": may_review and not already,
+        "may_retry": post.status == PostStatus.FAILED and may_edit,
+        "may_withdraw": post.status not in (PostStatus.PUBLISHED, PostStatus.WITHDRAWN)
+        and (may_edit or may(user, Action.APPROVE_CHANNEL, post.school)),
+        "submit_form": SubmitForm(reviewers=services.eligible_reviewers(post)),
+        "review_form": ReviewForm(),
+        "needed": post.trust.policy.posts.reviewers_required,
+        "approvals": post.reviews.filter(post_version=post.version, decision="approve").count(),
+        "category_label": dict(_categories(post.trust)).get(post.category, post.category),
+        "title": f"Post: {post}",
+    }
+    return render(request, "publishing/detail.html", context)
+
+
+def _act(request, post, fn, ok: str, **kwargs) -> HttpResponse:
+    try:
+        fn(actor=request.user, post=post, **kwargs)
+    except (ValidationError, PermissionDenied) as exc:
+        for message in _messages_for(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, ok)
+    return redirect("publishing:detail", pk=post.pk)
+
+
+@login_required
+@require_POST
+def post_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for(request.user, pk)
+    form = SubmitForm(request.POST, reviewers=services.eligible_reviewers(post))
+    reviewer = form.cleaned_data["reviewer"] if form.is_valid() else None
+    try:
+        post, _ = services.post_submit(actor=request.user, post=post, reviewer=reviewer)
+    except (ValidationError, PermissionDenied) as exc:
+        for message in _messages_for(exc):
+            messages.error(request, message)
+    else:
+        if post.status == PostStatus.IN_REVIEW:
+            messages.success(request, "Sent for review. You will get an email when a colleague has read it.")
+        else:
+            messages.error(request, "The automated checks found something to fix first: see below.")
+    return redirect("publishing:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def post_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for(request.user, pk)
+    return _act(
+        request, post, services.post_approve, "Approved. Thank you for reading it.", notes=request.POST.get("notes", "")
+    )
+
+
+@login_required
+@require_POST
+def post_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for(request.user, pk)
+    return _act(
+        request,
+        post,
+        services.post_reject,
+        "Returned to the author with your notes.",
+        notes=request.POST.get("notes", ""),
+    )
+
+
+@login_required
+@require_POST
+def post_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for(request.user, pk)
+    return _act(
+        request,
+        post,
+        services.post_withdraw,
+        "Withdrawn. It will not be published.",
+        reason=request.POST.get("reason", ""),
+    )
+
+
+@login_required
+@require_POST
+def post_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for(request.user, pk)
+    return _act(request, post, services.post_retry, "It will be tried again.")
+
+
+@login_required
+def image(request: HttpRequest, pk: int, image_id: int) -> HttpResponse:
+    post = selectors.post_for(request.user, pk)
+    img = PostImage.objects.filter(pk=image_id, post=post).first()
+    if img is None:
+        raise Http404
+    response = FileResponse(img.file.open("rb"), content_type=img.content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@login_required
+def calendar_view(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", f"{today:%Y-%m}").split("-"))
+        first = dt.date(year, month, 1)
+    except ValueError:
+        raise Http404 from None
+    school = None
+    if request.GET.get("school"):
+        school = schools_for(user).filter(key=request.GET["school"]).first()
+        if school is None:
+            raise Http404
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(first, dt.time.min, tz)
+    next_month = (first + dt.timedelta(days=32)).replace(day=1)
+    end = dt.datetime.combine(next_month, dt.time.min, tz)
+    by_day: dict[dt.date, list] = {}
+    for post in selectors.calendar_posts(user, start, end, school):
+        when = timezone.localtime(post.scheduled_for or post.published_at)
+        by_day.setdefault(when.date(), []).append((when, post))
+    weeks = [
+        [(day, sorted(by_day.get(day, []), key=lambda p: p[0]), day.month == month) for day in week]
+        for week in calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    ]
+    previous = (first - dt.timedelta(days=1)).replace(day=1)
+    return render(
+        request,
+        "publishing/calendar.html",
+        {
+            "weeks": weeks,
+            "first": first,
+            "previous": f"{previous:%Y-%m}",
+            "next": f"{next_month:%Y-%m}",
+            "school": school,
+            "schools": schools_for(user),
+            "today": today,
+            "title": f"Calendar, {first:%B %Y}",
+        },
+    )
