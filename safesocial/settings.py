@@ -218,3 +218,4 @@ PLATFORM_TIMEOUT_SECONDS = env_int("PLATFORM_TIMEOUT_SECONDS", 20)
 # The public URL at which platforms fetch media SafeSocial hosts (Instagram takes images by URL only).
 MEDIA_PUBLIC_URL = env_str("MEDIA_PUBLIC_URL", SITE_ROOT + "/media/public/")
 CREDENTIALS_KEYS = env_str("CREDENTIALS_KEYS")
+PUBLISH_GRACE_MINUTES = env_int("PUBLISH_GRACE_MINUTES", 60)

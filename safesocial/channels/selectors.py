@@ -60,6 +60,8 @@ def postable_channels(user: User) -> QuerySet[Channel]:
 
 def reviews_due_for(user: User, within_days: int = 30) -> QuerySet[Channel]:
     """Channels whose review falls due soon, for the people the policy names to approve channels."""
+    if user.trust_id is None:
+        return Channel.objects.none()
     schools = schools_where(user, Action.APPROVE_CHANNEL)
     horizon = timezone.localdate() + dt.timedelta(days=within_days)
     qs = Channel.objects.filter(
@@ -74,6 +76,8 @@ def reviews_due_for(user: User, within_days: int = 30) -> QuerySet[Channel]:
 
 
 def awaiting_signoff_for(user: User) -> QuerySet[Channel]:
+    if user.trust_id is None:
+        return Channel.objects.none()
     schools = schools_where(user, Action.APPROVE_CHANNEL)
     scope = Q(school__in=schools)
     if is_trust_wide(user, Action.APPROVE_CHANNEL):

@@ -277,7 +277,7 @@ def current_signature(user: User) -> AcceptableUseSignature | None:
     if user.trust is None:
         return None
     digest = hashlib.sha256(acceptable_use_text(user.trust).encode()).hexdigest()
-    return user.aup_signatures.filter(text_sha256=digest).first()
+    return AcceptableUseSignature.objects.filter(user=user, text_sha256=digest).first()
 
 
 @transaction.atomic
@@ -378,7 +378,7 @@ def credential_for_publishing(channel: Channel) -> str:
     credential = Credential.objects.filter(channel=channel).first()
     if credential is None:
         raise ValidationError(f"{channel} has no access token")
-    return crypto.decrypt(credential.ciphertext)
+    return crypto.decrypt(bytes(credential.ciphertext))
 
 
 @transaction.atomic
@@ -411,7 +411,7 @@ def credential_break_glass(*, actor: User, channel: Channel, reason: str) -> tup
             [owner_email],
         )
     )
-    return credential, crypto.decrypt(credential.ciphertext)
+    return credential, crypto.decrypt(bytes(credential.ciphertext))
 
 
 @transaction.atomic

@@ -210,7 +210,12 @@ def load_demo(*, pupils_per_school: int = 200, seed: int = 2026) -> list[DemoAcc
             "Carla" if first_school else None,
             "Denholm" if first_school else None,
         )
-        person([RoleSpec(Role.CHANNEL_ADMIN, school), RoleSpec(Role.TEACHER, school)], "Communications Lead")
+        person(
+            [RoleSpec(Role.CHANNEL_ADMIN, school), RoleSpec(Role.TEACHER, school)],
+            "Communications Lead",
+            "Freya" if first_school else None,
+            "Gallagher" if first_school else None,
+        )
         person(
             [RoleSpec(Role.TEACHER, school)],
             "Year 4 Teacher",
@@ -308,6 +313,8 @@ def demo_accounts() -> list[DemoAccount]:
         ("DSL, Millbrook", Role.DSL, "millbrook"),
         ("Deputy DSL, Seabright", Role.DEPUTY_DSL, "seabright"),
         ("Teacher, Seabright", Role.TEACHER, "seabright"),
+        ("Year 4 teacher and authorised poster, Seabright", None, "l.marsh@harbourside.example.com"),
+        ("Communications lead (poster, reviewer), Seabright", None, "f.gallagher@harbourside.example.com"),
         ("Teaching assistant, Seabright", Role.SUPPORT_STAFF, "seabright"),
         ("Administration team, Seabright", Role.ADMIN_TEAM, "seabright"),
         ("Channel administrator, Seabright", Role.CHANNEL_ADMIN, "seabright"),
@@ -318,6 +325,11 @@ def demo_accounts() -> list[DemoAccount]:
     ]
     out = []
     for label, role, school_key in wanted:
+        if role is None:  # a named account
+            user = User.objects.filter(email=school_key).first()
+            if user:
+                out.append(DemoAccount(label, user.email, False))
+            continue
         qs = RoleAssignment.objects.filter(role=role).select_related("user").order_by("user__date_joined", "pk")
         qs = qs.filter(school__key=school_key) if school_key else qs.filter(school__isnull=True)
         assignment = qs.first()

@@ -41,7 +41,9 @@ class Post(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts")
     text = models.TextField()
     category = models.CharField(max_length=40)
-    channels = models.ManyToManyField("channels.Channel", through="Delivery", related_name="posts")
+    channels: models.ManyToManyField = models.ManyToManyField(
+        "channels.Channel", through="Delivery", related_name="posts"
+    )
     scheduled_for = models.DateTimeField(null=True, blank=True)  # empty: as soon as it is approved
     status = models.CharField(max_length=12, choices=PostStatus.choices, default=PostStatus.DRAFT)
     version = models.PositiveIntegerField(default=1)  # edits bump it; approvals count for one version only

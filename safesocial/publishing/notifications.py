@@ -3,6 +3,7 @@ credential: an inbox is not a safe place for either."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -11,6 +12,8 @@ from django.urls import reverse
 
 from .models import Post
 
+log = logging.getLogger(__name__)
+
 
 def _link(post: Post) -> str:
     return settings.SITE_ROOT + reverse("publishing:detail", args=[post.pk])
@@ -18,8 +21,12 @@ def _link(post: Post) -> str:
 
 def _send(subject: str, body: str, recipients: Iterable) -> None:
     emails = sorted({u.email for u in recipients if u and u.email and u.is_active})
-    if emails:
+    if not emails:
+        return
+    try:
         send_mass_mail([(subject, body, None, [email]) for email in emails], fail_silently=False)
+    except Exception:  # the post's state is already saved; a mail server outage must not undo or hide it
+        log.exception("could not send '%s' to %d recipient(s)", subject, len(emails))
 
 
 def _channels(post: Post) -> str:

@@ -90,8 +90,9 @@ class ImageUpload:
 def _read_image(upload: ImageUpload) -> tuple[str, int, int]:
     """Refuse anything that is not really an image of a type platforms take, or is too large."""
     f = upload.file
-    if f.size > MAX_IMAGE_BYTES:
-        raise ValidationError(f"{f.name} is {f.size / 1_000_000:.1f} MB; images must be 10 MB or less.")
+    size = f.size or 0
+    if size > MAX_IMAGE_BYTES:
+        raise ValidationError(f"{f.name} is {size / 1_000_000:.1f} MB; images must be 10 MB or less.")
     data = f.read()
     f.seek(0)
     try:
@@ -116,7 +117,7 @@ def _attach_images(post: Post, images: Iterable[ImageUpload]) -> None:
             post=post,
             file=upload.file,
             content_type=content_type,
-            size=upload.file.size,
+            size=upload.file.size or 0,
             width=width,
             height=height,
             alt_text=upload.alt_text.strip(),
@@ -262,7 +263,7 @@ def eligible_reviewers(post: Post):
 def reviewers_to_notify(post: Post) -> list[User]:
     """The colleague the author asked for; else the channels' administrators and posters who may review;
     else everyone who may."""
-    if post.requested_reviewer_id:
+    if post.requested_reviewer is not None:
         return [post.requested_reviewer]
     eligible = eligible_reviewers(post)
     channel_people = eligible.filter(

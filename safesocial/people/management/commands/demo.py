@@ -1,6 +1,7 @@
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from safesocial.people.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_accounts, demo_exists, load_demo
 from safesocial.people.models import User
@@ -28,7 +29,9 @@ class Command(BaseCommand):
                 self.stdout.write("The demo trust is already loaded; nothing was added.")
             else:
                 started = time.perf_counter()
-                load_demo(pupils_per_school=pupils_per_school)
+                # The demo's own set-up sends no email: staff would otherwise get a dozen "please review" notes.
+                with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                    load_demo(pupils_per_school=pupils_per_school)
                 self.stdout.write(f"Loaded the demo trust in {time.perf_counter() - started:.1f}s.")
         self._print_accounts()
 

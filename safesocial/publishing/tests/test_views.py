@@ -1,0 +1,97 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from safesocial.publishing import services
+from safesocial.publishing.models import Post, PostStatus
+
+from .conftest import photo
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _create(client, channel, **extra):
+    data = {"channels": [channel.pk], "category": "events", "text": "Harvest festival on Thursday.", **extra}
+    return client.post(reverse("publishing:create"), data, follow=True)
+
+
+def test_a_teacher_drafts_a_post_with_a_photo_and_sees_its_preview(signed_in, teacher, sandbox):
+    client = signed_in(teacher)
+    response = _create(client, sandbox, image_1=photo(), alt_1="Pumpkins on the hall stage")
+    body = response.content.decode()
+    post = Post.objects.get()
+    assert "Draft saved" in body and 'alt="Pumpkins on the hall stage"' in body
+    image = post.images.get()
+    assert client.get(reverse("publishing:image", args=[post.pk, image.pk])).status_code == 200
+
+
+def test_the_form_refuses_a_time_in_the_past_and_keeps_what_was_typed(signed_in, teacher, sandbox):
+    past = (timezone.localtime() - dt.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    body = _create(signed_in(teacher), sandbox, scheduled_for=past).content.decode()
+    assert "That time has passed" in body and "Harvest festival on Thursday." in body
+    assert not Post.objects.exists()
+
+
+def test_submit_and_approve_through_the_pages(signed_in, client, teacher, colleague, sandbox):
+    _create(signed_in(teacher), sandbox)
+    post = Post.objects.get()
+    signed_in(teacher).post(reverse("publishing:submit", args=[post.pk]), {"reviewer": colleague.pk})
+    post.refresh_from_db()
+    assert post.status == PostStatus.IN_REVIEW and post.requested_reviewer == colleague
+    reviewer = signed_in(colleague)
+    assert "Harvest festival" in reviewer.get(reverse("publishing:list") + "?tab=review").content.decode()
+    reviewer.post(reverse("publishing:approve", args=[post.pk]), {"notes": ""})
+    post.refresh_from_db()
+    assert post.status == PostStatus.PUBLISHED
+    body = client.get(reverse("sandbox", args=[sandbox.pk])).content.decode()  # the public sandbox page
+    assert "Harvest festival on Thursday." in body
+
+
+def test_an_author_sees_no_approve_button_on_their_own_post(signed_in, teacher, sandbox):
+    client = signed_in(teacher)
+    _create(client, sandbox)
+    post = Post.objects.get()
+    services.post_submit(actor=teacher, post=post)
+    body = client.get(reverse("publishing:detail", args=[post.pk])).content.decode()
+    assert "Approve" not in body
+
+
+def test_drafts_are_the_authors_own(signed_in, teacher, colleague, sandbox):
+    _create(signed_in(teacher), sandbox)
+    post = Post.objects.get()
+    assert signed_in(colleague).get(reverse("publishing:detail", args=[post.pk])).status_code == 404
+
+
+def test_posts_of_another_school_are_invisible(signed_in, teacher, colleague, outsider, sandbox):
+    _create(signed_in(teacher), sandbox)
+    post = Post.objects.get()
+    services.post_submit(actor=teacher, post=post)
+    client = signed_in(outsider)
+    assert client.get(reverse("publishing:detail", args=[post.pk])).status_code == 404
+    image_url = reverse("publishing:image", args=[post.pk, 1])
+    assert client.get(image_url).status_code == 404
+
+
+def test_the_calendar_shows_scheduled_posts(signed_in, teacher, colleague, sandbox):
+    when = timezone.now() + dt.timedelta(days=3)
+    post = services.post_create(
+        actor=teacher, channels=[sandbox], text="Open morning", category="events", scheduled_for=when
+    )
+    post, _ = services.post_submit(actor=teacher, post=post)
+    services.post_approve(actor=colleague, post=post)
+    local = timezone.localtime(when)
+    body = signed_in(colleague).get(reverse("publishing:calendar"), {"month": f"{local:%Y-%m}"}).content.decode()
+    assert "Open morning" in body and "Scheduled" in body
+
+
+def test_post_list_queries_do_not_grow_with_posts(
+    signed_in, teacher, colleague, sandbox, django_assert_max_num_queries
+):
+    for i in range(12):
+        post = services.post_create(actor=teacher, channels=[sandbox], text=f"Notice {i}", category="events")
+        services.post_submit(actor=teacher, post=post)
+    client = signed_in(colleague)
+    with django_assert_max_num_queries(25):
+        assert client.get(reverse("publishing:list") + "?tab=review").status_code == 200
