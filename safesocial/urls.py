@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from safesocial.channels import views as channel_views
+from safesocial.publishing import views as publishing_views
 
 from . import views
 
@@ -14,5 +15,6 @@ urlpatterns = [
     path("channels/", include("safesocial.channels.urls")),
     path("posts/", include("safesocial.publishing.urls")),
     path("sandbox/<int:pk>/", channel_views.sandbox, name="sandbox"),
+    path("media/public/<str:name>", publishing_views.public_image, name="public_image"),
     path("sandbox/<int:pk>/<int:post_id>/<int:index>/", channel_views.sandbox_image, name="sandbox_image"),
 ]

@@ -293,3 +293,18 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
             "title": f"Calendar, {first:%B %Y}",
         },
     )
+
+
+def public_image(request: HttpRequest, name: str) -> HttpResponse:
+    """Images of approved posts, at the address platforms that fetch media by URL (Instagram) are given.
+    Nothing else is served here: drafts and posts in review stay private."""
+    img = (
+        PostImage.objects.filter(
+            file__endswith=f"/{name}", post__status__in=[PostStatus.SCHEDULED, PostStatus.PUBLISHED]
+        )
+        .order_by("-pk")
+        .first()
+    )
+    if img is None:
+        raise Http404
+    return FileResponse(img.file.open("rb"), content_type=img.content_type)

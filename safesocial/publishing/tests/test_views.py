@@ -95,3 +95,22 @@ def test_post_list_queries_do_not_grow_with_posts(
     client = signed_in(colleague)
     with django_assert_max_num_queries(25):
         assert client.get(reverse("publishing:list") + "?tab=review").status_code == 200
+
+
+def test_only_images_of_approved_posts_are_public_for_instagram_to_fetch(client, teacher, colleague, sandbox):
+    when = timezone.now() + dt.timedelta(days=1)
+    post = services.post_create(
+        actor=teacher,
+        channels=[sandbox],
+        text="Art week",
+        category="events",
+        scheduled_for=when,
+        images=[services.ImageUpload(photo("art-week.jpg"), "Paintings on the wall")],
+    )
+    name = post.images.get().file.name.rsplit("/", 1)[-1]
+    url = reverse("public_image", args=[name])
+    assert client.get(url).status_code == 404  # a draft
+    post, _ = services.post_submit(actor=teacher, post=post)
+    assert client.get(url).status_code == 404  # in review
+    services.post_approve(actor=colleague, post=post)
+    assert client.get(url).status_code == 200
