@@ -134,6 +134,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "review_form": forms.ReviewForm(),
         "follow_form": forms.FollowForm(),
         "reason_form": forms.ReasonForm(),
+        "contributors": [label for key, label in services.CONTRIBUTORS if key in channel.contributors],
         "today": timezone.localdate(),
         "title": channel.name,
     }
