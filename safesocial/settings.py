@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "safesocial.audit",
     "safesocial.people",
     "safesocial.policy",
+    "safesocial.consent",
     "safesocial.channels",
     "safesocial.publishing",
     "safesocial.platforms",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("policy/", include("safesocial.policy.urls")),
     path("audit/", include("safesocial.audit.urls")),
     path("channels/", include("safesocial.channels.urls")),
+    path("", include("safesocial.consent.urls")),
     path("posts/", include("safesocial.publishing.urls")),
     path("sandbox/<int:pk>/", channel_views.sandbox, name="sandbox"),
     path("media/public/<str:name>", publishing_views.public_image, name="public_image"),

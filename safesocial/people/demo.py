@@ -249,8 +249,10 @@ def load_demo(*, pupils_per_school: int = 200, seed: int = 2026) -> list[DemoAcc
     probe.set_password(DEMO_PASSWORD)
     User.objects.filter(trust=trust).update(password=probe.password)
     _seed_two_factor(trust)
+    from safesocial.consent.demo import seed_consents
     from safesocial.publishing.demo import seed_channels
 
+    seed_consents(trust)
     seed_channels(trust)
     return demo_accounts()
 

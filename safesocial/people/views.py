@@ -203,8 +203,8 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
         label=f"pupil {pupil.pk}",
         school_id=pupil.school_id,
     )
-    return render(
-        request,
-        "people/pupil_detail.html",
-        {"pupil": pupil, "parents": selectors.parents_of(pupil), "title": str(pupil)},
-    )
+    from safesocial.consent.views import pupil_consent_context
+
+    context = {"pupil": pupil, "parents": selectors.parents_of(pupil), "title": str(pupil)}
+    context.update(pupil_consent_context(request, pupil))
+    return render(request, "people/pupil_detail.html", context)

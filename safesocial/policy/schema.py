@@ -267,6 +267,15 @@ class Acknowledgement(Strict):
     pupil_summary: list[str] = []
 
 
+class ConsentRules(Strict):
+    """How parental consent is kept. Face matching is biometric processing (Protection of Freedoms Act 2012
+    ss.26-28): off unless the trust turns it on, and then only for pupils with a parent's biometric consent."""
+
+    face_matching: bool = False
+    expire_at_end_of_school_year: bool = True  # consents lapse on 31 August unless given with another end date
+    renewal_reminder_days: Annotated[int, Field(ge=1, le=120)] = 30
+
+
 class Section(Strict):
     """A section of the policy's own prose, so the trust can publish the document from SafeSocial."""
 
@@ -288,6 +297,7 @@ class Policy(Strict):
     concerns: Concerns
     training: Training
     acknowledgement: Acknowledgement = Acknowledgement()
+    consent: ConsentRules = ConsentRules()
     sections: list[Section] = []
 
     @model_validator(mode="after")

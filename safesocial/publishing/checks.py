@@ -63,7 +63,73 @@ def platform_limits(post: Post) -> list[Finding]:
     return findings
 
 
-CHECKS: list[Callable[[Post], list[Finding]]] = [category_allowed, platform_limits]
+def register_for(school) -> list:
+    """The school's pupils on roll, with the consents that decide whether they may be named."""
+    from safesocial.consent.models import Purpose
+    from safesocial.consent.selectors import consents_for, in_force
+    from safesocial.people.models import Pupil
+
+    from .text_checks import RegisterPupil
+
+    if school is None:
+        return []
+    pupils = list(Pupil.objects.filter(school=school, on_roll=True).only("first_name", "last_name", "preferred_name"))
+    records = consents_for(pupils)
+    return [
+        RegisterPupil(
+            pupil_id=p.pk,
+            first_name=p.first_name,
+            last_name=p.last_name,
+            preferred_name=p.preferred_name,
+            name_consent=in_force(records.get(p.pk, {}), Purpose.NAME_WITH_PHOTO),
+            first_name_only_consent=in_force(records.get(p.pk, {}), Purpose.FIRST_NAME_ONLY),
+        )
+        for p in pupils
+    ]
+
+
+def text_content(post: Post) -> list[Finding]:
+    """Offensive language, politics, personal views, personal information, pupils' names, behaviour."""
+    from .text_checks import check_text
+
+    return check_text(post.text, register=register_for(post.school))
+
+
+def faces_and_consent(post: Post) -> list[Finding]:
+    """Every face tagged; every pupil in a photo has a parent's consent for social media, or is blurred."""
+    from safesocial.consent.models import Purpose
+    from safesocial.consent.selectors import consents_for, in_force
+
+    from .models import FaceKind, FaceTag
+
+    faces = list(FaceTag.objects.filter(image__post=post).select_related("pupil", "image"))
+    records = consents_for([f.pupil for f in faces if f.pupil is not None])
+    findings = []
+    untagged = [f for f in faces if f.kind == FaceKind.UNTAGGED and not f.blurred]
+    if untagged:
+        findings.append(
+            Finding(
+                "faces",
+                "block",
+                f"{len(untagged)} face{'s' if len(untagged) != 1 else ''} in the photos "
+                f"{'are' if len(untagged) != 1 else 'is'} not tagged. Say who each is, or blur it.",
+            )
+        )
+    for face in faces:
+        pupil = face.pupil
+        if pupil is not None and not face.blurred and not in_force(records.get(pupil.pk, {}), Purpose.SOCIAL_MEDIA):
+            findings.append(
+                Finding(
+                    "consent",
+                    "block",
+                    f"{pupil.first_name} {pupil.last_name[:1]}. has no parental consent for photos on social "
+                    "media. Blur their face or choose another photo.",
+                )
+            )
+    return findings
+
+
+CHECKS: list[Callable[[Post], list[Finding]]] = [category_allowed, platform_limits, text_content, faces_and_consent]
 
 
 def run_checks(post: Post) -> list[Finding]:

@@ -73,11 +73,15 @@ def _claim(delivery_id: int, now: dt.datetime) -> bool:
     return claimed == 1
 
 
+SKIPPED = "skipped"
+
+
 def deliver(delivery_id: int, now: dt.datetime | None = None) -> str:
-    """Send one delivery if it is due and nobody else has it. Returns its status afterwards."""
+    """Send one delivery if it is due and nobody else has it. Returns its status afterwards, or SKIPPED
+    when another worker has it or it was not due (so a sweep counts only its own work)."""
     now = now or timezone.now()
     if not _claim(delivery_id, now):
-        return Delivery.objects.filter(pk=delivery_id).values_list("status", flat=True).first() or "missing"
+        return SKIPPED
     delivery = Delivery.objects.select_related("post__trust", "channel__trust").get(pk=delivery_id)
     Delivery.objects.filter(pk=delivery_id).update(attempts=delivery.attempts + 1)
     delivery.attempts += 1

@@ -107,6 +107,8 @@ def seed_channels(trust: Trust) -> None:
             )
             channels.channel_sign_off(actor=head, channel=live, note="Approved; go live once connected.")
         _seed_posts(school, sandbox, teacher, comms)
+        if school.key == "seabright":
+            seed_consent_examples(school, sandbox, teacher, comms)
 
 
 def _seed_posts(school: School, channel, teacher: User, comms: User) -> None:
@@ -143,3 +145,65 @@ def _seed_posts(school: School, channel, teacher: User, comms: User) -> None:
         ),
         reviewer=comms,
     )
+
+
+def seed_consent_examples(school: School, channel, teacher: User, comms: User) -> None:
+    """What issue 4's demo shows: a post naming a pupil is stopped with the reason; a photo with a pupil who has no
+    photo consent waits to be blurred; a published post features a pupil whose consent can then be withdrawn."""
+    from pathlib import Path
+
+    from safesocial.consent.models import Purpose
+    from safesocial.consent.selectors import consents_for, in_force
+    from safesocial.people.models import Pupil
+
+    from .models import FaceTag
+
+    pupils = list(Pupil.objects.filter(school=school).order_by("pk"))
+    records = consents_for(pupils)
+
+    def pick(want_name: bool, want_photo: bool) -> Pupil:
+        return next(
+            p
+            for p in pupils
+            if in_force(records.get(p.pk, {}), Purpose.NAME_WITH_PHOTO) == want_name
+            and in_force(records.get(p.pk, {}), Purpose.SOCIAL_MEDIA) == want_photo
+        )
+
+    star = pick(True, True)
+    published, _ = services.post_submit(
+        actor=teacher,
+        post=services.post_create(
+            actor=teacher,
+            channels=[channel],
+            category="achievements",
+            text=f"Congratulations to {star.first_name} {star.last_name}, who won the county poetry prize this week!",
+        ),
+    )
+    services.post_approve(actor=comms, post=published, notes="Name consent checked.")
+    unnamed = pick(False, True)
+    services.post_submit(
+        actor=teacher,
+        post=services.post_create(
+            actor=teacher,
+            channels=[channel],
+            category="achievements",
+            text=f"Well done to {unnamed.first_name} {unnamed.last_name} for a brilliant assembly on kindness.",
+        ),
+    )
+    photo = Path(__file__).with_name("demo_media") / "astronaut.jpg"
+    draft = services.post_create(
+        actor=teacher,
+        channels=[channel],
+        category="learning",
+        text="Space week: Year 4 dressed up as astronauts for our science morning.",
+        images=[
+            services.ImageUpload(
+                SimpleUploadedFile("space-week.jpg", photo.read_bytes(), content_type="image/jpeg"),
+                "A child in an astronaut costume in front of a flag",
+            )
+        ],
+    )
+    faces = list(FaceTag.objects.filter(image__post=draft).order_by("-score"))
+    if faces:
+        services.face_tag(actor=teacher, face=faces[0], pupil=pick(False, False))
+    services.post_submit(actor=teacher, post=draft)

@@ -80,6 +80,9 @@ class PostImage(models.Model):
     height = models.PositiveIntegerField()
     alt_text = models.CharField("Description for people who cannot see the image", max_length=500)
     position = models.PositiveSmallIntegerField(default=0)
+    # Before faces were blurred: kept inside SafeSocial only, never published or served publicly.
+    original = models.FileField(upload_to=_image_path, blank=True)
+    had_location = models.BooleanField(default=False)  # the upload carried GPS data, now removed
 
     class Meta:
         ordering = ["position", "pk"]
@@ -153,3 +156,60 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post} → {self.channel} ({self.get_status_display()})"
+
+
+class FaceKind(models.TextChoices):
+    UNTAGGED = "untagged", "Not tagged yet"
+    PUPIL = "pupil", "A pupil"
+    NOT_PUPIL = "not_pupil", "Not a pupil (an adult, or a child who is not ours)"
+
+
+class FaceTag(models.Model):
+    """A face found in a post's image, and whom a member of staff says it is."""
+
+    image = models.ForeignKey(PostImage, on_delete=models.CASCADE, related_name="faces")
+    x = models.PositiveIntegerField()
+    y = models.PositiveIntegerField()
+    w = models.PositiveIntegerField()
+    h = models.PositiveIntegerField()
+    score = models.FloatField(default=0)
+    kind = models.CharField(max_length=10, choices=FaceKind.choices, default=FaceKind.UNTAGGED)
+    pupil = models.ForeignKey("people.Pupil", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    suggested_pupil = models.ForeignKey(
+        "people.Pupil", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tagged_at = models.DateTimeField(null=True, blank=True)
+    blurred = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["image", "x"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="pupil", pupil__isnull=False) | ~models.Q(kind="pupil"),
+                name="pupil_face_names_a_pupil",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"face {self.pk} in image {self.image_id}"
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return (self.x, self.y, self.w, self.h)
+
+
+class FeaturedPupil(models.Model):
+    """A pupil named in a post or tagged in its photos: who a withdrawal of consent affects."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="featured")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.CASCADE, related_name="featured_in")
+    how = models.CharField(max_length=10, choices=[("named", "Named"), ("photo", "In a photo")])
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "pupil", "how"], name="featured_once")]
+
+    def __str__(self) -> str:
+        return f"pupil {self.pupil_id} {self.how} in post {self.post_id}"

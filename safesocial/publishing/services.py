@@ -4,7 +4,6 @@ the trust's policy."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -14,7 +13,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
 
 from safesocial.audit.services import audit_record
 from safesocial.channels.models import Channel, ChannelStatus
@@ -23,7 +21,7 @@ from safesocial.people.models import User
 from safesocial.permissions import Action, may
 
 from . import notifications
-from .checks import Finding, run_checks
+from .checks import Finding, register_for, run_checks
 from .models import (
     EDITABLE,
     POST_TRANSITIONS,
@@ -37,7 +35,6 @@ from .models import (
 )
 
 MAX_IMAGE_BYTES = 10_000_000
-IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
 def _move(post: Post, to: str, note: str | None = None) -> None:
@@ -87,41 +84,50 @@ class ImageUpload:
     alt_text: str
 
 
-def _read_image(upload: ImageUpload) -> tuple[str, int, int]:
-    """Refuse anything that is not really an image of a type platforms take, or is too large."""
+def _read_image(upload: ImageUpload):
+    """Refuse anything that is not really an image of a type platforms take, or is too large; return it
+    re-encoded with every piece of metadata (GPS above all) removed and its orientation applied."""
+    from .images import ImageRejected, sanitise
+
     f = upload.file
     size = f.size or 0
     if size > MAX_IMAGE_BYTES:
         raise ValidationError(f"{f.name} is {size / 1_000_000:.1f} MB; images must be 10 MB or less.")
+    if not upload.alt_text.strip():
+        raise ValidationError(f"Describe {f.name} for people who cannot see it.")
     data = f.read()
     f.seek(0)
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            img.verify()
-        with Image.open(io.BytesIO(data)) as img:
-            fmt, (width, height) = img.format, img.size
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise ValidationError(f"{f.name} is not an image SafeSocial can read.") from None
-    if fmt not in IMAGE_FORMATS:
-        raise ValidationError(f"{f.name} is a {fmt} image; use JPEG, PNG, GIF or WebP.")
-    if not upload.alt_text.strip():
-        raise ValidationError(f"Describe {f.name} for people who cannot see it.")
-    return IMAGE_FORMATS[fmt], width, height
+        return sanitise(data)
+    except ImageRejected as exc:
+        raise ValidationError(f"{f.name}: {exc}") from None
 
 
 def _attach_images(post: Post, images: Iterable[ImageUpload]) -> None:
+    from django.core.files.base import ContentFile
+
+    from .images import detect_faces
+    from .models import FaceTag
+
     start = post.images.count()
     for i, upload in enumerate(images):
-        content_type, width, height = _read_image(upload)
-        PostImage.objects.create(
+        clean = _read_image(upload)
+        stem = (upload.file.name or "image").rsplit(".", 1)[0][:60] or "image"
+        extension = "png" if clean.content_type == "image/png" else "jpg"
+        image = PostImage(
             post=post,
-            file=upload.file,
-            content_type=content_type,
-            size=upload.file.size or 0,
-            width=width,
-            height=height,
+            content_type=clean.content_type,
+            size=len(clean.data),
+            width=clean.width,
+            height=clean.height,
             alt_text=upload.alt_text.strip(),
             position=start + i,
+            had_location=clean.had_gps,
+        )
+        image.file.save(f"{stem}.{extension}", ContentFile(clean.data), save=False)
+        image.save()
+        FaceTag.objects.bulk_create(
+            [FaceTag(image=image, x=f.x, y=f.y, w=f.w, h=f.h, score=f.score) for f in detect_faces(clean.data)]
         )
 
 
@@ -229,6 +235,7 @@ def post_submit(*, actor: User, post: Post, reviewer: User | None = None) -> tup
     post.requested_reviewer = reviewer
     _save(post, "status", "status_note", "submitted_at", "requested_reviewer")
     findings = run_checks(post)
+    record_featured_from_text(post, register_for(post.school))
     post.findings = [f.as_dict() for f in findings]
     _save(post, "findings")
     blocking = [f for f in findings if f.blocks]
@@ -244,7 +251,8 @@ def post_submit(*, actor: User, post: Post, reviewer: User | None = None) -> tup
         action="post.submit",
         obj=post,
         school_id=post.school_id,
-        changes={"status": post.status, "findings": [f.as_dict() for f in findings]},
+        # Check names only: a finding's words may name a child, and the audit trail names none.
+        changes={"status": post.status, "findings": [[f.check, f.severity] for f in findings]},
     )
     return post, findings
 
@@ -398,3 +406,104 @@ def post_retry(*, actor: User, post: Post) -> Post:
 
 def approval_grace() -> dt.timedelta:
     return dt.timedelta(minutes=getattr(settings, "PUBLISH_GRACE_MINUTES", 60))
+
+
+def _may_tag(actor: User, post: Post) -> bool:
+    return _may_edit(actor, post) or may(actor, Action.MANAGE_PUPILS, post.school)
+
+
+@transaction.atomic
+def face_tag(*, actor: User, face, pupil=None, not_pupil: bool = False):
+    """A member of staff says whose face this is. Tags change only before review: the reviewer reads the post
+    with its faces settled."""
+    from .models import FaceKind, FaceTag, FeaturedPupil
+
+    face = FaceTag.objects.select_for_update().select_related("image__post").get(pk=face.pk)
+    post = face.image.post
+    if not _may_tag(actor, post):
+        raise PermissionDenied("Only the author, the channel's posters or the office can tag faces in this post.")
+    if post.status not in (PostStatus.DRAFT, PostStatus.REJECTED):
+        raise ValidationError("Faces are tagged before a post is sent for review.")
+    if pupil is not None and pupil.school_id != post.school_id:
+        raise ValidationError("That pupil is not at this post's school.")
+    if pupil is None and not not_pupil:
+        raise ValidationError("Choose a pupil, or say this is not one of our pupils.")
+    before = (face.kind, face.pupil_id)
+    face.kind = FaceKind.PUPIL if pupil is not None else FaceKind.NOT_PUPIL
+    face.pupil = pupil
+    face.tagged_by, face.tagged_at = actor, timezone.now()
+    face.save(update_fields=["kind", "pupil", "tagged_by", "tagged_at"])
+    FeaturedPupil.objects.filter(post=post, how="photo").exclude(
+        pupil_id__in=FaceTag.objects.filter(image__post=post, kind=FaceKind.PUPIL).values("pupil_id")
+    ).delete()
+    if pupil is not None:
+        FeaturedPupil.objects.get_or_create(post=post, pupil=pupil, how="photo")
+    audit_record(
+        actor=actor,
+        action="post.face_tag",
+        obj=post,
+        school_id=post.school_id,
+        changes={"face": face.pk, "before": list(before), "kind": face.kind, "pupil": pupil.pk if pupil else None},
+    )
+    return face
+
+
+@transaction.atomic
+def post_blur_faces_without_consent(*, actor: User, post: Post) -> int:
+    """One action: blur every face in the post's photos that is not a pupil with photo consent (untagged
+    faces included). The unblurred original stays inside SafeSocial; only the blurred copy is published."""
+    from django.core.files.base import ContentFile
+
+    from safesocial.consent.models import Purpose
+    from safesocial.consent.selectors import consents_for, in_force
+
+    from .images import blur_faces
+    from .models import FaceKind
+
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if not _may_tag(actor, post):
+        raise PermissionDenied("Only the author, the channel's posters or the office can change this post's photos.")
+    if post.status not in (PostStatus.DRAFT, PostStatus.REJECTED):
+        raise ValidationError("Photos are changed before a post is sent for review.")
+    blurred = 0
+    for image in post.images.prefetch_related("faces__pupil"):
+        faces = [f for f in image.faces.all() if not f.blurred]
+        records = consents_for([f.pupil for f in faces if f.pupil is not None])
+        targets = [
+            f
+            for f in faces
+            if f.kind == FaceKind.UNTAGGED
+            or (f.pupil is not None and not in_force(records.get(f.pupil.pk, {}), Purpose.SOCIAL_MEDIA))
+        ]
+        if not targets:
+            continue
+        with image.file.open("rb") as fh:
+            data = fh.read()
+        if not image.original:
+            image.original.save(image.file.name.rsplit("/", 1)[-1], ContentFile(data), save=False)
+        result = blur_faces(data, [f.box for f in targets])
+        name = image.file.name.rsplit("/", 1)[-1]
+        image.file.save(name, ContentFile(result), save=False)
+        image.size = len(result)
+        image.save(update_fields=["file", "original", "size"])
+        for face in targets:
+            face.blurred = True
+            face.save(update_fields=["blurred"])
+        blurred += len(targets)
+    audit_record(actor=actor, action="post.blur_faces", obj=post, school_id=post.school_id, changes={"faces": blurred})
+    return blurred
+
+
+def record_featured_from_text(post: Post, register) -> None:
+    """Pupils named in full in the text feature in the post (for consent withdrawals)."""
+    import re
+
+    from .models import FeaturedPupil
+
+    FeaturedPupil.objects.filter(post=post, how="named").delete()
+    text = post.text.lower()
+    for pupil in register:
+        for first in {pupil.first_name, pupil.preferred_name} - {""}:
+            if re.search(rf"\b{re.escape(first.lower())}\s+{re.escape(pupil.last_name.lower())}\b", text):
+                FeaturedPupil.objects.get_or_create(post=post, pupil_id=pupil.pupil_id, how="named")
+                break

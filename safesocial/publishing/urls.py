@@ -15,4 +15,7 @@ urlpatterns = [
     path("<int:pk>/withdraw/", views.post_withdraw, name="withdraw"),
     path("<int:pk>/retry/", views.post_retry, name="retry"),
     path("<int:pk>/images/<int:image_id>/", views.image, name="image"),
+    path("<int:pk>/faces/<int:face_id>.jpg", views.face_crop, name="face_crop"),
+    path("<int:pk>/faces/<int:face_id>/tag/", views.tag_face, name="tag_face"),
+    path("<int:pk>/blur/", views.blur_faces, name="blur_faces"),
 ]

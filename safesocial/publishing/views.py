@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -147,7 +148,9 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     may_review = not is_author and may(user, Action.REVIEW_POST, post.school) and post.status == PostStatus.IN_REVIEW
     already = post.reviews.filter(post_version=post.version, reviewer=user).exists()
     may_edit = post.status in EDITABLE and (is_author or any(can_post(user, d.channel) for d in deliveries))
+    faces = _faces_context(user, post)
     context = {
+        **faces,
         "post": post,
         "deliveries": deliveries,
         "images": post.images.all(),
@@ -167,6 +170,49 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "title": f"Post: {post}",
     }
     return render(request, "publishing/detail.html", context)
+
+
+def _faces_context(user, post) -> dict:
+    """The faces found in the post's photos, whom they are tagged as, and whether each may be published."""
+    from safesocial.consent.models import Purpose
+    from safesocial.consent.selectors import consents_for, in_force
+    from safesocial.people.models import Pupil
+
+    from .models import FaceKind, FaceTag
+
+    faces = list(FaceTag.objects.filter(image__post=post).select_related("pupil", "suggested_pupil"))
+    if not faces:
+        return {"faces": []}
+    records = consents_for([f.pupil for f in faces if f.pupil])
+    rows = []
+    for face in faces:
+        if face.blurred:
+            state = ("ok", "Blurred")
+        elif face.kind == FaceKind.UNTAGGED:
+            state = ("bad", "Not tagged")
+        elif face.kind == FaceKind.NOT_PUPIL:
+            state = ("ok", "Not one of our pupils")
+        elif in_force(records.get(face.pupil_id, {}), Purpose.SOCIAL_MEDIA):
+            state = ("ok", "Photo consent given")
+        else:
+            state = ("bad", "No photo consent: blur this face")
+        rows.append((face, state))
+    editable = post.status in (PostStatus.DRAFT, PostStatus.REJECTED) and (
+        post.author_id == user.pk
+        or may(user, Action.MANAGE_PUPILS, post.school)
+        or any(can_post(user, d.channel) for d in post.deliveries.all())
+    )
+    pupils = (
+        Pupil.objects.filter(school=post.school, on_roll=True).order_by("year_group", "last_name", "first_name")
+        if editable
+        else []
+    )
+    return {
+        "faces": rows,
+        "faces_editable": editable,
+        "pupils": pupils,
+        "needs_blur": any(state[0] == "bad" for _, state in rows),
+    }
 
 
 def _act(request, post, fn, ok: str, **kwargs) -> HttpResponse:
@@ -308,3 +354,62 @@ def public_image(request: HttpRequest, name: str) -> HttpResponse:
     if img is None:
         raise Http404
     return FileResponse(img.file.open("rb"), content_type=img.content_type)
+
+
+@login_required
+def face_crop(request: HttpRequest, pk: int, face_id: int) -> HttpResponse:
+    from .images import face_crop as crop
+    from .models import FaceTag
+
+    post = selectors.post_for(request.user, pk)
+    face = FaceTag.objects.filter(pk=face_id, image__post=post).select_related("image").first()
+    if face is None:
+        raise Http404
+    with face.image.file.open("rb") as f:
+        data = crop(f.read(), face.box)
+    response = HttpResponse(data, content_type="image/jpeg")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def tag_face(request: HttpRequest, pk: int, face_id: int) -> HttpResponse:
+    from safesocial.people.models import Pupil
+
+    from .models import FaceTag
+
+    post = selectors.post_for(request.user, pk)
+    face = FaceTag.objects.filter(pk=face_id, image__post=post).first()
+    if face is None:
+        raise Http404
+    choice = request.POST.get("who", "")
+    pupil = None
+    if choice.isdigit():
+        pupil = Pupil.objects.filter(pk=int(choice), school_id=post.school_id, on_roll=True).first()
+        if pupil is None:
+            raise Http404
+    try:
+        services.face_tag(actor=request.user, face=face, pupil=pupil, not_pupil=choice == "not_pupil")
+    except (ValidationError, PermissionDenied) as exc:
+        for message in _messages_for(exc):
+            messages.error(request, message)
+    else:
+        messages.success(request, "Face tagged.")
+    return redirect(f"{reverse('publishing:detail', args=[pk])}#faces")
+
+
+@login_required
+@require_POST
+def blur_faces(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for(request.user, pk)
+    try:
+        count = services.post_blur_faces_without_consent(actor=request.user, post=post)
+    except (ValidationError, PermissionDenied) as exc:
+        for message in _messages_for(exc):
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, f"{count} face{'s' if count != 1 else ''} blurred. The original stays inside SafeSocial."
+        )
+    return redirect(f"{reverse('publishing:detail', args=[pk])}#faces")

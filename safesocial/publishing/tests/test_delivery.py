@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from safesocial.platforms.models import SandboxPost
 from safesocial.publishing import services
-from safesocial.publishing.delivery import LEASE, backoff, deliver, deliver_due
+from safesocial.publishing.delivery import LEASE, SKIPPED, backoff, deliver, deliver_due
 from safesocial.publishing.models import Delivery, DeliveryStatus, PostStatus
 
 from .conftest import photo
@@ -57,8 +57,8 @@ def test_the_same_delivery_run_twice_publishes_once(teacher, colleague, sandbox)
     delivery = post.deliveries.get()
     later = when + dt.timedelta(seconds=1)
     assert deliver(delivery.pk, later) == DeliveryStatus.PUBLISHED
-    assert deliver(delivery.pk, later) == DeliveryStatus.PUBLISHED
-    deliver_due(now=later)
+    assert deliver(delivery.pk, later) == SKIPPED
+    assert deliver_due(now=later)["sent"] == 0
     assert SandboxPost.objects.count() == 1
 
 
@@ -84,7 +84,7 @@ def test_two_workers_racing_for_the_same_post_send_it_once(teacher, colleague, f
     for t in threads:
         t.join()
     assert len(graph.calls("POST", "/feed")) == 1
-    assert DeliveryStatus.PUBLISHED in results
+    assert sorted(results) == sorted([DeliveryStatus.PUBLISHED, SKIPPED])
 
 
 def test_a_worker_that_died_after_sending_is_not_sent_again(teacher, colleague, facebook, graph):

@@ -1,0 +1,64 @@
+"""Reads of consent. A consent counts only while it is in force: given, and not past its end date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from safesocial.people.models import Pupil
+
+from .models import Consent, Purpose
+
+
+def current_consent(pupil: Pupil, purpose: str) -> Consent | None:
+    return Consent.objects.filter(pupil=pupil, purpose=purpose).order_by("-recorded_at", "-pk").first()
+
+
+def consents_for(pupils: QuerySet[Pupil] | list[Pupil], on: dt.date | None = None) -> dict[int, dict[str, Consent]]:
+    """The newest record per pupil and purpose, for many pupils in one query."""
+    ids = [p.pk for p in pupils]
+    latest: dict[int, dict[str, Consent]] = defaultdict(dict)
+    for consent in Consent.objects.filter(pupil_id__in=ids).order_by("recorded_at", "pk"):
+        latest[consent.pupil_id][consent.purpose] = consent
+    return latest
+
+
+def has_consent(pupil: Pupil, purpose: str, on: dt.date | None = None) -> bool:
+    consent = current_consent(pupil, purpose)
+    return bool(consent and consent.in_force(on or timezone.localdate()))
+
+
+def in_force(records: dict[str, Consent], purpose: str, on: dt.date | None = None) -> bool:
+    consent = records.get(purpose)
+    return bool(consent and consent.in_force(on or timezone.localdate()))
+
+
+def published_posts_featuring(pupil: Pupil):
+    from safesocial.publishing.models import Post, PostStatus
+
+    return (
+        Post.objects.filter(status=PostStatus.PUBLISHED, featured__pupil=pupil)
+        .distinct()
+        .prefetch_related("channels", "deliveries")
+        .order_by("-published_at")
+    )
+
+
+def coverage(pupils: QuerySet[Pupil], purpose: str = Purpose.SOCIAL_MEDIA) -> list[dict]:
+    """Consent coverage by year group: given, refused, not recorded."""
+    records = consents_for(pupils)
+    today = timezone.localdate()
+    rows: dict[str, dict] = {}
+    for pupil in pupils:
+        row = rows.setdefault(pupil.year_group, {"year": pupil.year_group, "given": 0, "refused": 0, "missing": 0})
+        consent = records.get(pupil.pk, {}).get(purpose)
+        if consent is None or (consent.given and not consent.in_force(today)):
+            row["missing"] += 1
+        elif consent.given:
+            row["given"] += 1
+        else:
+            row["refused"] += 1
+    return sorted(rows.values(), key=lambda r: (len(r["year"]), r["year"]))

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "consent"
+urlpatterns = [
+    path("schools/<slug:key>/consent/", views.school_overview, name="overview"),
+    path("schools/<slug:key>/consent/import/", views.import_view, name="import"),
+    path("pupils/<int:pk>/consent/", views.record, name="record"),
+    path("consent/<str:token>/", views.parent_page, name="parent"),
+]

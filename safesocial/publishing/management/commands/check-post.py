@@ -1,0 +1,92 @@
+"""safesocial check-post: the automated checks without the web page, for scripts and tests.
+
+Without --school there is no pupil register, and every check that needs none still runs."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from safesocial.people.models import School
+from safesocial.publishing.checks import Finding, register_for
+from safesocial.publishing.images import ImageRejected, detect_faces, sanitise
+from safesocial.publishing.text_checks import check_text, decision
+
+
+class Command(BaseCommand):
+    help = "Check a post's text and images against the policy and the pupil register; --json for scripts."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--policy", help="a policy file (its categories and rules); default: the trust's")
+        parser.add_argument("--school", help="the school's key, to check names against its pupil register")
+        parser.add_argument("--text-file", required=True, help="the post's text ('-' for standard input)")
+        parser.add_argument("--image", action="append", default=[], help="an image to check (repeatable)")
+        parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+    def handle(self, *args, **options):
+        if options["policy"]:
+            from safesocial.policy.loader import PolicyInvalid, load_policy_file
+
+            try:
+                load_policy_file(options["policy"])
+            except PolicyInvalid as exc:
+                raise CommandError(str(exc)) from None
+        text = self._read_text(options["text_file"])
+        register = None
+        if options["school"]:
+            school = School.objects.filter(key=options["school"]).first()
+            if school is None:
+                raise CommandError(f"no school with key '{options['school']}'")
+            register = register_for(school)
+        findings = check_text(text, register=register)
+        for path in options["image"]:
+            findings += self._check_image(Path(path))
+        outcome = decision(findings)
+        if options["json"]:
+            payload = {
+                "decision": outcome,
+                "findings": [
+                    {"check": f.check, "severity": f.severity, "message": f.reason, "start": f.start, "end": f.end}
+                    for f in findings
+                ],
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False))
+        else:
+            for f in findings:
+                where = f" [{f.start}:{f.end}]" if f.start is not None else ""
+                self.stdout.write(f"{f.severity.upper():5} {f.check}{where}: {f.reason}")
+            self.stdout.write(f"decision: {outcome}")
+        if outcome == "block":
+            raise SystemExit(1)
+
+    def _read_text(self, name: str) -> str:
+        import sys
+
+        if name == "-":
+            return sys.stdin.read()
+        try:
+            return Path(name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read {name}: {exc}") from None
+
+    def _check_image(self, path: Path) -> list[Finding]:
+        try:
+            clean = sanitise(path.read_bytes())
+        except OSError as exc:
+            raise CommandError(f"cannot read {path}: {exc}") from None
+        except ImageRejected as exc:
+            return [Finding("image", "block", f"{path.name}: {exc}")]
+        findings = []
+        if clean.had_gps:
+            findings.append(Finding("image", "warn", f"{path.name} carried its GPS location; SafeSocial removes it."))
+        faces = detect_faces(clean.data)
+        if faces:
+            findings.append(
+                Finding(
+                    "faces",
+                    "block",
+                    f"{path.name}: {len(faces)} face{'s' if len(faces) != 1 else ''} found. In SafeSocial, tag each "
+                    "to a pupil (consent is checked) or blur it before review.",
+                )
+            )
+        return findings

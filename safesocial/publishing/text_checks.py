@@ -1,0 +1,1049 @@
+"""What a post's words say that the trust's policy does not allow, found before a colleague reads it.
+
+Six checks, each a small set of word lists and patterns a reviewer could read and argue with:
+
+- offensive: swearing, slurs and sexual terms ("uses appropriate and school-friendly language", policy 003);
+- political: taking a side in politics ("does not take a side in any political debate", policy 003);
+- personal_view: personal views presented as the school's ("only expresses neutral opinions", policy 003);
+- personal_info: phone numbers, email addresses, postcodes, home addresses, dates of birth (policy 001's moderation
+  list; 000 and 004: personal information about children and families is never shared);
+- pupil_name: pupils named without their family's consent ("prior consent ... for all posts containing names");
+- behaviour: behaviour incidents, which no one may draw attention to or discuss (policies 000, 001, 004).
+
+Everything here is pure Python over one string, so it runs on every keystroke if need be. Each finding says in a
+teacher's words what was found and why it matters, and points at the characters it is about. A finding is a prompt
+for a person, not a verdict: the lists are tuned to miss little on real school posts (sports days, trips, polling
+station closures) rather than to be clever.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberMatcher
+
+if TYPE_CHECKING:
+    from safesocial.publishing.checks import Finding
+
+OFFENSIVE = "offensive"
+POLITICAL = "political"
+PERSONAL_VIEW = "personal_view"
+PERSONAL_INFO = "personal_info"
+PUPIL_NAME = "pupil_name"
+BEHAVIOUR = "behaviour"
+CHECK_NAMES = (OFFENSIVE, POLITICAL, PERSONAL_VIEW, PERSONAL_INFO, PUPIL_NAME, BEHAVIOUR)
+
+Severity = Literal["block", "warn"]
+
+
+@dataclass(frozen=True)
+class RegisterPupil:
+    """A pupil on roll, with the two consents that decide whether a post may name them."""
+
+    pupil_id: int
+    first_name: str
+    last_name: str
+    preferred_name: str = ""
+    name_consent: bool = False  # the family agreed to the pupil's name being used
+    first_name_only_consent: bool = False  # ... but only their first name
+
+
+class Hit(NamedTuple):
+    """A finding before it becomes one: kept separate so this module imports nothing from Django."""
+
+    check: str
+    severity: Severity
+    reason: str
+    start: int
+    end: int
+
+
+def excerpt(text: str, start: int, end: int, limit: int = 60) -> str:
+    words = " ".join(text[start:end].split())
+    return words if len(words) <= limit else words[: limit - 1] + "…"
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 1. Offensive language
+# ---------------------------------------------------------------------------------------------------------------------
+
+# Whole words only, so Scunthorpe, Penistone, cocktail, assess, Dickens, Sussex, analysis and therapist never match.
+# A word ending in "*" also matches any ending (fucking, twats). Look-alike spellings (f*ck, sh1t, $hit, fuuuck) are
+# undone before the lookup. Words with an everyday innocent meaning in school posts are left out on purpose:
+# ass (the nativity's ox and ass), cock (farm visits), prick, knob, pussy (the Owl and the Pussy-cat), hooker (rugby),
+# tart, muff, git, homo (sapiens), chink (of light), tinker, gay, queer and anatomical words used in RSE.
+SWEARING = _words(
+    """
+    fuck* motherfuck* muthafuck* fuk fuking fukin fck fcking fckin phuck wtf stfu gtfo ffs omfg lmfao cunt* shit
+    shits shite shites shitty shitting shitted shitter shithead shitheads shithole shitholes shitless shitfaced
+    shitstorm bullshit bullshitting dipshit horseshit batshit apeshit chickenshit piss pissed pisses pissing pisser
+    pisshead pissheads pisstake pissy arse arses arsed arsey arsehole arseholes arsewipe arselicker asshole assholes
+    jackass dumbass smartass fatass bastard* bitch* bollock* bollox twat* wank* tosser tossers knobhead knobheads
+    knobend dickhead dickheads bellend bellends minger mingers munter munters dick dicks bint bints skank skanks
+    skanky
+    """
+)
+SLURS = _words(
+    """
+    nigger niggers nigga niggas niggaz paki pakis pakki wog wogs golliwog golliwogs coon coons sambo sambos darkie
+    darkies darky jigaboo spic spics gook gooks jap japs kike kikes yid yids yiddo yiddos pikey pikeys gyppo gyppos
+    gypo raghead ragheads towelhead towelheads wetback wetbacks beaner beaners faggot faggots fag fags poof poofs
+    poofter poofters dyke dykes lezza lezzas lesbo lesbos tranny trannies shemale shemales retard retards retarded
+    spastic spastics spaz spazz spazzy spacker spackers mong mongs mongoloid mongoloids midget midgets nonce nonces
+    paedo paedos pedo pedos
+    """
+)
+SEXUAL = _words(
+    """
+    porn porno pornos porny pornstar pornstars dildo dildos blowjob blowjobs handjob handjobs jizz spunk cumshot
+    cumshots boob boobs boobies tit tits titty titties shag shagged shagging shagger horny boner boners milf milfs
+    orgasm* masturbat* rimming fisting bukkake cocksucker cocksuckers slut* whore* slag slags slapper
+    slappers minge clunge fanny fannies clit clits
+    """
+)
+# Rude rather than offensive: a reviewer decides, so these warn.
+MILD = _words(
+    """
+    bloody crap crappy crapping damn dammit damnit goddamn goddamned bugger buggered buggering sodding pillock
+    pillocks prat prats plonker numpty chav chavs feck fecking effing sexy badass
+    """
+)
+# Written multi-word terms a single-word lookup cannot see.
+OFFENSIVE_PHRASES = re.compile(
+    r"\b(?:half[\s-]caste|batty[\s-]boys?|bum[\s-]boys?|window[\s-]lickers?|slant[\s-]eyes?|blow[\s-]jobs?|"
+    r"hand[\s-]jobs?|cock[\s-]suckers?|piss[\s-]take|son of a bitch|sand[\s-]niggers?)\b",
+    re.IGNORECASE,
+)
+# Capitalised, these are names (Dick Whittington, Fanny Burney) or places (Offa's Dyke); only lower case offends.
+LOWER_CASE_ONLY = frozenset({"dick", "dicks", "fanny", "fannies", "dyke", "dykes", "mong", "mongs"})
+# Innocent phrases that contain a listed word: the pudding, the birds, the novel, the pit heap.
+ALLOWED_PHRASES = re.compile(
+    r"\b(?:spotted\s+dick|moby[\s-]dick|dick\s+whittington|dick\s+king[\s-]smith|(?:blue|great|coal|marsh|willow|"
+    r"crested|bearded|long[\s-]tailed|penduline)\s+tits?|tit\s*bits?|slag\s+heaps?|shitake|shag\s+pile|"
+    r"shags?\s+and\s+cormorants|cormorants\s+and\s+shags?|nonce[\s-]words?|tit\s+for\s+tat|midget\s+gems)\b",
+    re.IGNORECASE,
+)
+
+LEET = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        "8": "b",
+        "9": "g",
+        "@": "a",
+        "$": "s",
+        "!": "i",
+        "|": "i",
+        "+": "t",
+    }
+)
+LEET_L = str.maketrans({"1": "l", "|": "l"})
+OBFUSCATED_TOKEN = re.compile(r"[A-Za-z0-9@$*!|+]+(?:[-._][A-Za-z0-9@$*!|+]+)*")
+
+
+class _WordList:
+    """Exact forms, stems that take any ending, and the undoubled forms a stretched word (fuuuck) collapses to."""
+
+    def __init__(self, groups: Iterable[tuple[str, Severity, tuple[str, ...]]]):
+        self.exact: dict[str, tuple[str, Severity]] = {}
+        self.stems: list[tuple[str, str, Severity]] = []
+        for kind, severity, words in groups:
+            for word in words:
+                if word.endswith("*"):
+                    self.stems.append((word[:-1], kind, severity))
+                else:
+                    self.exact[word] = (kind, severity)
+        self.undoubled = {w: v for w, v in self.exact.items() if _collapse(w) == w}
+        # Every stem has at least four letters, so a token's first four find the few stems worth trying.
+        self.stems_by_start: dict[str, list[tuple[str, str, Severity]]] = {}
+        for stem in self.stems:
+            self.stems_by_start.setdefault(stem[0][:4], []).append(stem)
+
+    def lookup(self, word: str) -> tuple[str, Severity] | None:
+        if word in self.exact:
+            return self.exact[word]
+        for stem, kind, severity in self.stems_by_start.get(word[:4], ()):
+            if word.startswith(stem):
+                return kind, severity
+        if "fuck" in word:  # no English word contains it (absofuckinglutely)
+            return "swear word", "block"
+        if DOUBLED.search(word):
+            collapsed = _collapse(word)
+            if collapsed in self.undoubled:
+                return self.undoubled[collapsed]
+            for stem, kind, severity in self.stems_by_start.get(collapsed[:4], ()):
+                if collapsed.startswith(stem) and _collapse(stem) == stem:
+                    return kind, severity
+        return None
+
+    def lookup_wildcard(self, parts: list[str]) -> tuple[str, Severity] | None:
+        """`parts` holds one character class per character of the token, "[a-z]" where it has an asterisk."""
+        whole = "".join(parts)
+        matches = [found for word, found in self.exact.items() if re.fullmatch(whole, word)]
+        matches += [
+            (kind, severity)
+            for stem, kind, severity in self.stems
+            if len(parts) >= len(stem) and re.fullmatch("".join(parts[: len(stem)]), stem)
+        ]
+        # f*ck could be feck, and is not: the worse reading wins.
+        return min(matches, key=lambda found: found[1] != "block", default=None)
+
+
+DOUBLED = re.compile(r"(.)\1+")
+
+
+def _collapse(word: str) -> str:
+    return DOUBLED.sub(r"\1", word)
+
+
+WORDS = _WordList(
+    [
+        ("swear word", "block", SWEARING),
+        ("slur", "block", SLURS),
+        ("sexual term", "block", SEXUAL),
+        ("rude word", "warn", MILD),
+    ]
+)
+
+
+def _candidates(text: str) -> Iterable[tuple[str, int, int]]:
+    """Word-like tokens, each with the parts a dotted or hyphenated token splits into (mother-fucker, f.u.c.k)."""
+    for match in OBFUSCATED_TOKEN.finditer(text):
+        token, start = match.group(), match.start()
+        if token.isalpha():
+            yield token, start, match.end()
+            continue
+        parts = list(re.finditer(r"[^-._]+", token))
+        if len(parts) > 1 and all(len(p.group()) == 1 for p in parts):
+            yield re.sub(r"[-._]", "", token), start, match.end()
+            continue
+        for part in parts:
+            yield part.group(), start + part.start(), start + part.end()
+
+
+def _strip_edges(word: str, start: int, end: int) -> tuple[str, int, int]:
+    # Trailing ! and + are punctuation, not letters (sh*t! / Year 7+); paired asterisks are emphasis (*great*).
+    while word and word[-1] in "!|+":
+        word, end = word[:-1], end - 1
+    while word and word[0] in "!|+":
+        word, start = word[1:], start + 1
+    while len(word) > 2 and word[0] == "*" and word[-1] == "*":
+        word, start, end = word[1:-1], start + 1, end - 1
+    return word, start, end
+
+
+def offensive_language(text: str) -> list[Hit]:
+    allowed = [m.span() for m in ALLOWED_PHRASES.finditer(text)]
+    hits = []
+
+    def add(kind: str, severity: Severity, start: int, end: int) -> None:
+        if any(a <= start and end <= b for a, b in allowed):
+            return
+        shown = excerpt(text, start, end)
+        if severity == "block":
+            reason = (
+                f"This looks like {_article(kind)} {kind} (“{shown}”). The policy asks for appropriate, "
+                "school-friendly language that no one could find offensive."
+            )
+        else:
+            reason = f"“{shown}” may read as rude in a school's post. The policy asks for school-friendly language."
+        hits.append(Hit(OFFENSIVE, severity, reason, start, end))
+
+    for raw, start, end in _candidates(text):
+        word, start, end = _strip_edges(raw, start, end)
+        if not any(c.isalpha() for c in word):
+            continue
+        lower = word.lower()
+        if "*" in lower:
+            letters = sum(c.isalpha() for c in lower)
+            if letters < 1 or len(lower) < 3 or lower[0] == "*":
+                continue
+            found = WORDS.lookup_wildcard(["[a-z]" if c == "*" else re.escape(c.translate(LEET)) for c in lower])
+        else:
+            found = WORDS.lookup(lower)
+            if found is None and lower != lower.translate(LEET) and not lower.isdigit():
+                found = WORDS.lookup(lower.translate(LEET)) or WORDS.lookup(lower.translate(LEET_L).translate(LEET))
+            elif found is not None and lower in LOWER_CASE_ONLY and word[0].isupper():
+                found = None
+        if found:
+            add(*found, start, end)
+    for match in OFFENSIVE_PHRASES.finditer(text):
+        add("slur" if "caste" in match.group().lower() else "offensive phrase", "block", *match.span())
+    return hits
+
+
+def _article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 2. Politics
+# ---------------------------------------------------------------------------------------------------------------------
+
+PARTY_NAMES = (
+    r"Conservative Party|Conservatives|Scottish Conservatives|Welsh Conservatives|Tory|Tories|"
+    r"Labour Party|New Labour|Welsh Labour|Scottish Labour|Labour|"
+    r"Liberal Democrats?|Lib[\s-]?Dems?|Reform UK|Reform Party|Green Party|"
+    r"Greens?(?= (?:MP|councillor|candidate|peer))|SNP|Scottish National Party|"
+    r"Plaid Cymru|Plaid|UKIP|Brexit Party|BNP|DUP|Sinn F[ée]in|SDLP|Alliance Party|Britain First|Workers Party|"
+    r"Co-operative Party|Socialist Workers? Party"
+)
+PARTY = re.compile(rf"\b(?:{PARTY_NAMES})\b")
+# "Labour ward", "Labour Day", "Plaid shirts", "Village Greens": words, not parties.
+NOT_A_PARTY = re.compile(
+    r"(?:Labour|Plaid|Greens|Conservative)\s+(?:ward|wards|suite|unit|market|force|costs?|day|Day|camp|pains|"
+    r"exchange|intensive|shirts?|skirts?|fabric|pattern|scarf|scarves|jumper|dress|and\b)|(?:village|Village|golf|"
+    r"putting|bowling|salad|spring)\s+Greens",
+)
+# Conservative alone is also an adjective ("Conservative estimates suggest"): the party when capitalised mid-sentence.
+CONSERVATIVE = re.compile(r"(?<=\S\s)Conservative\b")
+POLITICIANS = (
+    r"Keir Starmer|Starmer|Rishi Sunak|Sunak|Boris Johnson|Liz Truss|Theresa May|David Cameron|Kemi Badenoch|Badenoch|"
+    r"Nigel Farage|Farage|Ed Davey|Rachel Reeves|Angela Rayner|Jeremy Corbyn|Corbyn|Zack Polanski|Carla Denyer|"
+    r"Adrian Ramsay|John Swinney|Humza Yousaf|Nicola Sturgeon|Rhun ap Iorwerth|Bridget Phillipson|Gillian Keegan|"
+    r"Michael Gove|Suella Braverman|Priti Patel|Jacob Rees-Mogg|Rees-Mogg|Robert Jenrick|Yvette Cooper|David Lammy|"
+    r"Wes Streeting|Ed Miliband|Sadiq Khan|Andy Burnham|Richard Tice|Lee Anderson|Donald Trump|Trump|Joe Biden|"
+    r"Biden|Kamala Harris|Vladimir Putin|Putin|Benjamin Netanyahu|Netanyahu"
+)
+POLITICIAN = re.compile(rf"\b(?:{POLITICIANS})\b")
+# Where politics happens. Naming these is neutral ("the local councillor visited", "the school is a polling station").
+INSTITUTION = re.compile(
+    r"\b(?:government|Government|Prime Minister|the PM|Chancellor|Education Secretary|Secretary of State|"
+    r"Ministers?|MPs?|Parliament|parliament|Westminster|Downing Street|Whitehall|councillors?|Councillors?|"
+    r"(?:general|local|mayoral)\s+elections?|by-elections?|General Election|referendum|Brexit|politicians?|"
+    r"VAT on (?:private )?school fees)\b"
+)
+# Words that take a side, when they share a sentence with a party, a politician or the government.
+STANCE = re.compile(
+    r"\b(?:vote|voting|votes)\s+(?:for|against|out|them|him|her)\b|\b(?:oppos(?:e|es|ed|ing)|solidarity|"
+    r"stand (?:with|up to|together)|campaign(?:s|ing|ed)?|protest(?:s|ing|ed)?|boycott|shame(?:ful)?|"
+    r"disgrace(?:ful)?|scandal(?:ous)?|betray(?:al|ed|s)?|fail(?:ed|ing|ure)|incompetent|useless|corrupt|liars?|"
+    r"hypocri\w+|resign|scrap|axe[ds]?|slash(?:ed|es|ing)?|savage|cruel|heartless|attack on|war on|"
+    r"fight (?:for|against|back)|enough is enough|cuts|austerity|underfund(?:ed|ing)?|defund\w*|unfair(?:ly)?|"
+    r"unjust|outrage(?:ous)?|destroy(?:ed|ing|s)?|ruin(?:ed|ing|s)?|must (?:go|act|resign|listen|reverse|stop|fund|"
+    r"change|do better)|get (?:them|him|her) out|out now|kick (?:them|him|her) out|don['\u2019]?t vote|"
+    r"voted (?:for|against)|"
+    r"ashamed|let(?:s|ting)? (?:\w+ )?(?:children|pupils|families|schools|us|teachers|parents) down)\b",
+    re.IGNORECASE,
+)
+# Praise or support: taking a side when it is about a party or a politician. Thanking "Cllr Jones (Labour)" for a
+# visit is courtesy, thanking Labour is not: that is in CAMPAIGNING.
+PRAISE = re.compile(
+    r"\b(?:support(?:s|ed|ing|ers?)?|back(?:s|ed|ing|ers?)|champion(?:s|ed|ing)?|"
+    r"hero(?:es)?|proud to|the best|the worst|the only party|on (?:our|your) side|standing up for|"
+    r"deliver(?:ed|ing|s)? for)\b",
+    re.IGNORECASE,
+)
+# Always a side, whoever wrote them.
+CAMPAIGNING = re.compile(
+    rf"\b(?:vote|voting)\s+(?:for\s+|against\s+)?(?:the\s+)?(?-i:{PARTY_NAMES}|{POLITICIANS})\b|"
+    rf"\bthanks?\s+(?:you\s+)?to\s+(?:the\s+)?(?-i:{PARTY_NAMES}|{POLITICIANS})\b|"
+    r"#\w*(?:Tor(?:y|ies)|Labour|Reform|Starmer|Sunak|Farage|Badenoch|Brexit)\w*|"
+    r"#Vote(?:Labour|Tory|Conservative|Green|Reform|LibDem|SNP|Plaid|Leave|Remain)\b|"
+    r"\b(?:sign(?:ed|ing)?|share|support)\s+(?:the|our|this|my|a)\s+(?:e-?)?petition\b|\be-?petition\b|"
+    r"\bpetition\s+(?:to|against|calling|demanding|for)\b|"
+    r"\b(?:government(?:'s|\u2019s)?|Tory|Conservative|Labour)\s+cuts\b|\b(?:stop|fight|reverse)\s+the\s+cuts\b|"
+    r"\bjoin\s+(?:us\s+)?(?:on\s+)?the\s+picket(?:\s+lines?)?\b|\bsupport\s+(?:the|our)\s+(?:strikes?|strikers|"
+    r"striking\s+\w+)\b|\bsolidarity\s+with\b",
+    re.IGNORECASE,
+)
+STRIKE = re.compile(r"\b(?:strikes?|striking|industrial action|walk-?outs?|picket\w*|union|unions|NEU|NASUWT|NAHT)\b")
+STRIKE_SIDE = re.compile(
+    r"\b(?:support(?:ing)?\s+(?:our|the)\s+(?:teachers|staff|strike\w*|union)|solidarity|stand(?:ing)?\s+"
+    r"(?:with|behind|alongside)|back(?:ing)?\s+(?:our|the)\s+(?:teachers|staff|union)|picket lines?|fair pay|"
+    r"pay (?:rise|offer|award)|deserves?|insult(?:ing)?|scabs?|strike-?breakers?|cross(?:ing)? the picket|"
+    r"right to strike|unfair(?:ly)?|shame(?:ful)?|disgrace(?:ful)?|refus(?:e|es|ed|ing) to (?:negotiate|listen|pay)|"
+    r"greedy|selfish|holding (?:parents|children|pupils) to ransom)\b",
+    re.IGNORECASE,
+)
+# Charity appeals are campaigns too, so asking for support only warns.
+CAMPAIGN_APPEAL = re.compile(
+    r"\b(?:join|support|back|sign)\w*\s+(?:us\s+in\s+(?:supporting|backing)\s+)?(?:the|our|this)\s+(?:[\w-]+\s+){0,3}"
+    r"campaign\b",
+    re.IGNORECASE,
+)
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+POLITICS_RULE = "The policy says posts must not take a side in any political debate or express political opinions."
+
+
+def political_opinion(text: str) -> list[Hit]:
+    hits = []
+    for match in CAMPAIGNING.finditer(text):
+        hits.append(
+            Hit(
+                POLITICAL,
+                "block",
+                f"This campaigns or takes a side (“{excerpt(text, *match.span())}”). " + POLITICS_RULE,
+                *match.span(),
+            )
+        )
+    for match in CAMPAIGN_APPEAL.finditer(text):
+        hits.append(
+            Hit(
+                POLITICAL,
+                "warn",
+                f"This asks people to support a campaign (“{excerpt(text, *match.span())}”). "
+                "A charity appeal is fine; a political campaign is not.",
+                *match.span(),
+            )
+        )
+    for sentence in SENTENCE.finditer(text):
+        body, offset = sentence.group(), sentence.start()
+        not_parties = [m.span() for m in NOT_A_PARTY.finditer(body)]
+        named = [
+            m
+            for m in (*PARTY.finditer(body), *CONSERVATIVE.finditer(body), *POLITICIAN.finditer(body))
+            if not any(a <= m.start() < b for a, b in not_parties)
+        ]
+        named.sort(key=lambda m: m.start())
+        institutions = list(INSTITUTION.finditer(body))
+        stance = STANCE.search(body)
+        praise = PRAISE.search(body)
+        if named and (stance or praise):
+            side = stance or praise
+            assert side is not None
+            start, end = min(named[0].start(), side.start()), max(named[0].end(), side.end())
+            hits.append(
+                Hit(
+                    POLITICAL,
+                    "block",
+                    f"This seems to take a side about {named[0].group()} "
+                    f"(“{excerpt(body, start, end)}”). " + POLITICS_RULE,
+                    offset + start,
+                    offset + end,
+                )
+            )
+        elif institutions and stance:
+            first = institutions[0]
+            start, end = min(first.start(), stance.start()), max(first.end(), stance.end())
+            hits.append(
+                Hit(
+                    POLITICAL,
+                    "block",
+                    f"This seems to express a political opinion (“{excerpt(body, start, end)}”). " + POLITICS_RULE,
+                    offset + start,
+                    offset + end,
+                )
+            )
+        elif named:
+            for m in named:
+                what = "a politician" if POLITICIAN.fullmatch(m.group()) else "a political party"
+                hits.append(
+                    Hit(
+                        POLITICAL,
+                        "warn",
+                        f"This mentions {what} ({m.group()}). A neutral mention is fine, but the "
+                        "post must not take a side: check the wording.",
+                        offset + m.start(),
+                        offset + m.end(),
+                    )
+                )
+        strike = STRIKE.search(body)
+        side = STRIKE_SIDE.search(body) if strike else None
+        if strike and side:
+            start, end = min(strike.start(), side.start()), max(strike.end(), side.end())
+            hits.append(
+                Hit(
+                    POLITICAL,
+                    "block",
+                    f"This seems to take a side in industrial action (“{excerpt(body, start, end)}”). "
+                    "Say what is happening and what families need to do, and nothing more. " + POLITICS_RULE,
+                    offset + start,
+                    offset + end,
+                )
+            )
+    return hits
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 3. Personal views
+# ---------------------------------------------------------------------------------------------------------------------
+
+PERSONAL_VIEW_PATTERN = re.compile(
+    r"\bI(?:\s+(?:really|personally|honestly|strongly|genuinely|truly|do|just|also|still|always))?"
+    r"(?:\s+(?:think|believe|reckon|suppose|guess|feel (?:that|like|strongly)|hate|detest|despise|disagree|agree|"
+    r"prefer|can['\u2019]?t stand|cannot stand|don['\u2019]?t (?:think|believe|agree)|"
+    r"do not (?:think|believe|agree)))\b|"
+    r"\bI['\u2019]?m\s+(?:convinced|of the (?:view|opinion)|not a (?:big )?fan|a (?:big |huge )?fan|sick of|fed up)\b|"
+    r"\bI['\u2019]d\s+(?:say|argue)\b|\bI would (?:say|argue)\b|"
+    r"\b(?i:in my (?:humble |honest |personal |own )?(?:opinion|view|eyes|book)|personally|my (?:personal |own |"
+    r"honest )?(?:opinion|view|views|take)|if you ask me|to my mind|as far as I['\u2019]?m concerned)\b|\bIMH?O\b",
+)
+QUOTED = re.compile(r"\"[^\"\n]{0,400}\"|“[^”\n]{0,400}”|(?<!\w)\u2018[^\u2018\n]{0,400}?\u2019(?!\w)")
+
+
+def personal_view(text: str) -> list[Hit]:
+    quoted = [m.span() for m in QUOTED.finditer(text)]
+    hits = []
+    for match in PERSONAL_VIEW_PATTERN.finditer(text):
+        if any(a <= match.start() < b for a, b in quoted):
+            continue  # a pupil's or visitor's words, quoted, are theirs
+        hits.append(
+            Hit(
+                PERSONAL_VIEW,
+                "warn",
+                f"“{match.group()}” reads as a personal view. Posts speak for the school, so "
+                "the policy asks for neutral wording and no personal views.",
+                *match.span(),
+            )
+        )
+    return hits
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 4. Personal information
+# ---------------------------------------------------------------------------------------------------------------------
+
+CONTACT_RULE = "Posts must not share personal contact details."
+# The national significant number's first digits of numbers that belong to organisations, not people: freephone,
+# 03 (charged like a landline, used by councils and charities), 084/087 and premium rate. These only warn.
+ORGANISATION_PREFIXES = ("800", "808", "3", "84", "87", "9", "500")
+PHONE_FALLBACK = re.compile(r"(?<![\w+])(?:(?:\+|00)\s?44\s?(?:\(0\)\s?)?|\(?0)\d(?:[\s.\-()]{0,2}\d){8,10}(?!\d)")
+EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
+ROLE_MAILBOXES = re.compile(
+    r"^(?:office|admin|administration|enquiries|enquiry|info|information|reception|contact|hello|head|headteacher|"
+    r"bursar|finance|sendco|senco|send|admissions|attendance|absence|absences|safeguarding|dsl|clerk|governors|"
+    r"hr|pta|friends|trips|lettings|catering|kitchen|it|support|helpdesk|communications|comms|marketing|"
+    r"jobs|recruitment|vacancies|careers|exams|sixthform|sixth\.form|payments)(?:[._-]\w+)?@",
+    re.IGNORECASE,
+)
+POSTCODE = re.compile(
+    r"\b(?:GIR\s?0AA|[A-PR-UWYZ](?:\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d{1,2}|[A-HK-Y]\d[ABEHMNPRV-Y])\s?\d[ABD-HJLNP-UW-Z]{2})\b",
+    re.IGNORECASE,
+)
+ORDINAL = re.compile(r"\d(?:st|nd|rd|th)$", re.IGNORECASE)
+STREET_SUFFIX = (
+    r"(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Gardens|Court|Place|Terrace|Grove|Row|Mews|Walk|Square|"
+    r"Rise|Parade|Vale|Meadows?|Chase|Mount|Croft|Fold|Garth|Wynd|Boulevard|Hill|View|Park|Green|Yard|Wharf|Gate|"
+    r"Cottages)\b"
+    # Abbreviations, unless they begin a name: "3 Church St" is an address, "3 St John's" is not.
+    r"|(?:Rd|St|Ave|Dr|Cl|Cres|Gdns|Ct|Pl|Tce|Ln|Sq)\b(?!\.?\s+[A-Z][a-z])(?!['\u2019])"
+)
+ADDRESS = re.compile(
+    rf"(?<![\w£$.,:/-])(?:(?:Flat|Apartment|Apt|Unit)\s+\d+[A-Za-z]?,?\s+)?\d{{1,4}}[A-Za-z]?,?\s+"
+    rf"(?:[A-Z][a-z'\u2019]+(?:-[A-Z]?[a-z]+)?\s+){{1,3}}(?:{STREET_SUFFIX})"
+)
+# A named place just before an address or postcode ("St John's Church, 14 Church Road") makes it a venue's.
+VENUE = re.compile(
+    r"\b(?:Church|Chapel|Cathedral|Minster|Abbey|Hall|School|Academy|College|University|Centre|Center|Library|"
+    r"Museum|Gallery|Park|Theatre|Theater|Stadium|Ground|Club|Surgery|Hospital|Station|Pool|Arena|Farm|Zoo|Castle|"
+    r"Hotel|Cinema|Hub|Pavilion|Hut|Field|Fields|Gardens|Trust|Council|Office)\b"
+)
+HOME = re.compile(r"\b(?:lives?|living|lived|home|house|staying|address|moved)\b", re.IGNORECASE)
+# Numbers said to be an organisation's: these warn rather than block, unless they are mobiles.
+ORGANISATION_LINE = re.compile(
+    r"\b(?:school|office|reception|absence line|attendance line|helpline|switchboard|main number|enquiries|academy|"
+    r"trust|surgery|centre|council|library|box office|front desk)\b",
+    re.IGNORECASE,
+)
+# Addresses everyone knows, named in lessons.
+FAMOUS_ADDRESSES = re.compile(r"\b(?:10|11)\s+Downing\s+Street|221b?\s+Baker\s+Street|\bPudding\s+Lane", re.IGNORECASE)
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+DAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs?)?|Fri|Sat(?:ur)?|Sun)(?:day)?,?\s+)?"
+DATE_WITH_YEAR = (
+    rf"(?:{DAY}(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH},?\s+(?:\d{{4}}|['\u2019]\d{{2}})|"
+    rf"{DAY}{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}}))"
+)
+DATE_ANY = (
+    rf"(?:{DATE_WITH_YEAR}|(?:the\s+)?\d{{1,2}}(?:st|nd|rd|th)?(?:\s+of)?\s+{MONTH}|"
+    rf"{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?)"
+)
+BIRTH_DATE = re.compile(
+    rf"\bborn\s+(?:on\s+)?(?:the\s+)?{DATE_WITH_YEAR}|"
+    rf"\b(?:d\.?o\.?b\.?|date\s+of\s+birth|birth\s*date)(?:\s*(?:is|was|:|-|\u2013))?\s*{DATE_ANY}|"
+    rf"\bbirthday\s*(?:is|was|:|-|\u2013)\s*(?:on\s+)?(?:the\s+)?{DATE_WITH_YEAR}|"
+    rf"\b(?:his|her|their|my|your)\s+birthday\b[^.!?\n]{{0,30}}?{DATE_WITH_YEAR}",
+    re.IGNORECASE,
+)
+
+
+def personal_information(text: str, public: Collection[str] = ()) -> list[Hit]:
+    published = {_digits(p) for p in public if _digits(p)} | {p.strip().lower() for p in public}
+    hits = [*_phone_numbers(text, published)]
+    for match in EMAIL.finditer(text):
+        address = match.group()
+        if address.lower() in published:
+            continue
+        if ROLE_MAILBOXES.match(address):
+            hits.append(
+                Hit(
+                    PERSONAL_INFO,
+                    "warn",
+                    f"This is an email address ({address}). It looks like an office mailbox, "
+                    "which is fine to share; make sure it is not a person's own address.",
+                    *match.span(),
+                )
+            )
+        else:
+            hits.append(
+                Hit(
+                    PERSONAL_INFO,
+                    "block",
+                    f"This looks like a personal email address ({address}). " + CONTACT_RULE,
+                    *match.span(),
+                )
+            )
+    famous = [m.span() for m in FAMOUS_ADDRESSES.finditer(text)]
+    for match in ADDRESS.finditer(text):
+        if any(a <= match.start() < b for a, b in famous) or _is_published(match.group(), published):
+            continue
+        hits.append(_address_hit(text, "an address", match.start(), match.end()))
+    for match in POSTCODE.finditer(text):
+        code = match.group()
+        # "KS2 1st" and "Y3 2nd" are key stages and year groups, not postcodes: ordinals only count in capitals.
+        if ORDINAL.search(code[-3:]) and not code.isupper():
+            continue
+        if _is_published(code, published):
+            continue
+        hits.append(_address_hit(text, "a postcode", match.start(), match.end()))
+    for match in BIRTH_DATE.finditer(text):
+        start, end = match.start(), match.start() + len(match.group().rstrip("."))
+        hits.append(
+            Hit(
+                PERSONAL_INFO,
+                "block",
+                f"This looks like a date of birth (“{excerpt(text, start, end)}”). "
+                "Dates of birth are personal information and must not be shared.",
+                start,
+                end,
+            )
+        )
+    return hits
+
+
+def _address_hit(text: str, what: str, start: int, end: int) -> Hit:
+    shown = excerpt(text, start, end)
+    lead_in = _lead_in(text, start)
+    if VENUE.search(lead_in) and not HOME.search(lead_in):
+        return Hit(
+            PERSONAL_INFO,
+            "warn",
+            f"This looks like {what} ({shown}) of a venue, which is fine for an event; make "
+            "sure it is not anyone's home.",
+            start,
+            end,
+        )
+    return Hit(
+        PERSONAL_INFO,
+        "block",
+        f"This looks like {what} ({shown}). With a name or a photo it can show where someone "
+        "lives: posts must not share home address details.",
+        start,
+        end,
+    )
+
+
+def _lead_in(text: str, start: int, limit: int = 80) -> str:
+    """The words before a position, back to the start of its sentence."""
+    before = text[max(0, start - limit) : start]
+    cut = max(before.rfind(". "), before.rfind("! "), before.rfind("? "), before.rfind("\n"))
+    return before[cut + 1 :] if cut >= 0 else before
+
+
+def _digits(value: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    if digits.startswith("44") and len(digits) >= 11:
+        digits = "0" + digits[2:].removeprefix("0")
+    return digits if len(digits) >= 9 else ""
+
+
+def _is_published(value: str, published: set[str]) -> bool:
+    squeezed = " ".join(value.lower().split())
+    return any(squeezed in p or squeezed.replace(" ", "") in p.replace(" ", "") for p in published if len(p) > 4)
+
+
+def _phone_numbers(text: str, published: set[str]) -> list[Hit]:
+    """UK numbers in any common layout. The matcher is lenient ("possible", not "valid") so that numbers in Ofcom's
+    ranges kept for drama, like 07700 900123, are caught too; the regex behind it catches what the matcher splits."""
+    found: dict[tuple[int, int], str] = {}
+    for candidate in PhoneNumberMatcher(text, "GB", leniency=Leniency.POSSIBLE):
+        raw = candidate.raw_string
+        digits = re.sub(r"\D", "", raw)
+        international = raw.lstrip("(").startswith(("+", "00"))
+        nsn = phonenumbers.national_significant_number(candidate.number)
+        # A national number starts with its trunk 0; anything else ("30 28 29 31 27", "12 06 2025") is not one.
+        if international:
+            if len(nsn) < 7:
+                continue
+        elif not digits.startswith("0") or candidate.number.country_code != 44 or len(nsn) not in (9, 10):
+            continue
+        found[(candidate.start, candidate.end)] = nsn
+    for match in PHONE_FALLBACK.finditer(text):
+        if any(s < match.end() and match.start() < e for s, e in found):
+            continue
+        digits = re.sub(r"\D", "", match.group())
+        nsn = digits[2:] if digits.startswith("44") else digits[4:] if digits.startswith("0044") else digits
+        nsn = nsn.removeprefix("0")
+        if len(nsn) in (9, 10) and nsn[0] in "1235789":
+            found[match.span()] = nsn
+    hits = []
+    for (start, end), nsn in found.items():
+        shown = text[start:end]
+        if "0" + nsn in published or nsn in published:
+            continue
+        if nsn.startswith(ORGANISATION_PREFIXES):
+            hits.append(
+                Hit(
+                    PERSONAL_INFO,
+                    "warn",
+                    f"This looks like a phone number ({shown}). Its range is used by "
+                    "organisations and helplines, which is fine; make sure it is not someone's personal number.",
+                    start,
+                    end,
+                )
+            )
+        elif not nsn.startswith("7") and ORGANISATION_LINE.search(_lead_in(text, start)):
+            hits.append(
+                Hit(
+                    PERSONAL_INFO,
+                    "warn",
+                    f"This looks like an organisation's phone number ({shown}), which is fine "
+                    "to share; make sure it is not someone's personal number.",
+                    start,
+                    end,
+                )
+            )
+        else:
+            hits.append(
+                Hit(PERSONAL_INFO, "block", f"This looks like a phone number ({shown}). " + CONTACT_RULE, start, end)
+            )
+    return hits
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 5. Pupils' names
+# ---------------------------------------------------------------------------------------------------------------------
+
+NAME_TOKEN = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*(?:['\u2019](?![^\W\d_]))?")
+TITLES = frozenset(
+    _words(
+        """
+        mr mrs miss ms mx dr sir dame lady lord king queen prince princess st saint rev reverend father sister brother
+        uncle aunt auntie captain professor prof
+        """
+    )
+)
+# Names that are also everyday words: at the start of a sentence they are usually the word ("Will you join us?").
+AMBIGUOUS_AT_SENTENCE_START = frozenset(
+    _words(
+        """
+        will may grace hope joy rose faith mark bill pat sue bob chase frank rich ray guy dawn summer autumn holly ivy
+        daisy robin amber hunter mason angel iris sky storm star hazel olive miles sunny jack heather poppy violet april
+        june august skye river sage honey bonnie jay don art glen dale cliff victor justice harmony precious liberty
+        blessing unique noble royal king prince brook brooke heath forest rocky destiny serenity ember reed penny
+        crystal pearl ruby jade jasmine lily willow saffron clay sterling dusty ivory rowan ash
+        """
+    )
+)
+MONTH_NAMES = frozenset({"april", "may", "june", "july", "august"})
+SEASONS = frozenset({"summer", "autumn", "spring", "winter"})
+DATE_WORDS = frozenset(
+    _words("in on of during until till since this next last early late mid end by from to before after throughout")
+)
+SENTENCE_BREAKS = '.!?:;\n•*\u2013\u2014-"“\u2018(['
+NAME_RULE = "The policy needs a family's prior consent before a post names their child."
+
+
+def _norm(name: str) -> str:
+    if name.isascii():
+        return name.lower()
+    folded = unicodedata.normalize("NFKD", name.replace("\u2019", "'")).casefold()
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=100_000)  # a school's register is the same from one post to the next
+def _name_key(name: str) -> tuple[str, ...]:
+    return tuple(_norm(t.group()) for t in NAME_TOKEN.finditer(name))
+
+
+class _Token(NamedTuple):
+    norm: str  # folded, possessive removed
+    start: int
+    end: int  # without a possessive 's
+    capitalised: bool
+
+
+def _name_tokens(text: str) -> list[_Token]:
+    tokens = []
+    for match in NAME_TOKEN.finditer(text):
+        word, end = match.group(), match.end()
+        for suffix in ("'s", "\u2019s", "'", "\u2019"):
+            if word.endswith(suffix) and len(word) > len(suffix):
+                word, end = word[: -len(suffix)], end - len(suffix)
+                break
+        tokens.append(_Token(_norm(word), match.start(), end, word[0].isupper()))
+    return tokens
+
+
+class RegisterIndex:
+    """Pupils by full name (first or preferred name, then last name) and by first name, as folded tokens."""
+
+    def __init__(self, register: Iterable[RegisterPupil]):
+        self.full: dict[tuple[str, ...], list[RegisterPupil]] = {}
+        self.first: dict[tuple[str, ...], list[RegisterPupil]] = {}
+        for pupil in register:
+            last = _name_key(pupil.last_name)
+            for given in {_name_key(pupil.first_name), _name_key(pupil.preferred_name)}:
+                if not given:
+                    continue
+                if last:
+                    self.full.setdefault(given + last, []).append(pupil)
+                self.first.setdefault(given, []).append(pupil)
+        self.longest_full = max((len(k) for k in self.full), default=0)
+        self.longest_first = max((len(k) for k in self.first), default=0)
+
+
+def pupil_names(text: str, register: Sequence[RegisterPupil] | RegisterIndex) -> list[Hit]:
+    index = register if isinstance(register, RegisterIndex) else RegisterIndex(register)
+    if not index.first:
+        return []
+    tokens = _name_tokens(text)
+    hits: list[Hit] = []
+    used: set[int] = set()
+
+    def joined(i: int, n: int) -> bool:  # tokens i..i+n-1 separated only by spaces
+        return all(not text[tokens[j].end : tokens[j + 1].start].strip() for j in range(i, i + n - 1))
+
+    for i in range(len(tokens)):
+        if i in used:
+            continue
+        for n in range(min(index.longest_full, len(tokens) - i), 1, -1):
+            pupils = index.full.get(tuple(t.norm for t in tokens[i : i + n]))
+            if pupils and joined(i, n):
+                start, end = tokens[i].start, tokens[i + n - 1].end
+                hits.append(_full_name_hit(text[start:end], pupils, start, end))
+                used.update(range(i, i + n))
+                break
+    for i, token in enumerate(tokens):
+        if i in used or not token.capitalised:
+            continue
+        for n in range(min(index.longest_first, len(tokens) - i), 0, -1):
+            key = tuple(t.norm for t in tokens[i : i + n])
+            pupils = index.first.get(key)
+            if not pupils or not joined(i, n) or any(j in used for j in range(i, i + n)):
+                continue
+            unconsented = [p for p in pupils if not p.name_consent and not p.first_name_only_consent]
+            if unconsented and not _is_other_word_or_person(text, tokens, i, n):
+                start, end = token.start, tokens[i + n - 1].end
+                name = text[start:end]
+                others = f" ({len(unconsented)} pupils called {name} have none)" if len(unconsented) > 1 else ""
+                hits.append(
+                    Hit(
+                        PUPIL_NAME,
+                        "warn",
+                        f"{name} may be a pupil without consent to be named{others}. "
+                        + NAME_RULE
+                        + " Check who this is, or leave the name out.",
+                        start,
+                        end,
+                    )
+                )
+            break
+    return hits
+
+
+def _full_name_hit(name: str, pupils: list[RegisterPupil], start: int, end: int) -> Hit:
+    if all(p.name_consent for p in pupils):
+        return Hit(
+            PUPIL_NAME,
+            "warn",
+            f"This names a pupil in full ({name}). Their family consented to their name being "
+            "used, but a full name is personal information: a first name is usually enough.",
+            start,
+            end,
+        )
+    if any(p.first_name_only_consent and not p.name_consent for p in pupils):
+        why = "their family consented to their first name only"
+    else:
+        why = "there is no consent for their name to be used"
+    return Hit(
+        PUPIL_NAME,
+        "block",
+        f"This names a pupil in full ({name}): {why}. A full name is personal information. " + NAME_RULE,
+        start,
+        end,
+    )
+
+
+def _is_other_word_or_person(text: str, tokens: list[_Token], i: int, n: int) -> bool:
+    """Whether a registered first name here is more likely a word, a month or someone else (Anne Frank)."""
+    token, last = tokens[i], tokens[i + n - 1]
+    before = text[: token.start].rstrip()
+    at_sentence_start = not before or before[-1] in SENTENCE_BREAKS
+    previous = tokens[i - 1] if i > 0 and not text[tokens[i - 1].end : token.start].strip() else None
+    following = tokens[i + n] if i + n < len(tokens) and not text[last.end : tokens[i + n].start].strip() else None
+    if previous and previous.norm in TITLES:
+        return True  # Mrs May, St George, King Arthur: staff and history, not pupils
+    if following and following.capitalised and following.end - following.start > 1:
+        return True  # Florence Nightingale, Harry Potter, Grace Darling, Henry VIII (but not "Ava P.")
+    if previous and previous.capitalised and not _starts_sentence(text, previous.start):
+        return True  # Anne Frank, mid-sentence
+    if n == 1 and token.norm in AMBIGUOUS_AT_SENTENCE_START and at_sentence_start:
+        return True
+    if n == 1 and token.norm in MONTH_NAMES:
+        near_number = re.search(r"\d(?:st|nd|rd|th)?(?:\s+of)?\s*$", text[: token.start]) or re.match(
+            r"\s*\d", text[token.end :]
+        )
+        if near_number or (previous and previous.norm in DATE_WORDS):
+            return True
+    # Summer Term, Autumn Term
+    return n == 1 and token.norm in SEASONS and following is not None and following.norm == "term"
+
+
+def _starts_sentence(text: str, position: int) -> bool:
+    before = text[:position].rstrip()
+    return not before or before[-1] in SENTENCE_BREAKS
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 6. Behaviour incidents
+# ---------------------------------------------------------------------------------------------------------------------
+
+# "Was suspended" is about a person unless the sentence says what was: lessons, clubs, the bridge.
+SANCTIONED = re.compile(
+    r"\b(\w+)\s+(?:was|were|has\s+been|have\s+been|had\s+been|been|being|got|gets|getting|get|is|are|be|will\s+be)"
+    r"\s+(?:(?:permanently|temporarily|internally|now)\s+)?(?:excluded|suspended|expelled)\b"
+    r"(?!\s+from\s+the\s+(?:results|count|figures|data))",
+    re.IGNORECASE,
+)
+NOT_PEOPLE = re.compile(
+    r"lessons?|clubs?|classes|trips?|activities|services|matches|fixtures|games|bridges?|buses|sessions|payments|"
+    r"bookings|swimming|football|rehearsals?|practices?|visits?|meetings?|events?|parking|works|it|this|that",
+    re.IGNORECASE,
+)
+BEHAVIOUR_PATTERNS = re.compile(
+    r"\bbehaviou?r(?:al)?\s+incidents?\b|\bincidents?\s+of\s+(?:bullying|poor behaviou?r|violence|racism|fighting)\b|"
+    r"\b(?:serious|violent|racist|homophobic|nasty|unpleasant|upsetting)\s+incidents?\b|"
+    r"\ban?\s+incidents?\s+(?:involving|between|in\s+the\s+playground|at\s+lunch|on\s+the\s+bus|after\s+school|at\s+"
+    r"break)\b|\bincident\s+(?:in|on)\s+the\s+(?:playground|field|bus|corridor|toilets)\b|"
+    r"\b(?:permanent(?:ly)?|fixed[\s-]term|internal|temporary)\s+(?:exclusions?|suspensions?|excluded)\b|"
+    r"\b(?:exclu(?:sion|ded)|suspen(?:sion|ded)|expelled)\s+from\s+(?:school|the\s+academy|class|lessons)\b|"
+    r"\b(?:was|were|been|got|get|is|are|be|given|gets|getting|had|have|has)\s+(?:an?\s+|another\s+|two\s+|lunchtime\s+|"
+    r"after[\s-]school\s+)?detentions?\b|\bin\s+detention\b|\bdetention\s+(?:for|after)\b|"
+    r"\b(?:was|were|got|been|being|get|gets)\s+sent\s+home\b(?!\s+(?:early|ill|unwell|poorly|sick|with\s+(?:a|an|"
+    r"sickness|symptoms|the\s+letter|their|his|her)|due\s+to\s+(?:illness|the\s+weather|snow)|because\s+of\s+the\s+"
+    r"(?:snow|weather|heating|water|power)|at\s+\d|today\s+with|letters?))|"
+    r"\b(?:sent|put|placed)\s+(?:to|in|into)\s+(?:isolation|the\s+isolation\s+room|internal\s+exclusion|"
+    r"the\s+(?:inclusion|reflection)\s+room)\b|\bisolation\s+booths?\b|"
+    r"\ba\s+fight\s+(?:broke\s+out|between|in|at|after|outside|on)\b|\b(?:got|get|getting|gets|were|was|been)\s+(?:in|into)"
+    r"\s+(?:a\s+)?fights?\b|\b(?:were|was|been|caught)\s+fighting\b|\bfighting\s+(?:in|on|at|outside)\s+(?:the\s+)?"
+    r"(?:playground|field|corridor|school|gates|bus|toilets|canteen|lunch)\b|"
+    r"\b(?:was|were|been|being|got|get)\s+bullied\b|\bbull(?:ied|ying)\s+(?:by|another|other|a|him|her|them|a\s+"
+    r"younger|younger|pupils|children|classmates)\b|\bbullying\s+incidents?\b|"
+    r"\bpolice\s+(?:were|was|had\s+to\s+be|have\s+been|has\s+been|got|being)\s+(?:called|involved|informed)\b|"
+    r"\b(?:called|phoned|rang|contacted)\s+the\s+police\b|\bpolice\s+(?:attended|arrived|arrested)\b|"
+    r"\b(?:was|were|been|got)\s+arrested\b|"
+    r"\bmisbehav(?:ed|ing|iou?r|es)\b|\b(?:bad|poor|unacceptable|disruptive|appalling|disgraceful|violent|aggressive)"
+    r"\s+behaviou?r\s+(?:of|from|by|in|at|during|on|towards)\b|\bbadly[\s-]behaved\b|\bbehaved\s+(?:badly|"
+    r"appallingly|disgracefully)\b|\bswore\s+at\b|\bthrew\s+(?:a\s+)?(?:chair|chairs|table|punch|punches|stones?)\b|"
+    r"\b(?:punched|kicked|hit|assaulted|attacked|slapped|bit)\s+(?:another|a\s+(?:pupil|child|student|member\s+of\s+"
+    r"staff|teacher|classmate)|him|her|them|his|their)\b|\bvandali(?:sed|zed|sm)\b|\bon\s+report\b|"
+    r"\b(?:was|were|been)\s+(?:restrained|sanctioned)\b|\bkicked\s+out\s+of\s+(?:class|school|lessons?|the\s+lesson)\b|"
+    r"\b(?:was|were|been)\s+caught\s+(?:smoking|vaping|stealing|shoplifting|with\s+(?:a\s+)?(?:knife|drugs|vape|"
+    r"cigarettes))\b|\bstole\s+(?:from|a|an|some|money)\b",
+    re.IGNORECASE,
+)
+BEHAVIOUR_RULE = "The policy says no one should draw attention to, or discuss, behaviour incidents on social media."
+
+
+def behaviour_incident(text: str) -> list[Hit]:
+    spans = [m.span() for m in BEHAVIOUR_PATTERNS.finditer(text)]
+    spans += [
+        (m.start(1) if m.group(1).lower() in PRONOUNS else m.end(1) + 1, m.end())
+        for m in SANCTIONED.finditer(text)
+        if not NOT_PEOPLE.fullmatch(m.group(1))
+    ]
+    return [
+        Hit(
+            BEHAVIOUR,
+            "block",
+            f"This seems to describe a behaviour incident (“{excerpt(text, start, end)}”). " + BEHAVIOUR_RULE,
+            start,
+            end,
+        )
+        for start, end in spans
+    ]
+
+
+PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you"})
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# All together
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+def find(
+    text: str,
+    *,
+    register: Sequence[RegisterPupil] | RegisterIndex | None = None,
+    public: Collection[str] = (),
+) -> list[Hit]:
+    hits = [
+        *offensive_language(text),
+        *political_opinion(text),
+        *personal_view(text),
+        *personal_information(text, public),
+        *behaviour_incident(text),
+    ]
+    if register:
+        hits += pupil_names(text, register)
+    return merge(hits)
+
+
+def merge(hits: Iterable[Hit]) -> list[Hit]:
+    """One finding per check per stretch of text: overlapping hits of one check become the most serious of them,
+    covering all their characters."""
+    merged: list[Hit] = []
+    order = {"block": 0, "warn": 1}
+    for hit in sorted(hits, key=lambda h: (h.check, h.start, -h.end)):
+        last = merged[-1] if merged else None
+        if last and last.check == hit.check and hit.start < last.end:
+            keep = last if order[last.severity] <= order[hit.severity] else hit
+            merged[-1] = keep._replace(start=last.start, end=max(last.end, hit.end))
+        else:
+            merged.append(hit)
+    merged.sort(key=lambda h: (h.start, h.end, CHECK_NAMES.index(h.check)))
+    return merged
+
+
+def check_text(
+    text: str,
+    *,
+    register: Sequence[RegisterPupil] | RegisterIndex | None = None,
+    public: Collection[str] = (),
+) -> list[Finding]:
+    """Every check over a post's text, ordered by where each finding starts.
+
+    `register` is the school's pupils, with their consents (a prebuilt RegisterIndex saves rebuilding it for each
+    post). `public` holds contact details the trust publishes itself (the school office's number and email, the
+    school's address): those are not personal information."""
+    # Imported here, not at the top: checks.py calls into this module, and its own import of models needs Django.
+    from safesocial.publishing.checks import Finding
+
+    return [
+        Finding(h.check, h.severity, h.reason, h.start, h.end) for h in find(text, register=register, public=public)
+    ]
+
+
+def decision(findings: Iterable[Finding | Hit]) -> Literal["ok", "warn", "block"]:
+    severities = {f.severity for f in findings}
+    return "block" if "block" in severities else "warn" if "warn" in severities else "ok"
