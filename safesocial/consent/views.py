@@ -178,9 +178,45 @@ def pupil_consent_context(request: HttpRequest, pupil) -> dict:
         if may(request.user, Action.MANAGE_PUPILS, pupil.school)
         else None,
         "featured_posts": published_posts_featuring(pupil),
+        "can_enrol_face": (
+            pupil.school.trust.policy.consent.face_matching
+            and in_force(records, Purpose.BIOMETRIC)
+            and may(request.user, Action.MANAGE_PUPILS, pupil.school)
+        ),
+        "has_reference": hasattr(pupil, "reference_photo"),
         # A withdrawal or expiry leaves published posts that may need taking down.
         "featured_alarm": not (in_force(records, Purpose.SOCIAL_MEDIA) and in_force(records, Purpose.NAME_WITH_PHOTO)),
         "parent_links": [(p, parent_link(request, p)) for p in pupil.parents.all()]
         if may(request.user, Action.MANAGE_PUPILS, pupil.school)
         else [],
     }
+
+
+@login_required
+@require_POST
+def enrol_reference(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reference face for match suggestions, from one photo with one face. Only the face's numbers are kept."""
+    from safesocial.publishing.images import FaceMatcher, ImageRejected, MatchingUnavailable, detect_faces, sanitise
+
+    pupil = people.pupil_for(request.user, pk)
+    upload = request.FILES.get("photo")
+    try:
+        if upload is None:
+            raise ValidationError("Choose a photo with only this child's face in it.")
+        clean = sanitise(upload.read())
+        # Weak detections (a round badge, a pattern) do not count against a clear single face.
+        faces = [f for f in detect_faces(clean.data) if f.score >= 0.5]
+        if len(faces) != 1:
+            raise ValidationError(f"The photo must show one face; SafeSocial found {len(faces)}.")
+        face = faces[0]
+        embedding = FaceMatcher().embed(clean.data, (face.x, face.y, face.w, face.h))
+        services.reference_enrol(actor=request.user, pupil=pupil, embedding=embedding)
+    except ImageRejected as exc:
+        messages.error(request, str(exc))
+    except MatchingUnavailable as exc:
+        messages.error(request, str(exc))
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, "Reference face enrolled. The photo itself was not kept.")
+    return redirect("people:pupil", pk=pk)

@@ -126,9 +126,37 @@ def _attach_images(post: Post, images: Iterable[ImageUpload]) -> None:
         )
         image.file.save(f"{stem}.{extension}", ContentFile(clean.data), save=False)
         image.save()
-        FaceTag.objects.bulk_create(
+        faces = FaceTag.objects.bulk_create(
             [FaceTag(image=image, x=f.x, y=f.y, w=f.w, h=f.h, score=f.score) for f in detect_faces(clean.data)]
         )
+        _suggest_pupils(post, clean.data, faces)
+
+
+def _suggest_pupils(post: Post, data: bytes, faces) -> None:
+    """Where the trust has switched face matching on, suggest who each face is, comparing it only with the
+    reference faces of pupils whose parents gave biometric consent that is still in force (Protection of
+    Freedoms Act 2012 ss.26-28). Staff confirm every suggestion; the post photo's own face data is not kept."""
+    from safesocial.consent.models import Purpose, ReferencePhoto
+    from safesocial.consent.selectors import consents_for, in_force
+
+    from .images import FaceMatcher, MatchingUnavailable
+
+    if not faces or post.school is None or not post.trust.policy.consent.face_matching:
+        return
+    enrolled = list(ReferencePhoto.objects.filter(pupil__school=post.school).select_related("pupil"))
+    records = consents_for([r.pupil for r in enrolled])
+    references = {r.pupil_id: r.embedding for r in enrolled if in_force(records.get(r.pupil_id, {}), Purpose.BIOMETRIC)}
+    if not references:
+        return
+    try:
+        matcher = FaceMatcher()
+    except MatchingUnavailable:
+        return
+    for face in faces:
+        matches = matcher.match(matcher.embed(data, face.box), references)
+        if matches:
+            face.suggested_pupil_id = matches[0][0]
+            face.save(update_fields=["suggested_pupil"])
 
 
 @transaction.atomic

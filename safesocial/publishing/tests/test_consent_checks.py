@@ -197,3 +197,37 @@ def test_check_post_passes_a_clean_post(tmp_path):
     out = StringIO()
     call_command("check-post", "--text-file", str(text), "--json", stdout=out)
     assert json.loads(out.getvalue()) == {"decision": "ok", "findings": []}
+
+
+@pytest.fixture
+def matching_on(trust, ceo):
+    from conftest import policy_text
+    from safesocial.policy.services import policy_adopt
+
+    policy_adopt(actor=ceo, trust=trust, text=policy_text("000") + "\nconsent:\n  face_matching: true\n")
+
+
+def test_faces_are_matched_only_to_pupils_with_biometric_consent(matching_on, signed_in, teacher, sandbox, ava, head):
+    _give(ava, head, Purpose.BIOMETRIC)
+    client = signed_in(head)
+    from django.urls import reverse
+
+    with FACE_PHOTO.open("rb") as f:
+        client.post(reverse("consent:enrol_reference", args=[ava.pk]), {"photo": f})
+    assert hasattr(type(ava).objects.get(pk=ava.pk), "reference_photo")
+    post = _face_post(teacher, sandbox)
+    best = FaceTag.objects.filter(image__post=post).order_by("-score").first()
+    assert best.suggested_pupil == ava and best.kind == FaceKind.UNTAGGED  # a suggestion, not a tag
+    # Withdrawing biometric consent deletes the reference face, and suggestions stop at once.
+    _give(ava, head, Purpose.BIOMETRIC, given=False)
+    post = _face_post(teacher, sandbox)
+    assert not FaceTag.objects.filter(image__post=post, suggested_pupil__isnull=False).exists()
+
+
+def test_no_suggestions_when_the_trust_has_face_matching_off(teacher, sandbox, ava, head):
+    from safesocial.consent.models import ReferencePhoto
+
+    _give(ava, head, Purpose.BIOMETRIC)
+    ReferencePhoto.objects.create(pupil=ava, embedding=[0.0] * 128, enrolled_by=head)
+    post = _face_post(teacher, sandbox)
+    assert not FaceTag.objects.filter(image__post=post, suggested_pupil__isnull=False).exists()
