@@ -64,7 +64,7 @@ class GrantForm(forms.Form):
     level = forms.ChoiceField(choices=AccessLevel.choices, label="Access")
     expires_on = forms.DateField(
         label="Access ends on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="At most two years; access is renewed after review.",
     )
 

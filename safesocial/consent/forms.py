@@ -18,11 +18,11 @@ class ConsentForm(forms.Form):
     method = forms.ChoiceField(
         choices=[(m, label) for m, label in Method.choices if m not in (Method.MIS, Method.ONLINE)]
     )
-    given_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     expires_on = forms.DateField(
         required=False,
         label="Ends on",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Leave empty for the end of the school year.",
     )
 
@@ -41,9 +41,11 @@ class ImportForm(forms.Form):
 class ParentConsentForm(forms.Form):
     """One yes/no per purpose, for one child, on the parent's own page."""
 
-    def __init__(self, *args, current: dict[str, bool | None], prefix: str, **kwargs):
+    def __init__(self, *args, current: dict[str, bool | None], prefix: str, face_matching: bool = False, **kwargs):
         super().__init__(*args, prefix=prefix, **kwargs)
         for purpose, label in Purpose.choices:
+            if purpose == Purpose.BIOMETRIC and not face_matching:
+                continue
             value = current.get(purpose)
             self.fields[purpose] = forms.ChoiceField(
                 choices=[("yes", "Yes, I agree"), ("no", "No")],

@@ -36,11 +36,13 @@ def in_force(records: dict[str, Consent], purpose: str, on: dt.date | None = Non
     return bool(consent and consent.in_force(on or timezone.localdate()))
 
 
-def published_posts_featuring(pupil: Pupil):
+def published_posts_featuring(pupil: Pupil, how: str | None = None):
+    """Published posts naming the pupil or showing their (unblurred) face."""
     from safesocial.publishing.models import Post, PostStatus
 
+    featured = {"featured__pupil": pupil} | ({"featured__how": how} if how else {})
     return (
-        Post.objects.filter(status=PostStatus.PUBLISHED, featured__pupil=pupil)
+        Post.objects.filter(status=PostStatus.PUBLISHED, **featured)
         .distinct()
         .prefetch_related("channels", "deliveries")
         .order_by("-published_at")

@@ -84,7 +84,9 @@ def consent_record(
         note=note[:300],
     )
     withdrawn = bool(before and before.given and not given)
-    affected = list(published_posts_featuring(pupil)) if withdrawn and purpose != Purpose.BIOMETRIC else []
+    # A photo consent affects posts showing the child; a name consent, posts naming them.
+    how = {Purpose.NAME_WITH_PHOTO: "named", Purpose.FIRST_NAME_ONLY: "named"}.get(purpose, "photo")
+    affected = list(published_posts_featuring(pupil, how)) if withdrawn and purpose != Purpose.BIOMETRIC else []
     if withdrawn and purpose == Purpose.BIOMETRIC:
         # Without biometric consent the reference face must go at once.
         ReferencePhoto.objects.filter(pupil=pupil).delete()

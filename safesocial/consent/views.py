@@ -14,7 +14,7 @@ from safesocial.permissions import Action, may
 
 from . import services
 from .forms import ConsentForm, ImportForm, ParentConsentForm
-from .importer import COLUMNS, ImportFailed, import_pupils
+from .importer import COLUMNS, CONSENT_DATE, CONSENT_HEADINGS, CONTACT_HEADINGS, ImportFailed, import_pupils
 from .models import PURPOSE_SHORT, Consent, Method, Purpose
 from .selectors import consents_for, coverage, in_force
 
@@ -72,7 +72,18 @@ def import_view(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "consent/import.html",
-        {"school": school, "form": form, "errors": errors, "columns": COLUMNS, "title": f"Import pupils into {school}"},
+        {
+            "school": school,
+            "form": form,
+            "errors": errors,
+            "columns": [
+                *COLUMNS.values(),
+                *(tuple(h.format(n=1) for h in v) for v in CONTACT_HEADINGS.values()),
+                *CONSENT_HEADINGS.values(),
+                CONSENT_DATE,
+            ],
+            "title": f"Import pupils into {school}",
+        },
     )
 
 
@@ -109,6 +120,7 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _parent_forms(parent, post_data=None):
+    """One form per child; the face-matching question only where the trust has matching on."""
     children = list(parent.pupils.select_related("school").order_by("first_name"))
     records = consents_for(children)
     forms = []
@@ -117,7 +129,10 @@ def _parent_forms(parent, post_data=None):
             purpose: (records[child.pk][purpose].given if purpose in records.get(child.pk, {}) else None)
             for purpose in Purpose.values
         }
-        forms.append((child, ParentConsentForm(post_data, current=current, prefix=f"c{child.pk}")))
+        matching = child.school.trust.policy.consent.face_matching
+        forms.append(
+            (child, ParentConsentForm(post_data, current=current, prefix=f"c{child.pk}", face_matching=matching))
+        )
     return forms
 
 
@@ -133,13 +148,13 @@ def parent_page(request: HttpRequest, token: str) -> HttpResponse:
         )
     forms = _parent_forms(parent, request.POST or None)
     if request.method == "POST" and all(f.is_valid() for _, f in forms):
-        changes = withdrawn = 0
+        changes = 0
         for child, form in forms:
-            for purpose in Purpose.values:
+            for purpose in form.fields:
                 choice = form.cleaned_data.get(purpose)
                 if not choice or choice == form.fields[purpose].initial:
                     continue
-                _, affected = services.consent_record(
+                services.consent_record(
                     actor=None,
                     pupil=child,
                     purpose=purpose,
@@ -148,7 +163,6 @@ def parent_page(request: HttpRequest, token: str) -> HttpResponse:
                     parent_acting=parent,
                 )
                 changes += 1
-                withdrawn += bool(affected)
         messages.success(
             request,
             f"Thank you. {changes} choice{'s' if changes != 1 else ''} saved." if changes else "Nothing changed.",
@@ -185,7 +199,11 @@ def pupil_consent_context(request: HttpRequest, pupil) -> dict:
         ),
         "has_reference": hasattr(pupil, "reference_photo"),
         # A withdrawal or expiry leaves published posts that may need taking down.
-        "featured_alarm": not (in_force(records, Purpose.SOCIAL_MEDIA) and in_force(records, Purpose.NAME_WITH_PHOTO)),
+        # Posts that show or name the child without the consent that way needs: candidates to take down.
+        "featured_alarm": (
+            (not in_force(records, Purpose.SOCIAL_MEDIA) and published_posts_featuring(pupil, "photo").exists())
+            or (not in_force(records, Purpose.NAME_WITH_PHOTO) and published_posts_featuring(pupil, "named").exists())
+        ),
         "parent_links": [(p, parent_link(request, p)) for p in pupil.parents.all()]
         if may(request.user, Action.MANAGE_PUPILS, pupil.school)
         else [],

@@ -486,7 +486,7 @@ def post_blur_faces_without_consent(*, actor: User, post: Post) -> int:
     from safesocial.consent.selectors import consents_for, in_force
 
     from .images import blur_faces
-    from .models import FaceKind
+    from .models import FaceKind, FeaturedPupil
 
     post = Post.objects.select_for_update().get(pk=post.pk)
     if not _may_tag(actor, post):
@@ -517,6 +517,10 @@ def post_blur_faces_without_consent(*, actor: User, post: Post) -> int:
         for face in targets:
             face.blurred = True
             face.save(update_fields=["blurred"])
+            if face.pupil_id:  # a blurred child no longer appears in the post
+                still_shown = post.images.filter(faces__pupil_id=face.pupil_id, faces__blurred=False).exists()
+                if not still_shown:
+                    FeaturedPupil.objects.filter(post=post, pupil_id=face.pupil_id, how="photo").delete()
         blurred += len(targets)
     audit_record(actor=actor, action="post.blur_faces", obj=post, school_id=post.school_id, changes={"faces": blurred})
     return blurred

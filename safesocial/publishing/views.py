@@ -294,7 +294,7 @@ def image(request: HttpRequest, pk: int, image_id: int) -> HttpResponse:
     if img is None:
         raise Http404
     response = FileResponse(img.file.open("rb"), content_type=img.content_type)
-    response["Cache-Control"] = "private, max-age=300"
+    response["Cache-Control"] = "private, no-cache"  # blurring replaces the image at the same address
     return response
 
 
