@@ -1,12 +1,16 @@
 """The one small interface every social network sits behind.
 
 An adapter turns a post into the platform's API calls and the platform's answers into results or
-errors SafeSocial understands. It holds no state and touches no database except the sandbox's."""
+errors SafeSocial understands. It holds no state and touches no database except the sandbox's.
+
+Adapters that can moderate comments also satisfy `Moderator`: they read the comments under the channel's posts and
+hide, restore, delete, answer or block on the platform, or raise `Unsupported` saying plainly why they cannot."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, runtime_checkable
 
 from safesocial.policy.schema import Platform
 
@@ -91,6 +95,16 @@ class Unsupported(PlatformError):
     """The platform's public API cannot do this at all."""
 
 
+class NotFound(PlatformError):
+    """The comment, post or account is not there (any more), or this channel cannot see it. On delete it usually means
+    someone removed the comment already."""
+
+
+class PermissionDenied(PlatformError):
+    """The platform understood but will not let this channel do it: a missing permission or scope, a comment on
+    someone else's post, or an API plan that does not include the endpoint. Retrying will not help; a person must."""
+
+
 @dataclass
 class ValidationProblem:
     message: str
@@ -112,6 +126,53 @@ class Adapter(Protocol):
     def find_published(self, account: Account, request: PublishRequest) -> PublishResult | None:
         """After a worker died mid-publish: is this post already on the platform? (Looks at the account's
         recent posts for the same text.) None if not found."""
+        ...
+
+
+@dataclass(frozen=True)
+class RemoteComment:
+    """A comment or reply as the platform holds it, read by polling or from a webhook."""
+
+    external_id: str
+    parent_external_id: str  # the post (or video) for a top-level comment, the comment answered for a reply
+    author_id: str  # empty where the platform withholds who wrote it (Graph may leave `from` out)
+    author_name: str
+    text: str
+    created_at: dt.datetime  # aware
+    url: str | None
+    post_external_id: str = ""  # the post or video the conversation hangs under, for replies too
+    hidden: bool = False  # already hidden or held for review on the platform
+
+    @property
+    def is_reply(self) -> bool:
+        return bool(self.post_external_id) and self.parent_external_id != self.post_external_id
+
+
+@runtime_checkable
+class Moderator(Protocol):
+    """Comment moderation on one channel. Every method raises a PlatformError subclass when the platform says no, and
+    Unsupported, with a reason a moderator can act on, when the platform's API cannot do it at all."""
+
+    def fetch_comments(self, account: Account, since: dt.datetime | None = None) -> list[RemoteComment]:
+        """Comments and replies under the channel's recent posts, created at or after `since`, oldest first. Polling:
+        X and YouTube rely on it; for Facebook and Instagram it backs up the webhooks."""
+        ...
+
+    def hide(self, account: Account, comment_id: str) -> None:
+        """Take the comment out of public view without destroying it (evidence for a safeguarding concern)."""
+        ...
+
+    def unhide(self, account: Account, comment_id: str) -> None: ...
+
+    def delete(self, account: Account, comment_id: str) -> None: ...
+
+    def reply(self, account: Account, comment_id: str, text: str) -> str:
+        """Answer the comment as the channel; returns the reply's id."""
+        ...
+
+    def block(self, account: Account, author_id: str, *, comment_id: str | None = None) -> None:
+        """Stop the author commenting on the channel. `comment_id` is the comment that prompted it: YouTube can only
+        ban an author through one of their comments; the others ignore it."""
         ...
 
 

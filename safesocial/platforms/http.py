@@ -11,9 +11,11 @@ find_published before trying again."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -115,6 +117,44 @@ def answer_field(body: Any, *keys: str, platform: str) -> Any:
     if value is None or value == "":
         raise PlatformError(f"{platform} answered without {'.'.join(keys)}.", code="unexpected_answer")
     return value
+
+
+def parse_time(value: Any, *, platform: str) -> dt.datetime:
+    """An aware datetime from what platforms send: ISO 8601 with Z, +00:00 or Graph's +0000, or Unix seconds
+    (Meta's webhooks; milliseconds in some of them)."""
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
+            seconds = float(value)
+            return dt.datetime.fromtimestamp(seconds / 1000 if seconds > 100_000_000_000 else seconds, dt.UTC)
+        when = dt.datetime.fromisoformat(str(value))
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise PlatformError(f"{platform} sent a time SafeSocial cannot read.", code="unexpected_answer") from None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+_PATH_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+def path_id(value: str, *, platform: str) -> str:
+    """An id about to go into a URL path. Ids come from the platform or a moderator's click; one that could climb the
+    path ("../me/feed") would aim the channel's token at another endpoint, so anything but letters, digits, _ . - is
+    refused."""
+    if not isinstance(value, str) or not _PATH_ID.fullmatch(value) or ".." in value:
+        raise PlatformError(f"{value!r} is not a {platform} id.", code="invalid_id")
+    return value
+
+
+def as_dict(value: Any) -> dict[str, Any]:
+    """An object from an answer, or an empty one where the platform sent something else or nothing."""
+    return value if isinstance(value, dict) else {}
+
+
+def data_list(body: Any, key: str = "data") -> list[dict[str, Any]]:
+    """The list of objects under `key` ("data" for Graph and X, "items" for Google), skipping anything else."""
+    items = body.get(key) if isinstance(body, dict) else None
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
 def text_with_link(text: str, link: str | None) -> str:

@@ -1,10 +1,15 @@
 """Instagram professional accounts through the Instagram Graph API's content publishing.
 
 Publishing takes three steps: create a container (Instagram fetches the image from a public URL), wait until the
-container is FINISHED, then publish it. Carousels put one container per image inside a CAROUSEL container."""
+container is FINISHED, then publish it. Carousels put one container per image inside a CAROUSEL container.
+
+Comment moderation (the Instagram Graph API's comment moderation guide): webhooks bring new comments; fetch_comments
+polls the account's recent media as a fallback; hide, restore, delete and reply act on the IG Comment. Instagram's API
+has no way to block an account."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -23,12 +28,24 @@ from .base import (
     PlatformError,
     PublishRequest,
     PublishResult,
+    RemoteComment,
     TemporaryError,
     Unsupported,
     ValidationProblem,
     check_limits,
 )
-from .facebook import graph
+from .facebook import graph, moderate, next_cursor, succeeded
+
+RECENT_MEDIA = 25
+COMMENTS_PER_PAGE = 50
+MAX_COMMENT_PAGES = 10
+# /{ig-media-id}/comments gives top-level comments only; their replies come in the nested `replies` edge. `from` and
+# `parent_id` were added in October 2021; `username` is kept for older API versions.
+COMMENT_FIELDS = "id,text,timestamp,from,username,hidden,parent_id"
+NO_BLOCKING = (
+    "Instagram's API has no way to block an account, so SafeSocial cannot block this person. Block or restrict "
+    "them in the Instagram app (their profile, then the three dots, then Block); meanwhile hide their comments here."
+)
 
 
 def public_media_url(item: MediaItem) -> str:
@@ -118,6 +135,54 @@ class InstagramAdapter:
             return None
         return body.get("permalink") if isinstance(body, dict) else None
 
+    # --- Comment moderation --------------------------------------------------------------------------------------
+
+    def fetch_comments(self, account: Account, since: dt.datetime | None = None) -> list[RemoteComment]:
+        """Comments and their replies on the account's 25 most recent media: one call for the media, then one per
+        media item that has comments. Instagram recommends webhooks over this; it is the fallback."""
+        params = {"fields": "id,permalink,timestamp,comments_count", "limit": RECENT_MEDIA}
+        media = moderate("GET", f"{_path(account.external_id)}/media", account, platform="Instagram", params=params)
+        comments: list[RemoteComment] = []
+        for item in http.data_list(media):
+            media_id = str(http.answer_field(item, "id", platform="Instagram"))
+            if not item.get("comments_count"):
+                continue
+            permalink = item.get("permalink")
+            params = {"fields": f"{COMMENT_FIELDS},replies{{{COMMENT_FIELDS}}}", "limit": COMMENTS_PER_PAGE}
+            for _page in range(MAX_COMMENT_PAGES):
+                body = moderate("GET", f"{_path(media_id)}/comments", account, platform="Instagram", params=params)
+                for top in http.data_list(body):
+                    thread = [_comment(top, media_id, permalink, parent=media_id)]
+                    thread += [_comment(r, media_id, permalink, parent=thread[0].external_id) for r in _replies(top)]
+                    comments.extend(c for c in thread if since is None or c.created_at >= since)
+                cursor = next_cursor(body)
+                if since is None or cursor is None:
+                    break
+                params = {**params, "after": cursor}
+        return sorted(comments, key=lambda c: c.created_at)
+
+    def hide(self, account: Account, comment_id: str) -> None:
+        """Hidden comments stay visible to their author; Instagram will not let anyone reply to them."""
+        self._set_hidden(account, comment_id, hidden=True)
+
+    def unhide(self, account: Account, comment_id: str) -> None:
+        self._set_hidden(account, comment_id, hidden=False)
+
+    def delete(self, account: Account, comment_id: str) -> None:
+        succeeded(moderate("DELETE", _path(comment_id), account, platform="Instagram"), platform="Instagram")
+
+    def reply(self, account: Account, comment_id: str, text: str) -> str:
+        """Instagram threads one level deep: a reply to a reply lands under the top-level comment."""
+        body = moderate("POST", f"{_path(comment_id)}/replies", account, platform="Instagram", data={"message": text})
+        return self._id(body)
+
+    def block(self, account: Account, author_id: str, *, comment_id: str | None = None) -> None:
+        raise Unsupported(NO_BLOCKING, code="instagram_cannot_block")
+
+    def _set_hidden(self, account: Account, comment_id: str, *, hidden: bool) -> None:
+        data = {"hide": "true" if hidden else "false"}
+        succeeded(moderate("POST", _path(comment_id), account, platform="Instagram", data=data), platform="Instagram")
+
     @staticmethod
     def _call(method: str, path: str, account: Account, **kwargs: Any) -> Any:
         return graph(method, path, account, platform="Instagram", **kwargs)
@@ -125,3 +190,26 @@ class InstagramAdapter:
     @staticmethod
     def _id(body: Any) -> str:
         return str(http.answer_field(body, "id", platform="Instagram"))
+
+
+def _path(value: str) -> str:
+    return http.path_id(value, platform="Instagram")
+
+
+def _replies(comment: dict[str, Any]) -> list[dict[str, Any]]:
+    return http.data_list(comment.get("replies"))
+
+
+def _comment(item: dict[str, Any], media_id: str, permalink: Any, *, parent: str) -> RemoteComment:
+    author = http.as_dict(item.get("from"))
+    return RemoteComment(
+        external_id=str(http.answer_field(item, "id", platform="Instagram")),
+        parent_external_id=str(item.get("parent_id") or parent),
+        author_id=str(author.get("id") or ""),
+        author_name=str(author.get("username") or item.get("username") or ""),
+        text=str(item.get("text") or ""),
+        created_at=http.parse_time(item.get("timestamp"), platform="Instagram"),
+        url=str(permalink) if permalink else None,  # Instagram comments have no address of their own
+        post_external_id=media_id,
+        hidden=bool(item.get("hidden")),
+    )

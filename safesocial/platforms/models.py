@@ -18,3 +18,34 @@ class SandboxPost(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class SandboxComment(models.Model):
+    """A visitor's comment on a sandbox page, and what moderation did to it there."""
+
+    post = models.ForeignKey(SandboxPost, on_delete=models.CASCADE, related_name="comments")
+    author_id = models.CharField(max_length=64)  # a pseudonymous visitor id kept in the visitor's session
+    author_name = models.CharField(max_length=100)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    hidden = models.BooleanField(default=False)
+    deleted = models.BooleanField(default=False)
+    reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
+    by_page = models.BooleanField(default=False)  # a reply from the school's page
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class SandboxBlock(models.Model):
+    channel = models.ForeignKey("channels.Channel", on_delete=models.CASCADE, related_name="sandbox_blocks")
+    author_id = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "author_id"], name="sandbox_block_once")]
+
+    def __str__(self) -> str:
+        return f"{self.author_id} blocked on {self.channel_id}"

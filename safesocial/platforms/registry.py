@@ -1,10 +1,10 @@
-"""Which adapter publishes to which platform."""
+"""Which adapter publishes to, and moderates comments on, which platform."""
 
 from __future__ import annotations
 
 from safesocial.policy.schema import PLATFORM_LABELS, Platform
 
-from .base import Adapter, Registry, Unsupported
+from .base import Adapter, Moderator, Registry, Unsupported
 from .facebook import FacebookGroupAdapter, FacebookPageAdapter
 from .instagram import InstagramAdapter
 from .x import XAdapter
@@ -31,4 +31,24 @@ def adapter_for(platform: str) -> Adapter:
         f"SafeSocial cannot publish to {name}: it has no connection to its API. "
         "Post there yourself, then record the post here.",
         code="no_adapter",
+    )
+
+
+def moderator_for(platform: str) -> Moderator:
+    """The adapter that moderates comments on a Platform value, or Unsupported saying plainly that SafeSocial cannot."""
+    try:
+        adapter = registry.get(str(platform))
+    except Unsupported:
+        adapter = None
+    if isinstance(adapter, Moderator):
+        return adapter
+    try:
+        known = Platform(platform)
+    except ValueError:
+        raise Unsupported(f"{platform!r} is not a platform SafeSocial knows.", code="unknown_platform") from None
+    name = "this platform" if known == Platform.OTHER else PLATFORM_LABELS[known]
+    raise Unsupported(
+        f"SafeSocial cannot moderate comments on {name}: it has no connection to its API. "
+        "Moderate them there yourself.",
+        code="no_moderation",
     )

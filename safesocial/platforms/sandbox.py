@@ -60,3 +60,69 @@ class SandboxAdapter:
         return PublishResult(
             external_id=f"sandbox-{post.pk}", url=reverse("sandbox", args=[post.channel_id]) + f"#post-{post.pk}"
         )
+
+
+class SandboxModerator:
+    """Moderation on a sandbox page: the same actions as a real page, applied to SafeSocial's own store."""
+
+    def _comment(self, account: Account, comment_id: str):
+        from .models import SandboxComment
+
+        comment = SandboxComment.objects.filter(
+            pk=int(comment_id.removeprefix("sandbox-comment-")), post__channel_id=account.channel_id
+        ).first()
+        if comment is None:
+            raise PlatformError("That comment is no longer on the sandbox page.")
+        return comment
+
+    def fetch_comments(self, account: Account, since=None) -> list:
+        """What a poll of a real page returns: every comment on the sandbox page's posts."""
+        from .base import RemoteComment
+        from .models import SandboxComment
+
+        comments = SandboxComment.objects.filter(post__channel_id=account.channel_id, by_page=False, deleted=False)
+        if since is not None:
+            comments = comments.filter(created_at__gt=since)
+        return [
+            RemoteComment(
+                external_id=f"sandbox-comment-{c.pk}",
+                parent_external_id=f"sandbox-{c.post_id}",
+                author_id=c.author_id,
+                author_name=c.author_name,
+                text=c.text,
+                created_at=c.created_at,
+                url=None,
+                post_external_id=f"sandbox-{c.post_id}",
+                hidden=c.hidden,
+            )
+            for c in comments
+        ]
+
+    def hide(self, account: Account, comment_id: str) -> None:
+        comment = self._comment(account, comment_id)
+        comment.hidden = True
+        comment.save(update_fields=["hidden"])
+
+    def unhide(self, account: Account, comment_id: str) -> None:
+        comment = self._comment(account, comment_id)
+        comment.hidden = False
+        comment.save(update_fields=["hidden"])
+
+    def delete(self, account: Account, comment_id: str) -> None:
+        comment = self._comment(account, comment_id)
+        comment.deleted = True
+        comment.save(update_fields=["deleted"])
+
+    def reply(self, account: Account, comment_id: str, text: str) -> str:
+        from .models import SandboxComment
+
+        parent = self._comment(account, comment_id)
+        reply = SandboxComment.objects.create(
+            post=parent.post, author_id="page", author_name="", text=text, reply_to=parent, by_page=True
+        )
+        return f"sandbox-comment-{reply.pk}"
+
+    def block(self, account: Account, author_id: str, *, comment_id: str | None = None) -> None:
+        from .models import SandboxBlock
+
+        SandboxBlock.objects.get_or_create(channel_id=account.channel_id, author_id=author_id)

@@ -1,7 +1,12 @@
-"""X (formerly Twitter) through the X API v2, with an OAuth 2.0 user-context token."""
+"""X (formerly Twitter) through the X API v2, with an OAuth 2.0 user-context token.
+
+Comment moderation: replies to the account's posts are found by polling recent search for their conversations; a
+reply can be hidden or shown again (PUT /2/tweets/:id/hidden), answered, and its author blocked where the app's API
+plan allows it. X lets an account delete only its own posts, so another person's reply cannot be deleted."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from dataclasses import replace
@@ -18,16 +23,34 @@ from .base import (
     Limits,
     MediaItem,
     MediaRejected,
+    NotFound,
+    PermissionDenied,
     PlatformError,
     PublishRequest,
     PublishResult,
+    RemoteComment,
     TokenExpired,
+    Unsupported,
     ValidationProblem,
     check_limits,
 )
 
 ALT_TEXT_LIMIT = 1_000  # POST /2/media/metadata
 URL = re.compile(r"https?://\S+")
+
+# Recent search covers the last 7 days and takes queries of up to 512 characters (4,096 on Enterprise).
+SEARCH_WINDOW = dt.timedelta(days=7)
+SEARCH_QUERY_LIMIT = 512
+RECENT_POSTS = 20  # whose conversations are searched for replies
+MAX_SEARCH_PAGES = 10
+NO_DELETING = (
+    "X lets an account delete only its own posts, so SafeSocial cannot delete this reply. Hide it instead: hidden "
+    'replies move behind "View hidden replies" and their author is not told.'
+)
+BLOCKING_NEEDS_ENTERPRISE = (
+    "X offers blocking through its API only on the Enterprise plan, which this app does not have. "
+    "Block the account in the X app (their profile, then the three dots, then Block); meanwhile hide their replies."
+)
 
 
 def x_error(response: requests.Response, body: Any, *, uploading: bool = False) -> PlatformError:
@@ -41,6 +64,21 @@ def x_error(response: requests.Response, body: Any, *, uploading: bool = False) 
     if status in (400, 413, 415, 422) and (uploading or "media" in message.lower()):
         return MediaRejected(message, code=str(status))
     return http.default_error(response, message)  # 429 with x-rate-limit-reset, 5xx, and anything else
+
+
+def x_moderation_error(response: requests.Response, body: Any) -> PlatformError:
+    """Publishing's reading, plus a reply that is gone and what X forbids: hiding a reply outside the account's own
+    conversations, or an endpoint the app's API plan does not include."""
+    error = x_error(response, body)
+    if type(error) is not PlatformError or error.code == "duplicate":
+        return error
+    problem = str(http.as_dict(body).get("type") or "")
+    if response.status_code == 404 or problem.endswith("/resource-not-found"):
+        return NotFound(error.message, code="not_found")
+    if response.status_code == 403:
+        reason = str(http.as_dict(body).get("reason") or "")
+        return PermissionDenied(error.message, code=reason or "403")
+    return error
 
 
 def _message(body: Any) -> str:
@@ -117,10 +155,134 @@ class XAdapter:
             _call("POST", "/2/media/metadata", account, error=_upload_error, json=metadata)
         return media_id
 
+    # --- Comment moderation --------------------------------------------------------------------------------------
+
+    def fetch_comments(self, account: Account, since: dt.datetime | None = None) -> list[RemoteComment]:
+        """Replies, by anyone but the account, in the conversations of its 20 most recent posts, from recent search
+        (so from the last 7 days at most). Replies to replies are included: they sit in the same conversation and the
+        account may hide them too."""
+        user = http.path_id(account.external_id, platform="X")
+        params = {"max_results": RECENT_POSTS, "exclude": "replies,retweets"}
+        posts = _call("GET", f"/2/users/{user}/tweets", account, error=x_moderation_error, params=params)
+        conversations = [str(t["id"]) for t in http.data_list(posts) if t.get("id")]
+        # X refuses a start_time older than 7 days; a minute's margin covers the clocks and the request's travel.
+        earliest = dt.datetime.now(dt.UTC) - SEARCH_WINDOW + dt.timedelta(minutes=1)
+        start = max(since, earliest) if since else None
+        comments: list[RemoteComment] = []
+        for query in _conversation_queries(conversations, user):
+            search: dict[str, Any] = {
+                "query": query,
+                "max_results": 100,
+                "tweet.fields": "author_id,conversation_id,created_at,referenced_tweets",
+                "expansions": "author_id",
+                "user.fields": "name,username",
+            }
+            if start:
+                search["start_time"] = start.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            for _page in range(MAX_SEARCH_PAGES):
+                body = _call("GET", "/2/tweets/search/recent", account, error=x_moderation_error, params=search)
+                users = {str(u.get("id")): u for u in http.data_list(http.as_dict(body).get("includes"), "users")}
+                for tweet in http.data_list(body):
+                    reply = _reply(tweet, users)
+                    if reply.author_id != user and (since is None or reply.created_at >= since):
+                        comments.append(reply)
+                token = http.as_dict(http.as_dict(body).get("meta")).get("next_token")
+                if not token:
+                    break
+                search["next_token"] = token
+        return sorted(comments, key=lambda c: c.created_at)
+
+    def hide(self, account: Account, comment_id: str) -> None:
+        """Only replies in conversations the account started can be hidden; anyone can still open them behind
+        "View hidden replies", and the author is not told."""
+        self._set_hidden(account, comment_id, hidden=True)
+
+    def unhide(self, account: Account, comment_id: str) -> None:
+        self._set_hidden(account, comment_id, hidden=False)
+
+    def delete(self, account: Account, comment_id: str) -> None:
+        raise Unsupported(NO_DELETING, code="x_cannot_delete_replies")
+
+    def reply(self, account: Account, comment_id: str, text: str) -> str:
+        if len(text) > self.limits.max_text:
+            raise PlatformError(
+                f"The reply is {len(text)} characters; X takes {self.limits.max_text}.", code="too_long"
+            )
+        payload = {"text": text, "reply": {"in_reply_to_tweet_id": http.path_id(comment_id, platform="X")}}
+        body = _call("POST", "/2/tweets", account, error=x_moderation_error, json=payload)
+        return str(http.answer_field(body, "data", "id", platform="X"))
+
+    def block(self, account: Account, author_id: str, *, comment_id: str | None = None) -> None:
+        user = http.path_id(account.external_id, platform="X")
+        try:
+            body = _call(
+                "POST",
+                f"/2/users/{user}/blocking",
+                account,
+                error=x_moderation_error,
+                json={"target_user_id": author_id},
+            )
+        except PermissionDenied as exc:
+            if exc.code == "client-not-enrolled":
+                raise PermissionDenied(f"{BLOCKING_NEEDS_ENTERPRISE} (X said: {exc.message})", code=exc.code) from None
+            raise
+        if http.answer_field(body, "data", "blocking", platform="X") is not True:
+            raise PlatformError(f"X did not block {author_id}.", code="not_blocked")
+
+    def _set_hidden(self, account: Account, comment_id: str, *, hidden: bool) -> None:
+        path = f"/2/tweets/{http.path_id(comment_id, platform='X')}/hidden"
+        body = _call("PUT", path, account, error=x_moderation_error, json={"hidden": hidden})
+        if http.answer_field(body, "data", "hidden", platform="X") is not hidden:
+            raise PlatformError(f"X did not {'hide' if hidden else 'show'} the reply.", code="unexpected_answer")
+
     @staticmethod
     def _as_posted(request: PublishRequest) -> PublishRequest:
         # X has no link attachment: the link is part of the text and counts towards its length.
         return replace(request, text=http.text_with_link(request.text, request.link), link=None)
+
+
+def _conversation_queries(conversations: list[str], user: str) -> list[str]:
+    """Search queries for replies in these conversations by anyone but the account, each within X's 512 characters:
+    "-from:<user> (conversation_id:<a> OR conversation_id:<b> ...)"."""
+    queries: list[str] = []
+    terms: list[str] = []
+    head = f"-from:{user} "
+
+    def query(terms: list[str]) -> str:
+        return head + (f"({' OR '.join(terms)})" if len(terms) > 1 else terms[0])
+
+    for conversation in conversations:
+        term = f"conversation_id:{conversation}"
+        if terms and len(query([*terms, term])) > SEARCH_QUERY_LIMIT:
+            queries.append(query(terms))
+            terms = []
+        terms.append(term)
+    if terms:
+        queries.append(query(terms))
+    return queries
+
+
+def _reply(tweet: dict[str, Any], users: dict[str, dict[str, Any]]) -> RemoteComment:
+    tweet_id = str(http.answer_field(tweet, "id", platform="X"))
+    author_id = str(tweet.get("author_id") or "")
+    author = users.get(author_id, {})
+    conversation = str(tweet.get("conversation_id") or "")
+    replied_to = [
+        str(ref.get("id"))
+        for ref in tweet.get("referenced_tweets") or []
+        if isinstance(ref, dict) and ref.get("type") == "replied_to" and ref.get("id")
+    ]
+    username, name = author.get("username"), author.get("name")
+    return RemoteComment(
+        external_id=tweet_id,
+        parent_external_id=replied_to[0] if replied_to else conversation,
+        author_id=author_id,
+        author_name=f"{name} (@{username})" if name and username else str(name or username or ""),
+        text=html.unescape(str(tweet.get("text") or "")),  # X escapes &, < and > in text it hands back
+        created_at=http.parse_time(tweet.get("created_at"), platform="X"),
+        url=f"https://x.com/{username}/status/{tweet_id}" if username else f"https://x.com/i/web/status/{tweet_id}",
+        post_external_id=conversation,
+    )
 
 
 def _upload_error(response: requests.Response, body: Any) -> PlatformError:
