@@ -65,11 +65,17 @@ class SandboxAdapter:
 class SandboxModerator:
     """Moderation on a sandbox page: the same actions as a real page, applied to SafeSocial's own store."""
 
+    @staticmethod
+    def _channel(account: Account) -> int:
+        if account.channel_id is None:
+            raise PlatformError("the sandbox needs a channel")
+        return account.channel_id
+
     def _comment(self, account: Account, comment_id: str):
         from .models import SandboxComment
 
         comment = SandboxComment.objects.filter(
-            pk=int(comment_id.removeprefix("sandbox-comment-")), post__channel_id=account.channel_id
+            pk=int(comment_id.removeprefix("sandbox-comment-")), post__channel_id=self._channel(account)
         ).first()
         if comment is None:
             raise PlatformError("That comment is no longer on the sandbox page.")
@@ -80,7 +86,7 @@ class SandboxModerator:
         from .base import RemoteComment
         from .models import SandboxComment
 
-        comments = SandboxComment.objects.filter(post__channel_id=account.channel_id, by_page=False, deleted=False)
+        comments = SandboxComment.objects.filter(post__channel_id=self._channel(account), by_page=False, deleted=False)
         if since is not None:
             comments = comments.filter(created_at__gt=since)
         return [
