@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "safesocial.channels",
     "safesocial.publishing",
     "safesocial.platforms",
+    "safesocial.concerns",
+    "safesocial.moderation",
 ]
 
 MIDDLEWARE = [
@@ -220,3 +222,7 @@ PLATFORM_TIMEOUT_SECONDS = env_int("PLATFORM_TIMEOUT_SECONDS", 20)
 MEDIA_PUBLIC_URL = env_str("MEDIA_PUBLIC_URL", SITE_ROOT + "/media/public/")
 CREDENTIALS_KEYS = env_str("CREDENTIALS_KEYS")
 PUBLISH_GRACE_MINUTES = env_int("PUBLISH_GRACE_MINUTES", 60)
+# Facebook and Instagram webhooks: the app secret signs deliveries; the verify token answers Meta's subscription check.
+META_APP_SECRET = env_str("META_APP_SECRET")
+META_VERIFY_TOKEN = env_str("META_VERIFY_TOKEN")
+WEBHOOK_MAX_AGE_MINUTES = env_int("WEBHOOK_MAX_AGE_MINUTES", 60)

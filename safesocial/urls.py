@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from safesocial.channels import views as channel_views
+from safesocial.moderation import views as moderation_views
 from safesocial.publishing import views as publishing_views
 
 from . import views
@@ -18,4 +19,8 @@ urlpatterns = [
     path("sandbox/<int:pk>/", channel_views.sandbox, name="sandbox"),
     path("media/public/<str:name>", publishing_views.public_image, name="public_image"),
     path("sandbox/<int:pk>/<int:post_id>/<int:index>/", channel_views.sandbox_image, name="sandbox_image"),
+    path("sandbox/<int:pk>/<int:post_id>/comment/", channel_views.sandbox_comment, name="sandbox_comment"),
+    path("comments/", include("safesocial.moderation.urls")),
+    path("webhooks/meta/", moderation_views.meta_webhook, name="meta_webhook"),
+    path("concerns/", include("safesocial.concerns.urls")),
 ]

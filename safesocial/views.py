@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from safesocial.audit.models import AuditHead
 from safesocial.channels.selectors import awaiting_signoff_for, reviews_due_for
+from safesocial.concerns.selectors import concerns_for
+from safesocial.moderation.selectors import comments_for
 from safesocial.people.models import Pupil, RoleAssignment, School
 from safesocial.people.roles import Role
 from safesocial.people.selectors import safeguarding_contacts, school_summaries, schools_for
@@ -68,6 +70,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "reviews_due": list(reviews_due_for(user)),
         "failed": posts_for(user).filter(author=user, status=PostStatus.FAILED).count(),
         "returned": posts_for(user).filter(author=user, status=PostStatus.REJECTED).count(),
+        "comments": comments_for(user).filter(needs_review=True).count(),
+        "concerns": concerns_for(user).filter(status="open").count(),
     }
     return render(
         request,

@@ -1,9 +1,12 @@
+import secrets
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -350,7 +353,13 @@ def sandbox(request: HttpRequest, pk: int) -> HttpResponse:
     channel = Channel.objects.filter(pk=pk, delivery="sandbox").select_related("school", "trust").first()
     if channel is None or channel.status not in (ChannelStatus.ACTIVE, ChannelStatus.SUSPENDED):
         raise Http404
-    posts = SandboxPost.objects.filter(channel=channel)[:50]
+    posts = list(SandboxPost.objects.filter(channel=channel).prefetch_related("comments")[:50])
+    for post in posts:
+        shown = [c for c in post.comments.all() if not (c.hidden or c.deleted)]
+        shown_ids = {c.pk for c in shown}
+        post.visible_comments = [c for c in shown if c.reply_to_id is None]
+        for c in post.visible_comments:  # a reply shows under the comment it answers, and goes if that goes
+            c.visible_replies = [r for r in shown if r.reply_to_id == c.pk and r.reply_to_id in shown_ids]
     return render(
         request, "channels/sandbox.html", {"channel": channel, "posts": posts, "title": f"{channel.name} (sandbox)"}
     )
@@ -364,3 +373,43 @@ def sandbox_image(request: HttpRequest, pk: int, post_id: int, index: int) -> Ht
     if post is None or index >= len(post.image_files):
         raise Http404
     return FileResponse(default_storage.open(post.image_files[index], "rb"))
+
+
+@require_POST
+def sandbox_comment(request: HttpRequest, pk: int, post_id: int) -> HttpResponse:
+    """A visitor comments on a sandbox post, as the public would on the real page. The comment goes through the
+    same moderation as a webhook delivery, so abuse is hidden before the page is shown again."""
+    from safesocial.moderation.services import Incoming, comment_receive
+    from safesocial.platforms.models import SandboxBlock, SandboxComment
+
+    post = (
+        SandboxPost.objects.filter(pk=post_id, channel_id=pk, channel__delivery="sandbox")
+        .select_related("channel")
+        .first()
+    )
+    if post is None or post.channel.status != ChannelStatus.ACTIVE:
+        raise Http404
+    visitor = request.session.setdefault("sandbox_visitor", f"visitor-{secrets.token_urlsafe(12)}")
+    name = request.POST.get("name", "").strip()[:100]
+    text = request.POST.get("text", "").strip()
+    if not name or not text:
+        messages.error(request, "Give your name and write a comment.")
+    elif len(text) > 8000:
+        messages.error(request, "That comment is too long for this page (8,000 characters at most).")
+    elif SandboxBlock.objects.filter(channel=post.channel, author_id=visitor).exists():
+        messages.error(request, "You can no longer comment on this page.")
+    else:
+        comment = SandboxComment.objects.create(post=post, author_id=visitor, author_name=name, text=text)
+        comment_receive(
+            channel=post.channel,
+            incoming=Incoming(
+                external_id=f"sandbox-comment-{comment.pk}",
+                author_id=visitor,
+                author_name=name,
+                text=text,
+                created_at=comment.created_at,
+                parent_external_id=f"sandbox-{post.pk}",
+            ),
+        )
+        messages.success(request, "Comment posted.")
+    return redirect(f"{reverse('sandbox', args=[pk])}#post-{post.pk}")

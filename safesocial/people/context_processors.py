@@ -1,4 +1,4 @@
-from safesocial.permissions import Action, may
+from safesocial.permissions import Action, may, schools_where
 
 from .models import Trust
 
@@ -11,8 +11,14 @@ def trust(request):
         nav = {
             "audit": may(user, Action.VIEW_AUDIT) or may(user, Action.VIEW_AUDIT, _first_school(user)),
             "adopt": may(user, Action.ADOPT_POLICY),
+            "moderate": _anywhere(user, Action.MODERATE_COMMENTS),
+            "concerns": _anywhere(user, Action.RECEIVE_CONCERNS),
         }
     return {"current_trust": current, "nav": nav}
+
+
+def _anywhere(user, action) -> bool:
+    return may(user, action) or schools_where(user, action).exists()
 
 
 def _first_school(user):

@@ -109,6 +109,12 @@ def seed_channels(trust: Trust) -> None:
         _seed_posts(school, sandbox, teacher, comms)
         if school.key == "seabright":
             seed_consent_examples(school, sandbox, teacher, comms)
+            from django.db import transaction
+
+            from safesocial.moderation.demo import seed_comments
+
+            # Visitors comment once the posts are out, which happens when the demo's transaction commits.
+            transaction.on_commit(lambda channel=sandbox: seed_comments(channel))
 
 
 def _seed_posts(school: School, channel, teacher: User, comms: User) -> None:

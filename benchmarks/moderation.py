@@ -1,0 +1,286 @@
+"""How well and how fast the comment classifier works, against the linear `alt-profanity-check` model.
+
+    .venv/bin/python benchmarks/moderation.py                         # everything (about two minutes)
+    .venv/bin/python benchmarks/moderation.py --apc-python /tmp/apc-venv/bin/python
+    .venv/bin/python benchmarks/moderation.py --skip-speed
+
+Accuracy: precision, recall and F1 on the held-out test split of every data set in ../shared/data/moderation/
+(HateXplain's official test split; the splits are described in safesocial/moderation/training/datasets.py), on
+presidio's synthetic personal-information sentences, and per category on the school cases (the test suite's
+cases_school.yaml and benchmarks/moderation_holdout.yaml, which no rule was tuned on). "Ours" is what ships:
+classify() and decide()'s default thresholds, no threshold tuned on any test split.
+
+alt-profanity-check is never installed into the project: give --apc-python a Python that has it, e.g.
+
+    python3 -m venv /tmp/apc-venv && /tmp/apc-venv/bin/pip install alt-profanity-check
+
+It runs there on the same texts (its predictions are written to a file and read back), and it flags a text when
+predict_prob >= 0.5. It is one linear offensive-language model, so it is compared on every task, including those it
+was not built for (spam, personal information), where it shows what a profanity filter alone would catch.
+
+Speed: comments per second on one core through classify() (CPU time of this process, so other load on the machine
+matters less) and through `safesocial moderate` end to end (a subprocess reading a generated JSONL file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safesocial.settings")
+
+import yaml  # noqa: E402
+
+from safesocial.moderation.classifier import CATEGORIES, DEFAULT_THRESHOLDS, classify  # noqa: E402
+from safesocial.moderation.training import datasets  # noqa: E402
+from safesocial.publishing.text_checks import RegisterPupil  # noqa: E402
+
+CASES = REPO / "safesocial" / "moderation" / "tests" / "cases_school.yaml"
+HOLDOUT = REPO / "benchmarks" / "moderation_holdout.yaml"
+APC_SCRIPT = """
+import json, sys
+from profanity_check import predict_prob
+texts = json.load(open(sys.argv[1], encoding="utf-8"))
+json.dump([float(p) for p in predict_prob(texts)], open(sys.argv[2], "w"))
+"""
+PII_TYPES = ("PHONE_NUMBER", "EMAIL_ADDRESS", "STREET_ADDRESS", "ZIP_CODE")
+
+
+def prf(gold: list[bool], predicted: list[bool]) -> tuple[float, float, float]:
+    tp = sum(g and p for g, p in zip(gold, predicted, strict=True))
+    fp = sum(p and not g for g, p in zip(gold, predicted, strict=True))
+    fn = sum(g and not p for g, p in zip(gold, predicted, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def fires(result, *names: str) -> bool:
+    return any(result[n].score >= DEFAULT_THRESHOLDS[n][1] for n in names)
+
+
+def apc_probabilities(python: str | None, texts: list[str], cache: Path) -> list[float] | None:
+    if not python:
+        return None
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    if cache.exists():
+        cached = json.loads(cache.read_text())
+        if len(cached) == len(texts):
+            return cached
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target = Path(tmp) / "texts.json", Path(tmp) / "probs.json"
+        source.write_text(json.dumps(texts), encoding="utf-8")
+        subprocess.run([python, "-c", APC_SCRIPT, str(source), str(target)], check=True)
+        probabilities = json.loads(target.read_text())
+    cache.write_text(json.dumps(probabilities))
+    return probabilities
+
+
+# (data set, task, gold label, which of our categories answer it)
+TASKS = [
+    ("davidson", "hate or offensive", lambda e: e.labels["abuse"] == 1, ("abuse", "hate")),
+    ("davidson", "hate speech only", lambda e: e.labels["hate"] == 1, ("hate",)),
+    ("hatexplain", "hate or offensive", lambda e: e.labels["abuse"] == 1, ("abuse", "hate")),
+    ("hatexplain", "hate speech only", lambda e: e.labels["hate"] == 1, ("hate",)),
+    ("olid", "offensive (subtask A)", lambda e: e.labels["abuse"] == 1, ("abuse", "hate")),
+    ("reddit_misogyny", "misogynistic (as hate)", lambda e: e.labels["hate"] == 1, ("hate",)),
+    ("reddit_misogyny", "misogynistic (abuse or hate)", lambda e: e.labels["hate"] == 1, ("abuse", "hate")),
+    ("sms_spam", "spam", lambda e: e.labels["spam"] == 1, ("spam",)),
+    ("sms_spam", "spam, advert or appeal", lambda e: e.labels["spam"] == 1, ("spam", "commercial", "donation")),
+    ("youtube_spam", "spam", lambda e: e.labels["spam"] == 1, ("spam",)),
+]
+
+
+def accuracy_on_datasets(apc_python: str | None, cache_dir: Path) -> list[dict]:
+    rows = []
+    results: dict[str, list] = {}
+    examples: dict[str, list[datasets.Example]] = {}
+    for name in dict.fromkeys(task[0] for task in TASKS):
+        examples[name] = datasets.load(name, "test")
+        results[name] = [classify(e.text) for e in examples[name]]
+    for name, task, gold_of, categories in TASKS:
+        gold = [gold_of(e) for e in examples[name]]
+        ours = [fires(r, *categories) for r in results[name]]
+        row = {"data set": name, "task": task, "n": len(gold), "positives": sum(gold), "ours": prf(gold, ours)}
+        probabilities = apc_probabilities(apc_python, [e.text for e in examples[name]], cache_dir / f"{name}.json")
+        row["apc"] = prf(gold, [p >= 0.5 for p in probabilities]) if probabilities else None
+        rows.append(row)
+    return rows
+
+
+def accuracy_on_presidio(apc_python: str | None, cache_dir: Path) -> tuple[dict, dict[str, tuple[int, int]]]:
+    """Sentence level: does it contain a phone number, email address, street address or postcode? Span level:
+    of the gold spans of each type, how many does a pii span overlap?"""
+    data = datasets.presidio()
+    results = [classify(e.text) for e in data]
+    gold = [any(kind in PII_TYPES for kind, _, _ in e.spans) for e in data]
+    ours = [fires(r, "pii") for r in results]
+    row = {"data set": "presidio_synth_pii", "task": "contact details", "n": len(gold), "positives": sum(gold)}
+    row["ours"] = prf(gold, ours)
+    probabilities = apc_probabilities(apc_python, [e.text for e in data], cache_dir / "presidio.json")
+    row["apc"] = prf(gold, [p >= 0.5 for p in probabilities]) if probabilities else None
+    per_type: dict[str, list[int]] = {kind: [0, 0] for kind in PII_TYPES}
+    for example, result in zip(data, results, strict=True):
+        spans = result["pii"].spans if fires(result, "pii") else ()
+        for kind, start, end in example.spans:
+            if kind in per_type:
+                per_type[kind][1] += 1
+                per_type[kind][0] += any(a < end and start < b for a, b in spans)
+    return row, {k: (v[0], v[1]) for k, v in per_type.items()}
+
+
+def school_cases(path: Path, apc_python: str | None, cache_dir: Path) -> tuple[dict, dict, int, list[str]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    register = [
+        RegisterPupil(i, p["first_name"], p["last_name"], name_consent=p.get("name_consent", False))
+        for i, p in enumerate(data.get("register") or [])
+    ]
+    cases = data["cases"]
+    counts = {c: Counter() for c in CATEGORIES}
+    misses = []
+    for case in cases:
+        result = classify(case["text"], register=register if case.get("register") else None)
+        got = {r.name for r in result.fired()}
+        expected = set(case["categories"])
+        for c in CATEGORIES:
+            counts[c]["tp"] += c in got and c in expected
+            counts[c]["fp"] += c in got and c not in expected
+            counts[c]["fn"] += c in expected and c not in got
+        if got != expected:
+            misses.append(f"    expected {sorted(expected)}, got {sorted(got)}: {case['text']}")
+    per_category = {}
+    for c, k in counts.items():
+        p = k["tp"] / (k["tp"] + k["fp"]) if k["tp"] + k["fp"] else 0.0
+        r = k["tp"] / (k["tp"] + k["fn"]) if k["tp"] + k["fn"] else 0.0
+        per_category[c] = (p, r, 2 * p * r / (p + r) if p + r else 0.0, k["tp"] + k["fn"])
+    # alt-profanity-check against the cases labelled abuse or hate.
+    gold = [bool({"abuse", "hate"} & set(case["categories"])) for case in cases]
+    ours = [fires(classify(case["text"]), "abuse", "hate") for case in cases]
+    probabilities = apc_probabilities(apc_python, [c["text"] for c in cases], cache_dir / f"{path.stem}.json")
+    abuse_or_hate = {
+        "ours": prf(gold, ours),
+        "apc": prf(gold, [p >= 0.5 for p in probabilities]) if probabilities else None,
+    }
+    return per_category, abuse_or_hate, len(cases), misses
+
+
+def typical_comments(n: int, seed: int = 7) -> list[str]:
+    """A mix like a school page's: the school cases and short comments from the test splits."""
+    pool = [c["text"] for c in yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]]
+    for name in ("sms_spam", "olid", "youtube_spam"):
+        pool += [e.text for e in datasets.load(name, "test") if len(e.text) <= 280]
+    rng = random.Random(seed)
+    return [rng.choice(pool) for _ in range(n)]
+
+
+def speed_classify(texts: list[str]) -> tuple[float, float]:
+    classify("warm up: load the model")
+    cpu, wall = time.process_time(), time.perf_counter()
+    for text in texts:
+        classify(text)
+    return len(texts) / (time.process_time() - cpu), len(texts) / (time.perf_counter() - wall)
+
+
+def speed_command(texts: list[str]) -> dict[str, float]:
+    command = [sys.executable, "-m", "safesocial.moderation.management.commands.moderate"]
+    timings = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, lines in (("one line", texts[:1]), ("all", texts)):
+            source = Path(tmp) / f"{label}.jsonl"
+            with source.open("w", encoding="utf-8") as f:
+                for i, text in enumerate(lines):
+                    f.write(json.dumps({"id": str(i), "text": text}) + "\n")
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            wall = time.perf_counter()
+            with source.open("rb") as stdin, (Path(tmp) / "out.jsonl").open("wb") as stdout:
+                subprocess.run(command, stdin=stdin, stdout=stdout, check=True, cwd=REPO)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            timings[label] = (
+                time.perf_counter() - wall,
+                (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+            )
+            out_lines = sum(1 for _ in (Path(tmp) / "out.jsonl").open("rb"))
+            assert out_lines == len(lines), (out_lines, len(lines))
+    (w1, c1), (wn, cn) = timings["one line"], timings["all"]
+    return {
+        "lines": len(texts),
+        "start-up wall s": w1,
+        "start-up cpu s": c1,
+        "total wall s": wn,
+        "total cpu s": cn,
+        "per core incl. start-up": len(texts) / cn,
+        "per core after start-up": (len(texts) - 1) / max(cn - c1, 1e-9),
+    }
+
+
+def fmt(triple: tuple[float, float, float] | None) -> str:
+    return "n/a" if triple is None else " / ".join(f"{x:.3f}" for x in triple)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--apc-python", default="/tmp/apc-venv/bin/python" if Path("/tmp/apc-venv").exists() else None)
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "safesocial-apc-cache")
+    parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--comments", type=int, default=20_000, help="how many comments the speed runs classify")
+    args = parser.parse_args()
+
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
+    print(f"alt-profanity-check: {args.apc_python or 'not run (no --apc-python)'}\n")
+    print("Held-out data sets: precision / recall / F1")
+    print("| data set | task | n (positive) | ours | alt-profanity-check |\n|---|---|---|---|---|")
+    for row in accuracy_on_datasets(args.apc_python, args.cache):
+        print(
+            f"| {row['data set']} | {row['task']} | {row['n']} ({row['positives']}) | {fmt(row['ours'])} "
+            f"| {fmt(row['apc'])} |"
+        )
+    row, per_type = accuracy_on_presidio(args.apc_python, args.cache)
+    print(
+        f"| {row['data set']} | {row['task']} | {row['n']} ({row['positives']}) | {fmt(row['ours'])} "
+        f"| {fmt(row['apc'])} |"
+    )
+    print(
+        "\npresidio spans found (overlapped by a pii span):",
+        ", ".join(f"{k} {a}/{b}" for k, (a, b) in per_type.items()),
+    )
+
+    for path in (CASES, HOLDOUT):
+        per_category, abuse_or_hate, n, misses = school_cases(path, args.apc_python, args.cache)
+        print(f"\nSchool cases: {path.relative_to(REPO)} ({n} comments): precision / recall / F1 (cases)")
+        print("| category | precision / recall / F1 | cases |\n|---|---|---|")
+        for c, (p, r, f, support) in per_category.items():
+            print(f"| {c} | {p:.3f} / {r:.3f} / {f:.3f} | {support} |")
+        print(f"abuse or hate: ours {fmt(abuse_or_hate['ours'])}, alt-profanity-check {fmt(abuse_or_hate['apc'])}")
+        print("  misses:")
+        print("\n".join(misses) or "    none")
+
+    if not args.skip_speed:
+        texts = typical_comments(args.comments)
+        mean_length = sum(map(len, texts)) / len(texts)
+        per_cpu, per_wall = speed_classify(texts)
+        print(
+            f"\nclassify(): {per_cpu:,.0f} comments per CPU second ({per_wall:,.0f} per wall second), "
+            f"{len(texts):,} comments of {mean_length:.0f} characters on average"
+        )
+        command = speed_command(texts)
+        print(
+            f"safesocial moderate: {command['per core after start-up']:,.0f} comments per CPU second after start-up, "
+            f"{command['per core incl. start-up']:,.0f} including it; start-up {command['start-up cpu s']:.2f} s CPU; "
+            f"{command['lines']:,} lines in {command['total wall s']:.1f} s wall"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,448 @@
+"""The comment classifier that ships inside SafeSocial: scores, spans and reasons for the policy's ten categories.
+
+    from safesocial.moderation.classifier import classify, decide
+    result = classify("Ring me on 07700 900123")
+    result["pii"].score, result["pii"].spans, result["pii"].reason
+    decide(result)                      # "hide", with SafeSocial's usual thresholds
+    decide(result, policy_thresholds)   # the trust's own (thresholds.thresholds_from_policy)
+
+A cascade of three cheap steps, all on the CPU with no network and nothing heavier than numpy:
+
+1. British praise ("smashed it", "bloody freezing", "sick!") is replaced by "great" before anything else reads it.
+2. A linear model (features.py, trained by training/train.py on the public data sets) scores abuse, hate and spam.
+3. Rules: publishing/text_checks.py for swearing and slurs, personal information, behaviour incidents and (with a
+   register) pupils' names; patterns.py for threats, hate and abuse phrasings, inflammatory comments, commercial
+   posts, donation requests, safeguarding disclosures and complaints, which no data set covers.
+
+A category's score is the larger of the model's and the rules'; its spans are the characters that raised it (for the
+model, the words that pushed its score up most) and its reason says why in a moderator's words. Every category has a
+result, most of them 0.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from safesocial.moderation import features, patterns
+from safesocial.moderation.thresholds import (
+    ACTIONS,
+    CATEGORIES,
+    DEFAULT_THRESHOLDS,
+    Action,
+    thresholds_from_policy,
+)
+from safesocial.moderation.thresholds import decide as decide_scores
+from safesocial.publishing import text_checks
+from safesocial.publishing.text_checks import RegisterIndex, RegisterPupil
+
+__all__ = [
+    "ACTIONS",
+    "CATEGORIES",
+    "DEFAULT_THRESHOLDS",
+    "Action",
+    "CategoryResult",
+    "Classification",
+    "classify",
+    "decide",
+    "thresholds_from_policy",
+]
+
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class CategoryResult:
+    name: str
+    score: float  # 0 to 1
+    spans: tuple[Span, ...] = ()  # (start, end) character offsets into the comment
+    reason: str = ""  # empty when nothing was found
+
+
+@dataclass(frozen=True)
+class Classification:
+    categories: dict[str, CategoryResult]  # every category in CATEGORIES, in that order
+
+    def __getitem__(self, name: str) -> CategoryResult:
+        return self.categories[name]
+
+    @property
+    def scores(self) -> dict[str, float]:
+        return {name: result.score for name, result in self.categories.items()}
+
+    def fired(self, thresholds: Mapping[str, tuple[Action, float]] | None = None) -> list[CategoryResult]:
+        """The categories whose score reaches their threshold."""
+        rules = DEFAULT_THRESHOLDS if thresholds is None else thresholds
+        return [r for r in self.categories.values() if r.name in rules and r.score >= rules[r.name][1]]
+
+
+def decide(
+    classification: Classification | Mapping[str, float],
+    thresholds: Mapping[str, tuple[Action, float]] | None = None,
+) -> Action:
+    """allow, hide, review, escalate or redirect: the most protective action among the categories that fire.
+
+    `thresholds` maps a category to (action, threshold), as thresholds.thresholds_from_policy reads them from a
+    trust's policy; DEFAULT_THRESHOLDS when None. Safeguarding escalates and complaints redirect by default."""
+    scores = classification.scores if isinstance(classification, Classification) else classification
+    return decide_scores(scores, thresholds)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The linear model
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+class ModelError(RuntimeError):
+    pass
+
+
+class LinearModel:
+    """The shipped artefact: linear.npz (a float16 weight table) and linear.json (biases and how it was made)."""
+
+    def __init__(self, directory: Path = MODEL_DIR):
+        config = json.loads((directory / "linear.json").read_text(encoding="utf-8"))
+        if config.get("format") != "safesocial-linear" or config.get("features_version") != features.FEATURES_VERSION:
+            raise ModelError(f"{directory} holds a model for other features: retrain with training/train.py")
+        if config["bits"] != features.BITS:
+            raise ModelError(f"{directory}: the model has 2**{config['bits']} rows, the features 2**{features.BITS}")
+        raw = (directory / "linear.npz").read_bytes()
+        if hashlib.sha256(raw).hexdigest() != config["weights_sha256"]:
+            raise ModelError(f"{directory}/linear.npz does not match linear.json: the artefact is damaged")
+        with np.load(directory / "linear.npz", allow_pickle=False) as archive:
+            self.weights = archive["weights"].astype(np.float32)
+        self.heads: list[str] = list(config["heads"])
+        self.biases = np.asarray(config["biases"], dtype=np.float32)
+        self.column = {head: i for i, head in enumerate(self.heads)}
+
+    def logits(self, normalised: str) -> tuple[np.ndarray, float, float]:
+        chars, char_scale, words, word_scale = features.scaled_rows(normalised)
+        z = self.biases.astype(np.float64)
+        if len(chars):
+            z = z + self.weights[chars].sum(axis=0, dtype=np.float64) * char_scale
+        if words:
+            z = z + self.weights[words].sum(axis=0, dtype=np.float64) * word_scale
+        return z, char_scale, word_scale
+
+    def word_contributions(
+        self, text: str, head: str, char_scale: float, word_scale: float
+    ) -> list[tuple[float, Span]]:
+        """How much each word of the comment pushed one head's score up, as (logit, span), largest first.
+
+        Each word is normalised on its own and the words are joined again, so the n-grams are (nearly) those the
+        score was made of; each n-gram counts for the word it starts in, each word pair half for each word."""
+        words = []
+        for match in _WORD.finditer(text):
+            span = _trimmed(match)
+            normalised = features.normalise_word(text[span[0] : span[1]])
+            if normalised:
+                words.append((span, normalised))
+        if not words:
+            return []
+        column = self.weights[:, self.column[head]]
+        joined = " ".join(normalised for _, normalised in words)
+        lengths = np.array([len(normalised) + 1 for _, normalised in words])
+        bounds = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # where each word's leading space is, in " text "
+        owner = np.searchsorted(bounds, features.char_starts(joined), side="right") - 1
+        rows = features.char_indices(joined)
+        values = np.bincount(owner, weights=column[rows], minlength=len(words)) * char_scale
+        tokens = [len(normalised.split()) for _, normalised in words]
+        token_owner = np.repeat(np.arange(len(words)), tokens)
+        word_rows = features.word_indices(joined)
+        n = len(token_owner)
+        values += np.bincount(token_owner, weights=column[word_rows[:n]], minlength=len(words)) * word_scale
+        if len(word_rows) > n:
+            pair_values = column[word_rows[n:]] * (word_scale / 2)
+            values += np.bincount(token_owner[:-1], weights=pair_values, minlength=len(words))
+            values += np.bincount(token_owner[1:], weights=pair_values, minlength=len(words))
+        found = [(float(v), span) for v, (span, _) in zip(values, words, strict=True)]
+        found.sort(key=lambda item: -item[0])
+        return found
+
+
+_WORD = re.compile(r"\S+")
+_EDGE_PUNCTUATION = '.,!?;:"“”\u2018\u2019()[]{}<>…'
+
+
+def _trimmed(match: re.Match[str]) -> Span:
+    """A word's span without the punctuation around it ("idiot!!" is the word "idiot")."""
+    word = match.group()
+    stripped = word.strip(_EDGE_PUNCTUATION) or word
+    start = match.start() + word.find(stripped)
+    return start, start + len(stripped)
+
+
+@cache
+def model() -> LinearModel:
+    return LinearModel()
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z > -40 else 0.0
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Classification
+# ---------------------------------------------------------------------------------------------------------------------
+
+MODEL_REASONS = {
+    "abuse": "The wording reads as abusive or offensive ({words}). " + patterns.ABUSE_RULE,
+    "hate": "The wording reads as hostile to people for who they are ({words}). " + patterns.HATE_RULE,
+    "spam": "This reads like spam or an advert ({words}). " + patterns.SPAM_RULE,
+}
+CONTACT_REASON = (
+    "This shares personal information (“{shown}”). Phone numbers, email and home addresses and postcodes are hidden "
+    "so they are not left on a public page."
+)
+ORGANISATION_CONTACT_REASON = (
+    "This looks like an organisation's contact details (“{shown}”), which are fine to share; check it is not a "
+    "person's own."
+)
+FULL_NAME_REASON = (
+    "This names a pupil in full (“{shown}”): a child's full name is personal information on a public page."
+)
+FIRST_NAME_REASON = "This may name a pupil (“{shown}”): check who it is. " + patterns.CHILD_NAME_RULE
+BEHAVIOUR_REASON = "This discusses a behaviour incident (“{shown}”). " + text_checks.BEHAVIOUR_RULE
+NAMED_IN_INCIDENT_REASON = "This names a pupil in a comment about a behaviour incident (“{shown}”). " + (
+    patterns.CHILD_NAME_RULE
+)
+WORDS_REASONS = {
+    "swear word": ("abuse", 0.75, "This contains strong swearing (“{shown}”). The policy removes abusive comments."),
+    "sexual term": ("abuse", 0.75, "This contains sexual language (“{shown}”), not for a school's page."),
+    "offensive phrase": ("abuse", 0.75, "This contains an offensive phrase (“{shown}”). " + patterns.ABUSE_RULE),
+    "rude word": ("abuse", 0.3, "This contains a rude word (“{shown}”), mild on its own."),
+}
+SLUR_REASON = "This contains a slur (“{shown}”). " + patterns.HATE_RULE
+EMOJI_ABUSE = re.compile("\U0001f595")  # the middle finger
+_CONTACT_HINT = re.compile(r"[\d@]")  # every phone number, email, address and postcode has one
+# Phone numbers in layouts text_checks leaves to other countries' conventions (905-674-3793, (37) 788-063,
+# +41 (0)96 471 07 95, 699 956 915): digit groups with a phone's rhythm. Dates, year ranges, prices and times are
+# kept out by the digit count and the checks in _other_phone_numbers.
+OTHER_PHONE = re.compile(
+    r"(?<![\w£$€.,/:-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,4}(?:[\s.-]\d{2,4}){1,4}(?:\s?x\d{1,5})?"
+    r"(?![\w£$%/]|[.,:-]\d)"
+)
+DATE_LIKE = re.compile(r"^\d{1,2}([\s./-])\d{1,2}\1(?:\d{2}|\d{4})$|^(?:19|20)\d\d[\s./-]+(?:19|20)?\d\d$")
+OTHER_PHONE_REASON = (
+    "This looks like a phone number (“{shown}”). Phone numbers are hidden so they are not left on a public page."
+)
+# Substrings at least one of which a behaviour incident must contain (text_checks.BEHAVIOUR_PATTERNS and SANCTIONED).
+BEHAVIOUR_TRIGGERS = re.compile(
+    "incident|exclu|suspen|expel|detention|sent|isolation|fight|bull|police|arrest|behav|swore|threw|punch|kick|hit|"
+    "assault|attack|slap|bit|vandal|report|restrain|sanction|caught|stole"
+)
+
+
+class _Collector:
+    """Evidence per category: (score, span, reason) from each source, combined when done."""
+
+    def __init__(self) -> None:
+        self.model: dict[str, tuple[float, list[Span], str]] = {}
+        self.rules: dict[str, dict[int, tuple[float, list[Span], str]]] = {}
+
+    def rule(self, category: str, key: int, score: float, span: Span, reason: str) -> None:
+        by_rule = self.rules.setdefault(category, {})
+        old = by_rule.get(key)
+        if old is None:
+            by_rule[key] = (score, [span], reason)
+        else:
+            old[1].append(span)
+            if score > old[0]:
+                by_rule[key] = (score, old[1], reason)
+
+    def result(self, category: str) -> CategoryResult:
+        by_rule = self.rules.get(category, {})
+        if not by_rule and category not in self.model:
+            return _NOTHING[category]
+        missed = 1.0
+        best_reason, best_score = "", 0.0
+        spans: list[Span] = []
+        for score, rule_spans, reason in by_rule.values():
+            missed *= 1.0 - score
+            spans.extend(rule_spans)
+            if score > best_score:
+                best_score, best_reason = score, reason
+        rule_score = 1.0 - missed
+        model_score, model_spans, model_reason = self.model.get(category, (0.0, [], ""))
+        if model_score > rule_score:
+            score, reason = model_score, model_reason
+            spans = model_spans + spans if rule_score < 0.3 else spans + model_spans
+        else:
+            score, reason = rule_score, best_reason
+            if model_score >= 0.5:
+                spans = spans + model_spans
+        return CategoryResult(category, round(min(score, 1.0), 4), _merge(spans), reason if score > 0 else "")
+
+
+_NOTHING = {name: CategoryResult(name, 0.0) for name in CATEGORIES}
+
+
+def _merge(spans: Iterable[Span]) -> tuple[Span, ...]:
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple((a, b) for a, b in merged)
+
+
+def _shown(text: str, span: Span) -> str:
+    return text_checks.excerpt(text, *span)
+
+
+def _neutralise_praise(text: str) -> tuple[str, list[Span]]:
+    """The comment with each British praise idiom replaced by "great" (padded, so offsets do not move)."""
+    if patterns.PRAISE_GATE.search(text.lower()) is None:
+        return text, []
+    spans = [m.span() for m in patterns.PRAISE.finditer(text)]
+    if not spans:
+        return text, spans
+    parts, last = [], 0
+    for start, end in spans:
+        parts.append(text[last:start])
+        parts.append("great".ljust(end - start) if end - start >= 5 else " " * (end - start))
+        last = end
+    parts.append(text[last:])
+    return "".join(parts), spans
+
+
+def _other_phone_numbers(text: str, found: Mapping[int, tuple[float, list[Span], str]]) -> list[tuple[Span, float]]:
+    """Phone-like digit groups text_checks did not already report: nine or more digits hide (0.7), seven or eight
+    only count towards it (0.5), fewer are not a phone number."""
+    known = [span for _, spans, _ in found.values() for span in spans]
+    numbers = []
+    for match in OTHER_PHONE.finditer(text):
+        span = match.span()
+        if any(a < span[1] and span[0] < b for a, b in known) or DATE_LIKE.match(match.group()):
+            continue
+        digits = sum(c.isdigit() for c in match.group())
+        if digits >= 9:
+            numbers.append((span, 0.7))
+        elif digits >= 7:
+            numbers.append((span, 0.5))
+    return numbers
+
+
+def _inside(span: Span, spans: Sequence[Span]) -> bool:
+    return any(a <= span[0] and span[1] <= b for a, b in spans)
+
+
+def classify(
+    text: str,
+    *,
+    register: Sequence[RegisterPupil] | RegisterIndex | None = None,
+    public: Collection[str] = (),
+) -> Classification:
+    """Scores, spans and reasons for every category.
+
+    `register` is the school's pupils (text_checks.RegisterPupil, or a prebuilt RegisterIndex): only with it can a
+    child's full name count as personal information. `public` holds contact details the school publishes itself
+    (the office's number and email), which are not personal information."""
+    collector = _Collector()
+    readable, praise = _neutralise_praise(text)
+    lowered = readable.lower()
+
+    # 1. The linear model, on the text with praise neutralised.
+    linear = model()
+    normalised = features.normalise(readable)
+    if normalised:
+        logits, char_scale, word_scale = linear.logits(normalised)
+        for head, z in zip(linear.heads, logits, strict=True):
+            score = _sigmoid(float(z))
+            if score < 0.05:
+                continue
+            spans: list[Span] = []
+            words = ""
+            if score >= 0.5:
+                contributions = [
+                    c for c in linear.word_contributions(readable, head, char_scale, word_scale) if c[0] > 0
+                ]
+                top = [c for c in contributions[:3] if c[0] >= 0.25 * contributions[0][0]] if contributions else []
+                spans = [span for _, span in top]
+                words = ", ".join(f"“{text[a:b]}”" for a, b in sorted(spans)) or "the comment as a whole"
+            collector.model[head] = (score, spans, MODEL_REASONS[head].format(words=words))
+
+    # 2. The rules of publishing/text_checks.py.
+    for hit in text_checks.offensive_language(text):
+        span = (hit.start, hit.end)
+        if _inside(span, praise):
+            continue
+        shown = _shown(text, span)
+        if " slur (" in hit.reason:
+            collector.rule("hate", 1001, 0.9, span, SLUR_REASON.format(shown=shown))
+            collector.rule("abuse", 1001, 0.8, span, SLUR_REASON.format(shown=shown))
+            continue
+        kind = next((k for k in WORDS_REASONS if f" {k} (" in hit.reason), "rude word")
+        if hit.severity == "warn":
+            kind = "rude word"
+        category, score, reason = WORDS_REASONS[kind]
+        collector.rule(category, 1000 + list(WORDS_REASONS).index(kind), score, span, reason.format(shown=shown))
+    for match in EMOJI_ABUSE.finditer(text):
+        collector.rule("abuse", 1010, 0.75, match.span(), "The middle-finger emoji is abusive. " + patterns.ABUSE_RULE)
+    if _CONTACT_HINT.search(text):
+        for hit in text_checks.personal_information(text, public):
+            span = (hit.start, hit.end)
+            if hit.severity == "block":
+                collector.rule("pii", 1020, 0.9, span, CONTACT_REASON.format(shown=_shown(text, span)))
+            else:
+                collector.rule("pii", 1021, 0.3, span, ORGANISATION_CONTACT_REASON.format(shown=_shown(text, span)))
+        for span, score in _other_phone_numbers(text, collector.rules.get("pii", {})):
+            collector.rule("pii", 1022, score, span, OTHER_PHONE_REASON.format(shown=_shown(text, span)))
+    behaviour: list[Span] = []
+    if BEHAVIOUR_TRIGGERS.search(lowered):
+        for hit in text_checks.behaviour_incident(text):
+            span = (hit.start, hit.end)
+            behaviour.append(span)
+            collector.rule("inflammatory", 1030, 0.7, span, BEHAVIOUR_REASON.format(shown=_shown(text, span)))
+    if register:
+        for hit in text_checks.pupil_names(text, register):
+            span = (hit.start, hit.end)
+            shown = _shown(text, span)
+            if "in full" in hit.reason:
+                score = 0.85 if hit.severity == "block" else 0.45
+                collector.rule("pii", 1040, score, span, FULL_NAME_REASON.format(shown=shown))
+            else:
+                collector.rule("inflammatory", 1041, 0.4, span, FIRST_NAME_REASON.format(shown=shown))
+            if behaviour:
+                collector.rule("inflammatory", 1042, 0.85, span, NAMED_IN_INCIDENT_REASON.format(shown=shown))
+
+    # 3. The curated patterns.
+    for key, rule in enumerate(patterns.RULES):
+        if rule.gate.search(lowered) is None:
+            continue
+        for match in rule.pattern.finditer(readable):
+            span = match.span()
+            collector.rule(rule.category, key, rule.score, span, rule.reason.format(match=_shown(text, span)))
+
+    results = {name: collector.result(name) for name in CATEGORIES}
+    _explain_away_spam(results, collector)
+    return Classification(results)
+
+
+EXPLAINED_SPAM_REASON = (
+    "Reads a little like spam, which the model learned from text messages full of phone numbers and prize offers; "
+    "here it is explained by {what} (see that category)."
+)
+EXPLAINERS = {"pii": "contact details", "commercial": "an advert", "donation": "an appeal for money"}
+
+
+def _explain_away_spam(results: dict[str, CategoryResult], collector: _Collector) -> None:
+    """A parent's phone number, a uniform sale or a sponsorship appeal is not spam, though the spam data sets are full
+    of phone numbers, prices and appeals: when one of those categories fires and no spam pattern did, the model's
+    spam score is held below the spam threshold, and the other category decides."""
+    spam = results["spam"]
+    rule_spam = max((score for score, _, _ in collector.rules.get("spam", {}).values()), default=0.0)
+    explained = [name for name in EXPLAINERS if results[name].score >= DEFAULT_THRESHOLDS[name][1]]
+    if explained and spam.score > 0.5 and rule_spam < 0.5:
+        reason = EXPLAINED_SPAM_REASON.format(what=EXPLAINERS[explained[0]])
+        results["spam"] = CategoryResult("spam", 0.5, spam.spans, reason)

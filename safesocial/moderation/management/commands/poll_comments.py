@@ -1,0 +1,20 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from safesocial.moderation.services import poll_all
+
+
+class Command(BaseCommand):
+    help = "Fetch new comments from every active live channel (X and YouTube have no webhooks) and moderate them."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=int, default=0, help="keep polling every N seconds (0: once)")
+
+    def handle(self, *args, every, **options):
+        while True:
+            outcome = poll_all()
+            self.stdout.write(" ".join(f"{k}={v}" for k, v in outcome.items()))
+            if not every:
+                return
+            time.sleep(every)

@@ -1,0 +1,105 @@
+"""Comments on official channels, what was done to each and why, and the people who keep breaking the rules."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class CommentStatus(models.TextChoices):
+    VISIBLE = "visible", "Visible"
+    HIDDEN = "hidden", "Hidden"
+    DELETED = "deleted", "Deleted"
+
+
+class Comment(models.Model):
+    channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="comments")
+    external_id = models.CharField(max_length=120)
+    parent_external_id = models.CharField(max_length=120, blank=True)
+    author_id = models.CharField(max_length=120)
+    author_name = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    created_at = models.DateTimeField()  # on the platform
+    received_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=CommentStatus.choices, default=CommentStatus.VISIBLE)
+    # What the classifier saw, kept as it was at the time: scores, spans and reasons per category.
+    classification = models.JSONField(default=dict)
+    suggested_action = models.CharField(max_length=10)
+    needs_review = models.BooleanField(default=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    concern = models.ForeignKey(
+        "concerns.Concern", null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [models.UniqueConstraint(fields=["channel", "external_id"], name="comment_once_per_channel")]
+        indexes = [models.Index(fields=["needs_review", "-received_at"]), models.Index(fields=["author_id"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    @property
+    def top_categories(self) -> list[dict]:
+        cats = self.classification.get("categories", [])
+        return sorted((c for c in cats if c.get("fired")), key=lambda c: -c["score"])
+
+
+class Action(models.TextChoices):
+    HIDE = "hide", "Hidden"
+    UNHIDE = "unhide", "Restored"
+    DELETE = "delete", "Deleted"
+    REPLY = "reply", "Replied"
+    BLOCK = "block", "Author blocked"
+    ESCALATE = "escalate", "Raised with the DSL"
+    REVIEWED = "reviewed", "Reviewed and left up"
+
+
+class ModerationEvent(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # empty: SafeSocial acted automatically, under the policy's thresholds
+    reason = models.TextField()
+    classification = models.JSONField(default=dict)
+    at = models.DateTimeField(default=timezone.now)
+    ok = models.BooleanField(default=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({'SafeSocial' if self.actor_id is None else self.actor})"
+
+
+class Offender(models.Model):
+    """One author on one platform, across the trust's channels."""
+
+    trust = models.ForeignKey("people.Trust", on_delete=models.CASCADE, related_name="offenders")
+    platform = models.CharField(max_length=20)
+    author_id = models.CharField(max_length=120)
+    author_name = models.CharField(max_length=200, blank=True)
+    parent = models.ForeignKey("people.ParentCarer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    block_proposed_at = models.DateTimeField(null=True, blank=True)
+    blocked_at = models.DateTimeField(null=True, blank=True)
+    escalation_step = models.CharField(max_length=40, blank=True)  # the policy's parent escalation step proposed
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["trust", "platform", "author_id"], name="offender_once_per_platform")
+        ]
+
+    def __str__(self) -> str:
+        return self.author_name or self.author_id
+
+    @property
+    def platform_label(self) -> str:
+        from safesocial.policy.schema import PLATFORM_LABELS, Platform
+
+        return PLATFORM_LABELS.get(Platform(self.platform), self.platform)

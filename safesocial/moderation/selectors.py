@@ -1,0 +1,32 @@
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from safesocial.people.models import User
+from safesocial.permissions import Action, is_trust_wide, schools_where
+
+from .models import Comment, Offender
+
+
+def comments_for(user: User) -> QuerySet[Comment]:
+    """Comments on the channels of the schools where the policy lets this user moderate."""
+    if not user.is_authenticated or user.trust_id is None:
+        return Comment.objects.none()
+    scope = Q(channel__school__in=schools_where(user, Action.MODERATE_COMMENTS))
+    if is_trust_wide(user, Action.MODERATE_COMMENTS):
+        scope |= Q(channel__school__isnull=True)
+    return Comment.objects.filter(channel__trust_id=user.trust_id).filter(scope).select_related("channel__school")
+
+
+def comment_for(user: User, pk: int) -> Comment:
+    comment = comments_for(user).filter(pk=pk).first()
+    if comment is None:
+        raise Http404("No such comment")
+    return comment
+
+
+def offenders_for(user: User) -> QuerySet[Offender]:
+    if not user.is_authenticated or user.trust_id is None:
+        return Offender.objects.none()
+    if not schools_where(user, Action.MODERATE_COMMENTS).exists():
+        return Offender.objects.none()
+    return Offender.objects.filter(trust_id=user.trust_id, block_proposed_at__isnull=False).select_related("parent")

@@ -1,0 +1,331 @@
+"""Every change to a comment on an official channel. Policy 001: abusive, hateful, inflammatory, spam,
+commercial, donation and personal-information comments are removed as soon as reasonably possible; users who
+are repeatedly abusive are blocked. A comment that may disclose a risk to a child goes to the DSL, kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from safesocial.audit.services import audit_record
+from safesocial.channels.models import Channel
+from safesocial.concerns.models import ConcernKind
+from safesocial.concerns.services import concern_raise_from_comment
+from safesocial.people.models import ParentCarer, User
+from safesocial.permissions import Action as Perm
+from safesocial.permissions import may
+from safesocial.platforms.base import Account, PlatformError
+
+from .models import Action, Comment, CommentStatus, ModerationEvent, Offender
+
+
+@dataclass(frozen=True)
+class Incoming:
+    external_id: str
+    author_id: str
+    author_name: str
+    text: str
+    created_at: dt.datetime
+    parent_external_id: str = ""
+
+
+def thresholds_for(channel: Channel):
+    from .thresholds import thresholds_from_policy
+
+    return thresholds_from_policy(channel.trust.policy.moderation)
+
+
+def classify_for(channel: Channel, text: str) -> tuple[dict, str]:
+    """The classifier's view as stored with the comment, and the action the trust's thresholds give."""
+    from safesocial.publishing.checks import register_for
+
+    from .classifier import classify, decide
+
+    thresholds = thresholds_for(channel)
+    result = classify(text, register=register_for(channel.school) if channel.school else None)
+    fired = {r.name for r in result.fired(thresholds)}
+    view = {
+        "categories": [
+            {
+                "name": r.name,
+                "score": round(r.score, 4),
+                "spans": [list(s) for s in r.spans],
+                "reason": r.reason,
+                "fired": r.name in fired,
+            }
+            for r in result.categories.values()
+        ]
+    }
+    return view, str(decide(result, thresholds))
+
+
+def _moderator(channel: Channel):
+    from safesocial.channels.services import credential_for_publishing
+    from safesocial.platforms.sandbox import SandboxModerator
+
+    if channel.is_sandbox:
+        return SandboxModerator(), Account(external_id=channel.external_id, access_token="", channel_id=channel.pk)
+    from safesocial.platforms.registry import moderator_for
+
+    account = Account(channel.external_id, credential_for_publishing(channel), channel_id=channel.pk)
+    return moderator_for(channel.platform), account
+
+
+def _event(comment: Comment, action: str, actor: User | None, reason: str, error: str = "") -> ModerationEvent:
+    event = ModerationEvent.objects.create(
+        comment=comment,
+        action=action,
+        actor=actor,
+        reason=reason,
+        classification=comment.classification,
+        ok=not error,
+        error=error,
+    )
+    audit_record(
+        actor=actor if actor is not None else "SafeSocial moderation",
+        action=f"comment.{action}",
+        obj=comment,
+        label=f"comment {comment.pk}",
+        school_id=comment.channel.school_id,
+        changes={"reason": reason, "ok": not error, "error": error, "scores": _scores(comment)},
+    )
+    return event
+
+
+def _scores(comment: Comment) -> dict[str, float]:
+    return {c["name"]: round(c["score"], 3) for c in comment.classification.get("categories", [])}
+
+
+def _reasons(comment: Comment) -> str:
+    fired = comment.top_categories
+    return "; ".join(c.get("reason") or c["name"] for c in fired) or "no category fired"
+
+
+@transaction.atomic
+def comment_receive(*, channel: Channel, incoming: Incoming) -> tuple[Comment, bool]:
+    """A new comment, from a webhook, a poll or the sandbox page. The same comment twice is stored once.
+    Returns the comment and whether it was new."""
+    existing = Comment.objects.filter(channel=channel, external_id=incoming.external_id).first()
+    if existing is not None:
+        return existing, False
+    if not incoming.text.strip():
+        classification, action = {"categories": []}, "allow"
+    else:
+        classification, action = classify_for(channel, incoming.text[:20_000])
+    comment = Comment.objects.create(
+        channel=channel,
+        external_id=incoming.external_id,
+        parent_external_id=incoming.parent_external_id,
+        author_id=incoming.author_id,
+        author_name=incoming.author_name[:200],
+        text=incoming.text,
+        created_at=incoming.created_at,
+        classification=classification,
+        suggested_action=action,
+        needs_review=action in ("review", "redirect", "hide", "escalate"),
+    )
+    audit_record(
+        actor="SafeSocial moderation",
+        action="comment.receive",
+        obj=comment,
+        label=f"comment {comment.pk}",
+        school_id=channel.school_id,
+        changes={"suggested": action, "scores": _scores(comment)},
+    )
+    if action == "escalate":
+        # The reason names no words of the comment: moderators who are not named for concerns read this history.
+        _apply(comment, Action.HIDE, actor=None, reason="Hidden automatically: a possible safeguarding concern")
+        _escalate(comment, actor=None)
+    elif action == "hide":
+        _apply(comment, Action.HIDE, actor=None, reason=f"Hidden automatically: {_reasons(comment)}")
+    return comment, True
+
+
+def _apply(comment: Comment, action: str, *, actor: User | None, reason: str, text: str = "") -> ModerationEvent:
+    """Carry out an action on the platform; a platform error keeps the comment as it was and is recorded."""
+    moderator, account = _moderator(comment.channel)
+    try:
+        if action == Action.HIDE:
+            moderator.hide(account, comment.external_id)
+        elif action == Action.UNHIDE:
+            moderator.unhide(account, comment.external_id)
+        elif action == Action.DELETE:
+            moderator.delete(account, comment.external_id)
+        elif action == Action.REPLY:
+            moderator.reply(account, comment.external_id, text)
+        elif action == Action.BLOCK:
+            moderator.block(account, comment.author_id)
+    except PlatformError as exc:
+        return _event(comment, action, actor, reason, error=exc.message)
+    status = {
+        Action.HIDE: CommentStatus.HIDDEN,
+        Action.UNHIDE: CommentStatus.VISIBLE,
+        Action.DELETE: CommentStatus.DELETED,
+    }
+    if action in status:
+        comment.status = status[action]
+        comment.save(update_fields=["status"])
+    event = _event(comment, action, actor, reason)
+    # A disclosure is never held against the person who made it.
+    if action in (Action.HIDE, Action.DELETE) and comment.suggested_action != "escalate" and not comment.concern_id:
+        _count_strike(comment)
+    return event
+
+
+def _escalate(comment: Comment, actor: User | None) -> None:
+    fired = {c["name"] for c in comment.top_categories}
+    kind = (
+        ConcernKind.COMMENT_THREAT
+        if "threat" in fired and "safeguarding" not in fired
+        else ConcernKind.COMMENT_DISCLOSURE
+    )
+    concern = concern_raise_from_comment(
+        trust=comment.channel.trust,
+        school=comment.channel.school,
+        kind=kind,
+        summary=f"A comment on {comment.channel.name} may disclose a risk to a child or threaten someone. "
+        f"SafeSocial hid it from the public and kept it. Why it was flagged: {_reasons(comment).rstrip('.')}.",
+    )
+    comment.concern = concern
+    comment.save(update_fields=["concern"])
+    _event(comment, Action.ESCALATE, actor, "Raised with the designated safeguarding lead")
+
+
+def _may_moderate(actor: User, comment: Comment) -> bool:
+    return may(actor, Perm.MODERATE_COMMENTS, comment.channel.school)
+
+
+@transaction.atomic
+def comment_act(*, actor: User, comment: Comment, action: str, reason: str, text: str = "") -> ModerationEvent:
+    """A moderator hides, restores, deletes, replies to or blocks the author of a comment, saying why."""
+    comment = Comment.objects.select_for_update().select_related("channel__trust").get(pk=comment.pk)
+    if not _may_moderate(actor, comment):
+        raise PermissionDenied("The trust's policy does not name you to moderate this channel's comments.")
+    if action not in Action.values or action == Action.ESCALATE:
+        raise ValidationError("Unknown moderation action.")
+    if not reason.strip() and action != Action.REVIEWED:
+        raise ValidationError("Say why: the reason is kept with the action.")
+    if comment.concern_id and action == Action.DELETE:
+        raise ValidationError("This comment is part of a safeguarding concern: it is kept, never deleted.")
+    if comment.concern_id and action in (Action.BLOCK, Action.REPLY):
+        raise ValidationError(
+            "This comment is a possible disclosure: the DSL decides what happens, not a public reply."
+        )
+    if comment.concern_id and action == Action.UNHIDE:
+        raise ValidationError("This comment is part of a safeguarding concern: it stays hidden from the public.")
+    if action == Action.REPLY and not text.strip():
+        raise ValidationError("Write the reply.")
+    comment.needs_review = False
+    comment.reviewed_by, comment.reviewed_at = actor, timezone.now()
+    comment.save(update_fields=["needs_review", "reviewed_by", "reviewed_at"])
+    if action == Action.REVIEWED:
+        return _event(comment, Action.REVIEWED, actor, reason or "Read and left up")
+    event = _apply(comment, action, actor=actor, reason=reason, text=text)
+    if event.ok and action == Action.BLOCK:
+        Offender.objects.filter(
+            trust=comment.channel.trust, platform=comment.channel.platform, author_id=comment.author_id
+        ).update(blocked_at=timezone.now())
+    return event
+
+
+def _count_strike(comment: Comment) -> Offender:
+    """Repeat offenders: authors of hidden or deleted comments, across the trust's channels. At the policy's
+    threshold a block is proposed and, for a parent or carer, the first step of the escalation ladder."""
+    trust = comment.channel.trust
+    policy = trust.policy
+    offender, _ = Offender.objects.get_or_create(
+        trust=trust,
+        platform=comment.channel.platform,
+        author_id=comment.author_id,
+        defaults={"author_name": comment.author_name},
+    )
+    since = timezone.now() - dt.timedelta(days=policy.moderation.repeat_offender_window_days)
+    strikes = (
+        Comment.objects.filter(
+            channel__trust=trust,
+            channel__platform=comment.channel.platform,
+            author_id=comment.author_id,
+            status__in=[CommentStatus.HIDDEN, CommentStatus.DELETED],
+            received_at__gte=since,
+        )
+        .exclude(suggested_action="escalate")
+        .count()
+    )
+    if strikes >= policy.moderation.repeat_offender_threshold and offender.block_proposed_at is None:
+        offender.block_proposed_at = timezone.now()
+        parent = ParentCarer.objects.filter(trust=trust, full_name__iexact=comment.author_name.strip()).first()
+        if parent is not None and policy.parents.escalation:
+            offender.parent = parent
+            offender.escalation_step = policy.parents.escalation[0].key
+        offender.save(update_fields=["block_proposed_at", "parent", "escalation_step"])
+        audit_record(
+            actor="SafeSocial moderation",
+            action="offender.block_proposed",
+            obj=offender,
+            label=f"offender {offender.pk}",
+            changes={"strikes": strikes, "parent": bool(offender.parent_id)},
+        )
+    return offender
+
+
+def strikes_of(offender: Offender) -> int:
+    window = offender.trust.policy.moderation.repeat_offender_window_days
+    return (
+        Comment.objects.filter(
+            channel__trust=offender.trust,
+            channel__platform=offender.platform,
+            author_id=offender.author_id,
+            status__in=[CommentStatus.HIDDEN, CommentStatus.DELETED],
+            received_at__gte=timezone.now() - dt.timedelta(days=window),
+        )
+        .exclude(suggested_action="escalate")
+        .count()
+    )
+
+
+def comments_poll(channel: Channel) -> int:
+    """Fetch the channel's new comments (X and YouTube have no webhooks; Facebook and Instagram fall back to this)
+    and take each through the same path as a webhook delivery. Returns how many were new."""
+    from django.db.models import Max
+
+    moderator, account = _moderator(channel)
+    since = Comment.objects.filter(channel=channel).aggregate(latest=Max("created_at"))["latest"]
+    new = 0
+    for remote in moderator.fetch_comments(account, since=since):
+        if remote.author_id and remote.author_id == channel.external_id:
+            continue  # the page's own replies
+        _, created = comment_receive(
+            channel=channel,
+            incoming=Incoming(
+                external_id=remote.external_id,
+                author_id=remote.author_id,
+                author_name=remote.author_name,
+                text=remote.text,
+                created_at=remote.created_at,
+                parent_external_id=remote.parent_external_id,
+            ),
+        )
+        new += created
+    return new
+
+
+def poll_all() -> dict[str, int]:
+    """One round over every active live channel; a platform's refusal for one channel does not stop the rest."""
+    import logging
+
+    from safesocial.channels.models import ChannelStatus, Delivery
+
+    log = logging.getLogger(__name__)
+    outcome = {"channels": 0, "new": 0, "failed": 0}
+    for channel in Channel.objects.filter(status=ChannelStatus.ACTIVE, delivery=Delivery.LIVE).select_related("trust"):
+        outcome["channels"] += 1
+        try:
+            outcome["new"] += comments_poll(channel)
+        except PlatformError as exc:
+            outcome["failed"] += 1
+            log.warning("polling %s failed: %s", channel.pk, exc.message)
+    return outcome

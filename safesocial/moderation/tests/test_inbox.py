@@ -1,0 +1,252 @@
+"""Moderation on official channels, through the sandbox page and Meta's webhook."""
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from safesocial.audit.models import AuditEntry
+from safesocial.moderation import services
+from safesocial.moderation.models import Comment, CommentStatus, ModerationEvent, Offender
+from safesocial.people.roles import Role
+from safesocial.people.services import parent_create
+from safesocial.platforms.models import SandboxComment, SandboxPost
+from safesocial.publishing import services as posts
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def published(teacher, colleague, sandbox):
+    post = posts.post_create(actor=teacher, channels=[sandbox], text="Sports day photos are up!", category="events")
+    post, _ = posts.post_submit(actor=teacher, post=post)
+    posts.post_approve(actor=colleague, post=post)
+    return SandboxPost.objects.get(channel=sandbox)
+
+
+@pytest.fixture
+def moderator(make_staff, seabright):
+    return make_staff(Role.CHANNEL_ADMIN, seabright, "Mo Moderator")
+
+
+def _comment(client, sandbox, published, text, name="A Visitor"):
+    client.post(reverse("sandbox_comment", args=[sandbox.pk, published.pk]), {"name": name, "text": text})
+    return Comment.objects.filter(channel=sandbox).order_by("-pk").first()
+
+
+def test_an_abusive_comment_is_hidden_at_once_with_its_reason(client, sandbox, published):
+    comment = _comment(client, sandbox, published, "You are all useless idiots, shut up")
+    assert comment.status == CommentStatus.HIDDEN
+    assert SandboxComment.objects.get(pk=int(comment.external_id.rsplit("-", 1)[1])).hidden
+    event = ModerationEvent.objects.get(comment=comment)
+    assert event.actor is None and "abuse" in json.dumps(comment.classification)
+    assert "useless idiots" not in client.get(reverse("sandbox", args=[sandbox.pk])).content.decode()
+
+
+@pytest.mark.parametrize(
+    "praise",
+    [
+        "Kai smashed it at sports day!",
+        "Bloody freezing at sports day but so proud",
+        "The choir were killing it tonight",
+    ],
+)
+def test_british_praise_stays_up(client, sandbox, published, praise):
+    comment = _comment(client, sandbox, published, praise)
+    assert comment.status == CommentStatus.VISIBLE and comment.suggested_action == "allow"
+
+
+def test_a_disclosure_reaches_the_dsl_kept_and_hidden(
+    client, sandbox, published, signed_in, dsl, head, teacher, mailoutbox
+):
+    comment = _comment(client, sandbox, published, "My daughter is scared to go home because her stepdad hits her")
+    assert comment.status == CommentStatus.HIDDEN and comment.concern is not None
+    concern = comment.concern
+    assert concern.school == sandbox.school
+    body = signed_in(head).get(reverse("concerns:detail", args=[concern.pk])).content.decode()  # Seabright's DSL
+    assert "stepdad" in body
+    assert signed_in(teacher).get(reverse("concerns:detail", args=[concern.pk])).status_code == 404
+    assert all("stepdad" not in m.body for m in mailoutbox)
+    assert any(head.email in m.to for m in mailoutbox)
+
+
+def test_a_concern_comment_can_never_be_deleted(client, sandbox, published, moderator):
+    comment = _comment(client, sandbox, published, "someone keeps messaging my son asking to meet him alone")
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="never deleted"):
+        services.comment_act(actor=moderator, comment=comment, action="delete", reason="tidy up")
+
+
+def test_a_complaint_is_queued_with_a_polite_reply_suggested(client, sandbox, published, signed_in, moderator):
+    comment = _comment(client, sandbox, published, "Mr Jones never answers emails and the school ignores complaints")
+    assert comment.suggested_action == "redirect" and comment.needs_review
+    body = signed_in(moderator).get(reverse("moderation:comment", args=[comment.pk])).content.decode()
+    assert "complaints procedure" in body
+
+
+def test_moderators_act_and_each_action_is_audited(client, sandbox, published, moderator):
+    comment = _comment(client, sandbox, published, "What time does the fair start?")
+    services.comment_act(actor=moderator, comment=comment, action="hide", reason="Testing hide")
+    services.comment_act(actor=moderator, comment=comment, action="unhide", reason="It was fine")
+    services.comment_act(
+        actor=moderator, comment=comment, action="reply", reason="Answer", text="From 2pm, see you there!"
+    )
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.VISIBLE
+    assert SandboxComment.objects.filter(by_page=True, text="From 2pm, see you there!").exists()
+    assert AuditEntry.objects.filter(action="comment.hide", actor=moderator).exists()
+    assert list(comment.events.values_list("action", flat=True)) == ["hide", "unhide", "reply"]
+
+
+def test_a_teacher_cannot_see_or_act_on_comments(client, sandbox, published, signed_in, teacher):
+    comment = _comment(client, sandbox, published, "Lovely photos")
+    assert signed_in(teacher).get(reverse("moderation:comment", args=[comment.pk])).status_code == 404
+
+
+def test_a_third_strike_proposes_a_block_and_the_first_step_for_a_parent(client, sandbox, published, seabright):
+    parent_create(actor=None, trust=seabright.trust, full_name="Pat Rowe", pupils=[])
+    for text in ["You idiots", "Useless idiots the lot of you", "Shut up you morons"]:
+        _comment(client, sandbox, published, text, name="Pat Rowe")
+    offender = Offender.objects.get(author_name="Pat Rowe")
+    assert offender.block_proposed_at is not None
+    assert offender.parent.full_name == "Pat Rowe"
+    assert offender.escalation_step == seabright.trust.policy.parents.escalation[0].key
+
+
+def test_a_blocked_visitor_cannot_comment_again(client, sandbox, published, moderator):
+    comment = _comment(client, sandbox, published, "Shut up you morons")
+    services.comment_act(actor=moderator, comment=comment, action="block", reason="Repeated abuse")
+    before = SandboxComment.objects.count()
+    _comment(client, sandbox, published, "Still here")
+    assert SandboxComment.objects.count() == before
+
+
+# --- Meta's webhook ---------------------------------------------------------------------------------------------
+
+SECRET = "app-secret-for-tests"
+
+
+def _delivery(page_id, comment_id="1234_5678", message="You are all useless idiots", when=None):
+    when = when or timezone.now()
+    return {
+        "object": "page",
+        "entry": [
+            {
+                "id": page_id,
+                "time": int(when.timestamp()),
+                "changes": [
+                    {
+                        "field": "feed",
+                        "value": {
+                            "item": "comment",
+                            "verb": "add",
+                            "comment_id": comment_id,
+                            "post_id": f"{page_id}_1",
+                            "parent_id": f"{page_id}_1",
+                            "from": {"id": "999", "name": "Someone"},
+                            "message": message,
+                            "created_time": int(when.timestamp()),
+                        },
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def _post(client, payload, secret=SECRET):
+    body = json.dumps(payload).encode()
+    signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return client.post(
+        reverse("meta_webhook"), body, content_type="application/json", HTTP_X_HUB_SIGNATURE_256=signature
+    )
+
+
+@pytest.fixture
+def webhook_settings(settings):
+    settings.META_APP_SECRET = SECRET
+    settings.META_VERIFY_TOKEN = "verify-me"
+
+
+def test_a_signed_delivery_is_stored_and_the_same_delivery_twice_once(client, facebook, graph, webhook_settings):
+    # Someone comments on the Page; Facebook tells SafeSocial by webhook.
+    comment_id = graph.add_comment(f"{facebook.external_id}_1", "You are all useless idiots")
+    payload = _delivery(facebook.external_id, comment_id=comment_id)
+    assert _post(client, payload).json()["stored"] == 1
+    assert _post(client, payload).json()["duplicates"] == 1
+    comment = Comment.objects.get(channel=facebook)
+    assert comment.status == CommentStatus.HIDDEN, list(comment.events.values_list("action", "error"))
+    assert graph.comments[comment_id]["hidden"]  # hidden on Facebook itself, through the Graph API
+
+
+def test_a_forged_delivery_is_refused(client, facebook, webhook_settings):
+    response = _post(client, _delivery(facebook.external_id), secret="not-the-secret")
+    assert response.status_code == 403 and not Comment.objects.exists()
+
+
+def test_a_replayed_old_delivery_is_refused(client, facebook, webhook_settings):
+    old = _delivery(facebook.external_id, when=timezone.now() - dt.timedelta(days=2))
+    assert "replay" in _post(client, old).json()["errors"][0]["error"]
+    assert not Comment.objects.exists()
+
+
+def test_a_delivery_for_an_unknown_page_is_reported(client, facebook, webhook_settings):
+    result = _post(client, _delivery("000000000")).json()
+    assert result["errors"][0]["error"] == "not an active official channel"
+
+
+def test_meta_subscription_check_answers_the_challenge(client, webhook_settings):
+    ok = client.get(
+        reverse("meta_webhook"), {"hub.mode": "subscribe", "hub.verify_token": "verify-me", "hub.challenge": "42"}
+    )
+    assert ok.content == b"42"
+    assert (
+        client.get(
+            reverse("meta_webhook"), {"hub.mode": "subscribe", "hub.verify_token": "no", "hub.challenge": "42"}
+        ).status_code
+        == 403
+    )
+
+
+def test_a_moderator_who_is_not_named_for_concerns_cannot_read_a_disclosure(
+    client, sandbox, published, signed_in, moderator
+):
+    comment = _comment(client, sandbox, published, "my son is scared to go home because his dad hits him")
+    body = signed_in(moderator).get(reverse("moderation:comment", args=[comment.pk])).content.decode()
+    assert "dad hits him" not in body and "passed it to the designated safeguarding lead" in body
+    inbox = signed_in(moderator).get(reverse("moderation:inbox") + "?show=all").content.decode()
+    assert "dad hits him" not in inbox
+
+
+def test_replies_on_x_are_polled_moderated_and_hidden_there(teacher, colleague, channel_admin, head, seabright, x_api):
+    from safesocial.channels.services import channel_update_connection
+    from safesocial.platforms.tests.standins import X_TOKEN, XStandIn
+    from safesocial.publishing.tests.conftest import make_channel
+
+    channel = make_channel(
+        channel_admin,
+        head,
+        seabright,
+        delivery="live",
+        platform="x",
+        name="Seabright on X",
+        posters=[teacher],
+        token=X_TOKEN,
+    )
+    channel = channel_update_connection(actor=channel_admin, channel=channel, external_id=XStandIn.user_id)
+    post = posts.post_create(actor=teacher, channels=[channel], text="Harvest festival on Friday", category="events")
+    post, _ = posts.post_submit(actor=teacher, post=post)
+    posts.post_approve(actor=colleague, post=post)
+    tweet_id = post.deliveries.get().external_id
+    reply_id = x_api.add_reply(tweet_id, "You are useless idiots")
+    kind_id = x_api.add_reply(tweet_id, "Lovely, see you there!")
+    assert services.comments_poll(channel) == 2
+    assert services.comments_poll(channel) == 0  # nothing new the second time
+    assert Comment.objects.get(external_id=reply_id).status == CommentStatus.HIDDEN
+    assert Comment.objects.get(external_id=kind_id).status == CommentStatus.VISIBLE
+    assert x_api.everything[reply_id]["hidden"]

@@ -1,0 +1,150 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .models import Action
+
+COMPLAINT_REPLY = (
+    "Thank you for getting in touch. We want to put this right, and a comment thread is not the best place to do "
+    "it: please contact the school office, who will look into it through our complaints procedure."
+)
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    comments = selectors.comments_for(request.user)
+    view = request.GET.get("show", "review")
+    if view == "review":
+        comments = comments.filter(needs_review=True)
+    elif view == "hidden":
+        comments = comments.filter(status="hidden")
+    elif view != "all":
+        raise Http404
+    shown = list(comments[:200])
+    for comment in shown:
+        comment.masked = _masked(request.user, comment)
+    return render(
+        request,
+        "moderation/inbox.html",
+        {
+            "comments": shown,
+            "show": view,
+            "offenders": selectors.offenders_for(request.user)[:50],
+            "title": "Comments",
+        },
+    )
+
+
+def _masked(user, comment) -> bool:
+    """A comment that became a safeguarding concern is read only by the people the policy names for concerns."""
+    from safesocial.permissions import Action as Perm
+    from safesocial.permissions import may
+
+    return bool(comment.concern_id) and not may(user, Perm.RECEIVE_CONCERNS, comment.channel.school)
+
+
+@login_required
+def comment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = selectors.comment_for(request.user, pk)
+    comment.masked = _masked(request.user, comment)
+    return render(
+        request,
+        "moderation/comment.html",
+        {
+            "comment": comment,
+            "events": comment.events.select_related("actor"),
+            "complaint_reply": COMPLAINT_REPLY,
+            "is_complaint": any(c["name"] == "complaint" for c in comment.top_categories),
+            "title": "Comment",
+        },
+    )
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    comment = selectors.comment_for(request.user, pk)
+    if action not in Action.values:
+        raise Http404
+    try:
+        event = services.comment_act(
+            actor=request.user,
+            comment=comment,
+            action=action,
+            reason=request.POST.get("reason", ""),
+            text=request.POST.get("text", ""),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        if event.ok:
+            messages.success(request, f"{event.get_action_display()}.")
+        else:
+            messages.error(request, f"The platform refused: {event.error}. Nothing changed.")
+    return redirect("moderation:comment", pk=pk)
+
+
+@csrf_exempt
+def meta_webhook(request: HttpRequest) -> HttpResponse:
+    """Comments from Facebook Pages and Instagram accounts. A delivery whose X-Hub-Signature-256 does not match the
+    app secret is refused; the same comment delivered twice is stored once; deliveries older than the allowed age
+    (replays) are refused, and polling picks up anything genuinely late."""
+    import datetime as dt
+    import json
+
+    from django.conf import settings
+
+    from safesocial.channels.models import Channel, ChannelStatus
+    from safesocial.platforms.webhooks import (
+        WebhookPayloadError,
+        is_stale,
+        parse_meta_webhook,
+        subscription_challenge,
+        verify_meta_signature,
+    )
+
+    if request.method == "GET":
+        challenge = subscription_challenge(request.GET, settings.META_VERIFY_TOKEN)
+        return HttpResponse(challenge, content_type="text/plain") if challenge else HttpResponse(status=403)
+    if request.method != "POST":
+        return HttpResponse(status=405)
+    if not verify_meta_signature(settings.META_APP_SECRET, request.body, request.headers.get("X-Hub-Signature-256")):
+        return JsonResponse({"error": "signature does not match"}, status=403)
+    try:
+        events = parse_meta_webhook(json.loads(request.body))
+    except (ValueError, WebhookPayloadError) as exc:
+        return JsonResponse({"error": f"not a webhook delivery: {exc}"}, status=400)
+    outcome: dict = {"stored": 0, "duplicates": 0, "skipped": 0, "errors": []}
+    max_age = dt.timedelta(minutes=settings.WEBHOOK_MAX_AGE_MINUTES)
+    for event in events:
+        if event.verb != "add" or event.by_account:
+            outcome["skipped"] += 1
+            continue
+        if is_stale(event, max_age=max_age):
+            outcome["errors"].append({"comment": event.comment.external_id, "error": "too old: refused as a replay"})
+            continue
+        channel = Channel.objects.filter(
+            platform=event.platform, external_id=event.account_id, status=ChannelStatus.ACTIVE
+        ).first()
+        if channel is None:
+            outcome["errors"].append({"account": event.account_id, "error": "not an active official channel"})
+            continue
+        c = event.comment
+        _, new = services.comment_receive(
+            channel=channel,
+            incoming=services.Incoming(
+                external_id=c.external_id,
+                author_id=c.author_id,
+                author_name=c.author_name,
+                text=c.text,
+                created_at=c.created_at,
+                parent_external_id=c.parent_external_id or "",
+            ),
+        )
+        outcome["stored" if new else "duplicates"] += 1
+    return JsonResponse(outcome)
