@@ -58,6 +58,7 @@ __all__ = [
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 Span = tuple[int, int]
+Rows = tuple[np.ndarray, float, list[int], float]  # features.scaled_rows
 
 
 @dataclass(frozen=True)
@@ -124,61 +125,63 @@ class LinearModel:
         self.biases = np.asarray(config["biases"], dtype=np.float32)
         self.column = {head: i for i, head in enumerate(self.heads)}
 
-    def logits(self, normalised: str) -> tuple[np.ndarray, float, float]:
-        chars, char_scale, words, word_scale = features.scaled_rows(normalised)
+    def logits(self, normalised: str) -> tuple[np.ndarray, Rows]:
+        """One logit per head, and the feature rows they came from (word_contributions reuses them)."""
+        rows = features.scaled_rows(normalised)
+        chars, char_scale, words, word_scale = rows
         z = self.biases.astype(np.float64)
         if len(chars):
-            z = z + self.weights[chars].sum(axis=0, dtype=np.float64) * char_scale
+            z = z + self.weights[chars].sum(axis=0) * char_scale
         if words:
-            z = z + self.weights[words].sum(axis=0, dtype=np.float64) * word_scale
-        return z, char_scale, word_scale
+            z = z + self.weights[words].sum(axis=0) * word_scale
+        return z, rows
 
-    def word_contributions(
-        self, text: str, head: str, char_scale: float, word_scale: float
-    ) -> list[tuple[float, Span]]:
+    def word_contributions(self, text: str, normalised: str, head: str, rows: Rows) -> list[tuple[float, Span]]:
         """How much each word of the comment pushed one head's score up, as (logit, span), largest first.
 
-        Each word is normalised on its own and the words are joined again, so the n-grams are (nearly) those the
-        score was made of; each n-gram counts for the word it starts in, each word pair half for each word."""
-        words = []
-        for match in _WORD.finditer(text):
-            span = _trimmed(match)
-            normalised = features.normalise_word(text[span[0] : span[1]])
-            if normalised:
-                words.append((span, normalised))
-        if not words:
+        Each n-gram counts for the word it starts in, each word pair half for each of its words. Words are found
+        back in the comment in order; one the normaliser changed beyond recognition (a link, a number) has no
+        span and is left out."""
+        chars, char_scale, word_rows, word_scale = rows
+        tokens = normalised.split(" ")
+        if not tokens or not len(chars):
             return []
         column = self.weights[:, self.column[head]]
-        joined = " ".join(normalised for _, normalised in words)
-        lengths = np.array([len(normalised) + 1 for _, normalised in words])
-        bounds = np.concatenate(([0], np.cumsum(lengths)[:-1]))  # where each word's leading space is, in " text "
-        owner = np.searchsorted(bounds, features.char_starts(joined), side="right") - 1
-        rows = features.char_indices(joined)
-        values = np.bincount(owner, weights=column[rows], minlength=len(words)) * char_scale
-        tokens = [len(normalised.split()) for _, normalised in words]
-        token_owner = np.repeat(np.arange(len(words)), tokens)
-        word_rows = features.word_indices(joined)
-        n = len(token_owner)
-        values += np.bincount(token_owner, weights=column[word_rows[:n]], minlength=len(words)) * word_scale
+        bounds = np.concatenate(([0], np.cumsum([len(t) + 1 for t in tokens])[:-1]))  # each token's space before it
+        owner = np.minimum(np.searchsorted(bounds, features.char_starts(normalised), side="right") - 1, len(tokens) - 1)
+        values = np.bincount(owner, weights=column[chars], minlength=len(tokens)) * char_scale
+        n = len(tokens)
+        values += column[word_rows[:n]] * word_scale
         if len(word_rows) > n:
-            pair_values = column[word_rows[n:]] * (word_scale / 2)
-            values += np.bincount(token_owner[:-1], weights=pair_values, minlength=len(words))
-            values += np.bincount(token_owner[1:], weights=pair_values, minlength=len(words))
-        found = [(float(v), span) for v, (span, _) in zip(values, words, strict=True)]
+            pairs = column[word_rows[n:]] * (word_scale / 2)
+            values[:-1] += pairs
+            values[1:] += pairs
+        found = []
+        for value, span in zip(values, _find_in_order(text, tokens), strict=True):
+            if span is not None:
+                found.append((float(value), span))
         found.sort(key=lambda item: -item[0])
         return found
 
 
-_WORD = re.compile(r"\S+")
-_EDGE_PUNCTUATION = '.,!?;:"“”\u2018\u2019()[]{}<>…'
-
-
-def _trimmed(match: re.Match[str]) -> Span:
-    """A word's span without the punctuation around it ("idiot!!" is the word "idiot")."""
-    word = match.group()
-    stripped = word.strip(_EDGE_PUNCTUATION) or word
-    start = match.start() + word.find(stripped)
-    return start, start + len(stripped)
+def _find_in_order(text: str, tokens: list[str]) -> list[Span | None]:
+    """Where each normalised token is in the comment, searching on from the last one found."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters change length when lower-cased; offsets would drift
+        return [None] * len(tokens)
+    spans: list[Span | None] = []
+    cursor = 0
+    for token in tokens:
+        at = lowered.find(token, cursor)
+        if at < 0:
+            spans.append(None)
+            continue
+        end = at + len(token)
+        while end < len(text) and text[end].isalnum():  # the whole word: "idiot" in "idiots"
+            end += 1
+        spans.append((at, end))
+        cursor = end
+    return spans
 
 
 @cache
@@ -356,7 +359,7 @@ def classify(
     linear = model()
     normalised = features.normalise(readable)
     if normalised:
-        logits, char_scale, word_scale = linear.logits(normalised)
+        logits, rows = linear.logits(normalised)
         for head, z in zip(linear.heads, logits, strict=True):
             score = _sigmoid(float(z))
             if score < 0.05:
@@ -364,12 +367,11 @@ def classify(
             spans: list[Span] = []
             words = ""
             if score >= 0.5:
-                contributions = [
-                    c for c in linear.word_contributions(readable, head, char_scale, word_scale) if c[0] > 0
-                ]
+                contributions = [c for c in linear.word_contributions(readable, normalised, head, rows) if c[0] > 0]
                 top = [c for c in contributions[:3] if c[0] >= 0.25 * contributions[0][0]] if contributions else []
-                spans = [span for _, span in top]
-                words = ", ".join(f"“{text[a:b]}”" for a, b in sorted(spans)) or "the comment as a whole"
+                spans = [span for _, span in top] or [(0, len(text))]
+                words = ", ".join(f"“{text[a:b]}”" for _, (a, b) in sorted(top, key=lambda c: c[1]))
+                words = words or "the comment as a whole"
             collector.model[head] = (score, spans, MODEL_REASONS[head].format(words=words))
 
     # 2. The rules of publishing/text_checks.py.

@@ -66,14 +66,6 @@ def normalise(text: str) -> str:
     return " ".join(t for t in text.split() if t not in _STOP_TOKENS)
 
 
-def normalise_word(word: str) -> str:
-    """normalise() for one word: the same result, faster for the plain words most comments are made of."""
-    if word.isalpha() and word.isascii():
-        lowered = word.lower()
-        return "" if lowered in _STOP_TOKENS else _STRETCHED.sub(r"\1\1", lowered)
-    return normalise(word)
-
-
 def char_indices(normalised: str) -> np.ndarray:
     """The rows of every character n-gram of " text ", as one array (repeats kept: they are counts)."""
     padded = f" {normalised} "

@@ -32,6 +32,8 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from safesocial.moderation.classifier import classify, decide
+
 CHUNK = 64 * 1024
 MAX_LINE_BYTES = 1024 * 1024
 # The longest comment any platform SafeSocial serves allows (X's long posts: 25,000; Facebook 8,000; YouTube 10,000).
@@ -143,8 +145,6 @@ def load_thresholds(path: str | None):
 
 
 def decision(id: Any, text: str, thresholds) -> dict[str, Any]:
-    from safesocial.moderation.classifier import classify, decide
-
     result = classify(text)
     categories = []
     for item in result.categories.values():
