@@ -59,6 +59,15 @@ def static_files_found() -> Iterator[bool]:
         yield False
 
 
+@pytest.fixture(autouse=True)
+def _one_session_write_at_a_time(settings):
+    """pytest-django's live server shares one SQLite connection among its request threads (the test database is in
+    memory), so a page whose images load in parallel would have every request save the session at once and collide
+    ("cannot start a transaction within a transaction"). Saving the session only when it changes avoids that here;
+    idle expiry (which needs a save on every request) is tested without a browser in people/tests/test_sign_in.py."""
+    settings.SESSION_SAVE_EVERY_REQUEST = False
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
