@@ -17,6 +17,7 @@ import re
 import socket
 import threading
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -97,7 +98,7 @@ class _Server(ThreadingHTTPServer):
         pass  # a client that gave up on a slow answer closes the socket; that is the point of the test
 
 
-class StandIn:
+class StandIn(ABC):
     """One API on 127.0.0.1. Subclasses route requests and describe their platform's failures."""
 
     slow_seconds = 1.0
@@ -150,12 +151,13 @@ class StandIn:
         with self._lock:  # the stand-in's store is shared by the server's threads
             return self.route(request)
 
+    @abstractmethod
     def route(self, request: Received) -> Reply:
-        raise NotImplementedError
+        """The platform's answer to one request."""
 
+    @abstractmethod
     def failure_reply(self, failure: str, request: Received) -> Reply | None:
         """A failure that replaces the answer, or None for one the routes act out themselves."""
-        raise NotImplementedError
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         standin = self
