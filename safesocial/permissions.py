@@ -142,6 +142,9 @@ def may(user: Any, action: Action, school: School | None = None) -> bool:
     trust = _trust_of(user, school)
     if trust is None or user.trust_id != trust.pk:
         return False
+    # The user's own trust object carries its parsed policy once per request; a school's copy of the same trust
+    # would load the policy again for every row of a list page.
+    trust = user.trust
     if action in TRUST_LEVEL and school is not None:
         school = None
     held = roles_at(user, school)

@@ -265,18 +265,7 @@ def _count_strike(comment: Comment) -> Offender:
         author_id=comment.author_id,
         defaults={"author_name": comment.author_name},
     )
-    since = timezone.now() - dt.timedelta(days=policy.moderation.repeat_offender_window_days)
-    strikes = (
-        Comment.objects.filter(
-            channel__trust=trust,
-            channel__platform=comment.channel.platform,
-            author_id=comment.author_id,
-            status__in=[CommentStatus.HIDDEN, CommentStatus.DELETED],
-            received_at__gte=since,
-        )
-        .exclude(suggested_action="escalate")
-        .count()
-    )
+    strikes = strikes_of(offender)
     if strikes >= policy.moderation.repeat_offender_threshold and offender.block_proposed_at is None:
         offender.block_proposed_at = timezone.now()
         parent = ParentCarer.objects.filter(trust=trust, full_name__iexact=comment.author_name.strip()).first()
@@ -295,6 +284,7 @@ def _count_strike(comment: Comment) -> Offender:
 
 
 def strikes_of(offender: Offender) -> int:
+    """Hidden or deleted comments by this author within the policy's window; disclosures never count."""
     window = offender.trust.policy.moderation.repeat_offender_window_days
     return (
         Comment.objects.filter(
