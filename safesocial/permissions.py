@@ -37,6 +37,16 @@ class Action(StrEnum):
     VIEW_CHANNELS = "view_channels"
     PROPOSE_CHANNEL = "propose_channel"
     WRITE_POST = "write_post"
+    MANAGE_ESCALATION = "manage_escalation"
+    DECIDE_FRIENDSHIP = "decide_friendship"
+    DECIDE_UNBLOCK = "decide_unblock"
+    DECIDE_REFERRED_UNBLOCK = "decide_referred_unblock"
+    APPROVE_REMOTE_LEARNING = "approve_remote_learning"
+    APPROVE_AI_TOOL = "approve_ai_tool"
+    MANAGE_TRAINING = "manage_training"
+    VIEW_COMPLIANCE = "view_compliance"
+    DRAFT_POLICY_REVIEW = "draft_policy_review"
+    NOTE_POLICY_REVIEW = "note_policy_review"
 
 
 ACTION_LABELS = {
@@ -59,6 +69,16 @@ ACTION_LABELS = {
     Action.VIEW_CHANNELS: "See the register of official channels",
     Action.PROPOSE_CHANNEL: "Propose a new official channel",
     Action.WRITE_POST: "Draft posts for official channels",
+    Action.MANAGE_ESCALATION: "Take a parent through the escalation steps",
+    Action.DECIDE_FRIENDSHIP: "Decide on a declared friendship with a family",
+    Action.DECIDE_UNBLOCK: "Decide a request to unblock a website",
+    Action.DECIDE_REFERRED_UNBLOCK: "Decide an unblock request that IT support referred",
+    Action.APPROVE_REMOTE_LEARNING: "Approve an app or platform for remote learning",
+    Action.APPROVE_AI_TOOL: "Approve an AI tool",
+    Action.MANAGE_TRAINING: "Record staff training",
+    Action.VIEW_COMPLIANCE: "See who has acknowledged the policy and been trained",
+    Action.DRAFT_POLICY_REVIEW: "Draft the policy's annual review",
+    Action.NOTE_POLICY_REVIEW: "Record that the governing body noted the review",
 }
 
 STAFF_ROLES = frozenset(Role) - {Role.GOVERNOR, Role.VOLUNTEER}
@@ -80,6 +100,10 @@ FIXED_RULES: dict[Action, frozenset[Role]] = {
     Action.PROPOSE_CHANNEL: LEADERS | {Role.CHANNEL_ADMIN, Role.ADMIN_TEAM, Role.ESAFETY, Role.IT_SUPPORT, Role.DSL},
     # Drafting is open to staff; posting still needs the channel's authorisation (channels.selectors.can_post).
     Action.WRITE_POST: STAFF_ROLES,
+    Action.MANAGE_TRAINING: LEADERS | {Role.ADMIN_TEAM, Role.DSL},
+    Action.VIEW_COMPLIANCE: LEADERS | {Role.ADMIN_TEAM, Role.DSL, Role.GOVERNOR},
+    # The clerk records it for the board; a governor or trustee holds the role in SafeSocial.
+    Action.NOTE_POLICY_REVIEW: frozenset({Role.GOVERNOR}),
 }
 
 
@@ -98,11 +122,18 @@ POLICY_RULES: dict[Action, Callable[[Policy], Iterable[Role]]] = {
     Action.MODERATE_COMMENTS: lambda p: [Role.CHANNEL_ADMIN, *p.channels.moderators],
     Action.RECEIVE_CONCERNS: lambda p: [*p.concerns.report_to, *filter(None, [p.concerns.trust_lead])],
     Action.RECEIVE_STAFF_CONCERNS: lambda p: [p.concerns.about_staff_to, p.concerns.about_head_to],
+    Action.MANAGE_ESCALATION: lambda p: p.parents.escalation_managed_by,
+    Action.DECIDE_FRIENDSHIP: lambda p: [p.concerns.friendship_decided_by],
+    Action.DECIDE_UNBLOCK: lambda p: p.registers.unblock_decided_by,
+    Action.DECIDE_REFERRED_UNBLOCK: lambda p: p.registers.unblock_referred_to,
+    Action.APPROVE_REMOTE_LEARNING: lambda p: [p.registers.remote_learning_approver],
+    Action.APPROVE_AI_TOOL: lambda p: [p.registers.ai_tools_approver],
+    Action.DRAFT_POLICY_REVIEW: lambda p: [*p.review.reminders_to, p.review.approver],
 }
 
 # Actions whose trust-wide form belongs to trust-wide role holders only: a head of one school
 # does not adopt the trust's policy.
-TRUST_LEVEL = frozenset({Action.ADOPT_POLICY})
+TRUST_LEVEL = frozenset({Action.ADOPT_POLICY, Action.DRAFT_POLICY_REVIEW})
 
 
 def allowed_roles(action: Action, policy: Policy) -> frozenset[Role]:

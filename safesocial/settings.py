@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "safesocial.platforms",
     "safesocial.concerns",
     "safesocial.moderation",
+    "safesocial.escalation",
+    "safesocial.registers",
+    "safesocial.compliance",
+    "safesocial.governors",
 ]
 
 MIDDLEWARE = [

@@ -23,4 +23,11 @@ urlpatterns = [
     path("comments/", include("safesocial.moderation.urls")),
     path("webhooks/meta/", moderation_views.meta_webhook, name="meta_webhook"),
     path("concerns/", include("safesocial.concerns.urls")),
+    path("escalation/", include("safesocial.escalation.urls")),
+    path("registers/", include("safesocial.registers.urls")),
+    path("training/", include("safesocial.compliance.urls")),
+    path("reports/", include("safesocial.governors.urls")),
+    # Public pages for parents and pupils: no account needed.
+    path("", include("safesocial.concerns.public_urls")),
+    path("", include("safesocial.compliance.public_urls")),
 ]

@@ -249,11 +249,23 @@ def load_demo(*, pupils_per_school: int = 200, seed: int = 2026) -> list[DemoAcc
     probe.set_password(DEMO_PASSWORD)
     User.objects.filter(trust=trust).update(password=probe.password)
     _seed_two_factor(trust)
+    from safesocial.compliance import demo as compliance_demo
+    from safesocial.concerns import demo as concerns_demo
     from safesocial.consent.demo import seed_consents
+    from safesocial.escalation import demo as escalation_demo
+    from safesocial.governors import demo as governors_demo
     from safesocial.publishing.demo import seed_channels
+    from safesocial.registers import demo as registers_demo
 
     seed_consents(trust)
     seed_channels(trust)
+    # Each part of the policy seeds its own demo records through its own services, in this order: concerns name
+    # parents that the escalation ladder then takes up; the governors' report reads everything before it.
+    concerns_demo.seed(trust)
+    escalation_demo.seed(trust)
+    registers_demo.seed(trust)
+    compliance_demo.seed(trust)
+    governors_demo.seed(trust)
     return demo_accounts()
 
 

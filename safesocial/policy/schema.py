@@ -132,6 +132,8 @@ class Review(Strict):
     approver: Role
     noted_by: str | None = None
     also_after: list[str] = ["any incident or local concern", "changes to national or local guidance"]
+    # Reminders before next_review: two months, one month, one week and the day before by default.
+    reminder_days_before: Annotated[list[Annotated[int, Field(ge=0, le=366)]], Field(min_length=1)] = [61, 30, 7, 1]
 
 
 class Contact(Strict):
@@ -236,10 +238,32 @@ class EscalationStep(Strict):
     description: str = ""
 
 
+DEFAULT_WARNING_LETTER = """Dear {parent_name},
+
+We are writing to you about {summary}, which came to the school's attention on {incident_date}.
+
+Our social media policy asks every parent and carer to be respectful towards, and about, members of staff, other
+families and the school, and to raise any concern or complaint through the school's own channels so that it can be
+dealt with properly. What was posted does not meet those expectations.
+
+We ask that you remove it by {remove_by}. If you have a concern or complaint, please contact the school office and
+it will be dealt with under our complaints procedure.
+
+If the matter is not resolved, the school will take the next steps set out in the policy.
+
+Yours sincerely,
+
+{signed_by}
+{school_name}"""
+
+
 class Parents(Strict):
     expectations: list[str] = []
     should_not: list[str] = []
     escalation: list[EscalationStep] = []
+    escalation_managed_by: Annotated[list[Role], Field(min_length=1)] = [Role.HEAD, Role.DSL, Role.DEPUTY_DSL]
+    # Placeholders: {parent_name} {school_name} {summary} {incident_date} {remove_by} {signed_by} {date}
+    warning_letter: str = DEFAULT_WARNING_LETTER
 
 
 class Concerns(Strict):
@@ -250,8 +274,32 @@ class Concerns(Strict):
     external_advice: str  # e.g. the local authority's education safeguarding service
     friendship_disclosure: bool = True  # staff declare pre-existing friendships with families
     friendship_discussed_with: list[Role] = []
-    guidance: dict[str, str] = {}
-    retention_years: dict[str, int] = {}
+    friendship_decided_by: Role = Role.HEAD  # who decides on a staff member's declaration
+    guidance: dict[str, str] = {}  # keyed by concern type; see docs/policy-schema.md
+    retention_years: dict[str, int] = {}  # keyed by concern type, with "default"
+    # The same person, pupil or account in this many concerns within the window raises a pattern alert.
+    pattern_threshold: Annotated[int, Field(ge=2, le=50)] = 3
+    pattern_window_days: Annotated[int, Field(ge=1, le=3650)] = 365
+
+
+class Registers(Strict):
+    unblock_decided_by: Annotated[list[Role], Field(min_length=1)] = [Role.IT_SUPPORT]
+    unblock_referred_to: Annotated[list[Role], Field(min_length=1)] = [Role.HEAD]  # SLT, when IT refers it
+    remote_learning_approver: Role = Role.HEAD  # risk assessments for an app or platform used for remote learning
+    ai_tools_approver: Role = Role.HEAD
+
+
+class QuizQuestion(Strict):
+    question: str
+    options: Annotated[list[str], Field(min_length=2, max_length=6)]
+    answer: Annotated[int, Field(ge=0)]  # index into options
+    explanation: str = ""
+
+    @model_validator(mode="after")
+    def _answer_is_an_option(self) -> QuizQuestion:
+        if self.answer >= len(self.options):
+            raise ValueError(f"answer {self.answer} is not one of the {len(self.options)} options (counting from 0)")
+        return self
 
 
 class Training(Strict):
@@ -259,12 +307,15 @@ class Training(Strict):
     refresher_months: Annotated[int, Field(ge=1, le=60)] = 12
     topics: Annotated[list[str], Field(min_length=1)]
     quiz_pass_mark: Annotated[int, Field(ge=1, le=100)] = 80
+    quiz: list[QuizQuestion] = []  # asked besides the questions SafeSocial writes from the policy itself
+    required_for_channel_access: bool = True  # training and AUP current before channel access is granted
 
 
 class Acknowledgement(Strict):
     groups: list[Literal["staff", "parents", "pupils"]] = ["staff", "parents", "pupils"]
     pupil_summary_title: str = "Our rules for being safe online"
     pupil_summary: list[str] = []
+    reminder_days: Annotated[int, Field(ge=1, le=90)] = 14  # remind those who have not acknowledged, this often
 
 
 class ConsentRules(Strict):
@@ -295,6 +346,7 @@ class Policy(Strict):
     moderation: Moderation
     parents: Parents = Parents()
     concerns: Concerns
+    registers: Registers = Registers()
     training: Training
     acknowledgement: Acknowledgement = Acknowledgement()
     consent: ConsentRules = ConsentRules()

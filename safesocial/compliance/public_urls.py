@@ -1,0 +1,2 @@
+app_name = "compliance_public"
+urlpatterns: list = []

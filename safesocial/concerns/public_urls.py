@@ -1,0 +1,2 @@
+app_name = "concerns_public"
+urlpatterns: list = []
