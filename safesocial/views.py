@@ -9,6 +9,7 @@ from django.utils import timezone
 from safesocial.audit.models import AuditHead
 from safesocial.channels.selectors import awaiting_signoff_for, reviews_due_for
 from safesocial.concerns.selectors import concerns_for
+from safesocial.dashboard import dashboard_items
 from safesocial.moderation.selectors import comments_for
 from safesocial.people.models import Pupil, RoleAssignment, School
 from safesocial.people.roles import Role
@@ -91,6 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "staff_use": STAFF_USE[policy.personal_use.staff_in_school_hours],
             "audit_head": audit_head,
             "work": work,
+            "items": dashboard_items(user),
         },
     )
 
