@@ -419,9 +419,7 @@ def classify(
                 collector.rule("inflammatory", 1042, 0.85, span, NAMED_IN_INCIDENT_REASON.format(shown=shown))
 
     # 3. The curated patterns.
-    for key, rule in enumerate(patterns.RULES):
-        if rule.gate.search(lowered) is None:
-            continue
+    for key, rule in patterns.rules_gated_in(lowered):
         for match in rule.pattern.finditer(readable):
             span = match.span()
             collector.rule(rule.category, key, rule.score, span, rule.reason.format(match=_shown(text, span)))

@@ -57,6 +57,7 @@ class Action(models.TextChoices):
     BLOCK = "block", "Author blocked"
     ESCALATE = "escalate", "Raised with the DSL"
     REVIEWED = "reviewed", "Reviewed and left up"
+    EDITED = "edited", "Edited by its author and checked again"
 
 
 class ModerationEvent(models.Model):

@@ -625,3 +625,33 @@ RULES = [
     *SAFEGUARDING_RULES,
     *COMPLAINT_RULES,
 ]
+
+
+def _rules_by_trigram(rules: list[Rule]) -> tuple[dict[str, tuple[int, ...]], frozenset[int]]:
+    """For each three characters that begin a trigger, the rules it may gate in (and the rules with a trigger
+    shorter than that, which are always searched). A rule's gate is only searched when the comment holds one of its
+    triggers' first three characters: most comments hold few, so most rules are skipped for the price of a look at
+    the comment's trigrams (benchmarks/moderation.py)."""
+    index: dict[str, set[int]] = {}
+    always: set[int] = set()
+    for key, r in enumerate(rules):
+        for trigger in r.triggers:
+            if len(trigger) < 3:
+                always.add(key)
+            else:
+                index.setdefault(trigger[:3], set()).add(key)
+    return {gram: tuple(sorted(keys)) for gram, keys in index.items()}, frozenset(always)
+
+
+_RULES_BY_TRIGRAM, _ALWAYS_SEARCHED = _rules_by_trigram(RULES)
+
+
+def rules_gated_in(lowered: str) -> list[tuple[int, Rule]]:
+    """(index in RULES, rule) for the rules whose triggers occur in the lower-cased comment, in RULES order."""
+    index = _RULES_BY_TRIGRAM
+    candidates: set[int] = set(_ALWAYS_SEARCHED)
+    for i in range(len(lowered) - 2):
+        keys = index.get(lowered[i : i + 3])
+        if keys:
+            candidates.update(keys)
+    return [(k, RULES[k]) for k in sorted(candidates) if RULES[k].gate.search(lowered)]

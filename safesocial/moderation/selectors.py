@@ -1,4 +1,6 @@
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from safesocial.people.models import User
@@ -30,3 +32,25 @@ def offenders_for(user: User) -> QuerySet[Offender]:
     if not schools_where(user, Action.MODERATE_COMMENTS).exists():
         return Offender.objects.none()
     return Offender.objects.filter(trust_id=user.trust_id, block_proposed_at__isnull=False).select_related("parent")
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str  # a school's key, or "trust" for the trust's own channels
+    name: str
+    waiting: int
+
+
+def queues_for(user: User) -> list[Queue]:
+    """One queue per school the user moderates, and one for the trust's own channels: with how many wait in each."""
+    waiting = dict(
+        comments_for(user)
+        .filter(needs_review=True)
+        .values_list("channel__school__key")
+        .annotate(n=Count("id"))
+        .values_list("channel__school__key", "n")
+    )
+    queues = [Queue(s.key, s.name, waiting.get(s.key, 0)) for s in schools_where(user, Action.MODERATE_COMMENTS)]
+    if is_trust_wide(user, Action.MODERATE_COMMENTS):
+        queues.append(Queue("trust", "The trust's own channels", waiting.get(None, 0)))
+    return queues

@@ -148,6 +148,44 @@ def comment_receive(*, channel: Channel, incoming: Incoming) -> tuple[Comment, b
     return comment, True
 
 
+def comment_edit(*, channel: Channel, incoming: Incoming) -> tuple[Comment, bool]:
+    """The author edited a comment: a kind comment may become abusive after it was allowed, so the new words are
+    classified again with the trust's thresholds. The words as first received are kept in the event, and a comment
+    that was hidden or raised with the DSL stays so: only a moderator restores it. Returns the comment and whether
+    it changed (an edit SafeSocial has never seen the original of is received as new)."""
+    existing = Comment.objects.filter(channel=channel, external_id=incoming.external_id).first()
+    if existing is None:
+        return comment_receive(channel=channel, incoming=incoming)
+    if existing.text == incoming.text:
+        return existing, False
+    classification, action = (
+        classify_for(channel, incoming.text[:20_000]) if incoming.text.strip() else ({"categories": []}, "allow")
+    )
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().select_related("channel").get(pk=existing.pk)
+        before = {"text": comment.text, "suggested": comment.suggested_action, "scores": _scores(comment)}
+        comment.text, comment.classification, comment.suggested_action = incoming.text, classification, action
+        comment.needs_review = comment.needs_review or action in ("review", "redirect", "hide", "escalate")
+        comment.save(update_fields=["text", "classification", "suggested_action", "needs_review"])
+        ModerationEvent.objects.create(
+            comment=comment,
+            action=Action.EDITED,
+            reason=f"Edited on the platform; SafeSocial now suggests: {action}",
+            classification={"before": before, "after": classification},
+        )
+        audit_record(
+            actor="SafeSocial moderation",
+            action="comment.edited",
+            obj=comment,
+            label=f"comment {comment.pk}",
+            school_id=channel.school_id,
+            changes={"suggested": [before["suggested"], action], "scores": _scores(comment)},
+        )
+        if action in ("hide", "escalate") and comment.status == CommentStatus.VISIBLE and not comment.concern_id:
+            transaction.on_commit(lambda: _auto_hide(comment.pk))
+    return comment, True
+
+
 def _auto_hide(comment_id: int) -> None:
     """Hide at once what the trust's thresholds say to hide; raise a possible disclosure with the DSL."""
     comment = Comment.objects.select_related("channel__trust", "channel__school").get(pk=comment_id)

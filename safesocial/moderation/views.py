@@ -18,6 +18,16 @@ COMPLAINT_REPLY = (
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     comments = selectors.comments_for(request.user)
+    queues = selectors.queues_for(request.user)
+    queue = request.GET.get("queue", "")
+    if queue:
+        if queue not in {q.key for q in queues}:
+            raise Http404
+        comments = (
+            comments.filter(channel__school__key=queue)
+            if queue != "trust"
+            else comments.filter(channel__school__isnull=True)
+        )
     view = request.GET.get("show", "review")
     if view == "review":
         comments = comments.filter(needs_review=True)
@@ -34,6 +44,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "comments": shown,
             "show": view,
+            "queues": queues,
+            "queue": queue,
             "offenders": selectors.offenders_for(request.user)[:50],
             "title": "Comments",
         },
@@ -122,7 +134,7 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
     outcome: dict = {"stored": 0, "duplicates": 0, "skipped": 0, "errors": []}
     max_age = dt.timedelta(minutes=settings.WEBHOOK_MAX_AGE_MINUTES)
     for event in events:
-        if event.verb != "add" or event.by_account:
+        if event.verb not in ("add", "edited") or event.by_account:
             outcome["skipped"] += 1
             continue
         if is_stale(event, max_age=max_age):
@@ -135,7 +147,8 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
             outcome["errors"].append({"account": event.account_id, "error": "not an active official channel"})
             continue
         c = event.comment
-        _, new = services.comment_receive(
+        receive = services.comment_edit if event.verb == "edited" else services.comment_receive
+        _, new = receive(
             channel=channel,
             incoming=services.Incoming(
                 external_id=c.external_id,

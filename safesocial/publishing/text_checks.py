@@ -265,7 +265,7 @@ def offensive_language(text: str) -> list[Hit]:
 
     for raw, start, end in _candidates(text):
         word, start, end = _strip_edges(raw, start, end)
-        if not any(c.isalpha() for c in word):
+        if not (word.isalpha() or any(c.isalpha() for c in word)):
             continue
         lower = word.lower()
         if "*" in lower:
@@ -274,16 +274,24 @@ def offensive_language(text: str) -> list[Hit]:
                 continue
             found = WORDS.lookup_wildcard(["[a-z]" if c == "*" else re.escape(c.translate(LEET)) for c in lower])
         else:
-            found = WORDS.lookup(lower)
-            if found is None and lower != lower.translate(LEET) and not lower.isdigit():
-                found = WORDS.lookup(lower.translate(LEET)) or WORDS.lookup(lower.translate(LEET_L).translate(LEET))
-            elif found is not None and lower in LOWER_CASE_ONLY and word[0].isupper():
+            found, as_written = _verdict(lower)
+            if found is not None and as_written and lower in LOWER_CASE_ONLY and word[0].isupper():
                 found = None
         if found:
             add(*found, start, end)
     for match in OFFENSIVE_PHRASES.finditer(text):
         add("slur" if "caste" in match.group().lower() else "offensive phrase", "block", *match.span())
     return hits
+
+
+@lru_cache(maxsize=1 << 16)
+def _verdict(lower: str) -> tuple[tuple[str, Severity] | None, bool]:
+    """The word list's verdict on one lower-cased token, and whether it was found as written (not through its
+    leetspeak reading). Cached: the same few thousand words make up most comments."""
+    found = WORDS.lookup(lower)
+    if found is None and lower != lower.translate(LEET) and not lower.isdigit():
+        return WORDS.lookup(lower.translate(LEET)) or WORDS.lookup(lower.translate(LEET_L).translate(LEET)), False
+    return found, True
 
 
 def _article(word: str) -> str:

@@ -131,7 +131,7 @@ def test_a_blocked_visitor_cannot_comment_again(client, sandbox, published, mode
 SECRET = "app-secret-for-tests"
 
 
-def _delivery(page_id, comment_id="1234_5678", message="You are all useless idiots", when=None):
+def _delivery(page_id, comment_id="1234_5678", message="You are all useless idiots", when=None, verb="add"):
     when = when or timezone.now()
     return {
         "object": "page",
@@ -144,7 +144,7 @@ def _delivery(page_id, comment_id="1234_5678", message="You are all useless idio
                         "field": "feed",
                         "value": {
                             "item": "comment",
-                            "verb": "add",
+                            "verb": verb,
                             "comment_id": comment_id,
                             "post_id": f"{page_id}_1",
                             "parent_id": f"{page_id}_1",
@@ -250,3 +250,47 @@ def test_replies_on_x_are_polled_moderated_and_hidden_there(teacher, colleague, 
     assert Comment.objects.get(external_id=reply_id).status == CommentStatus.HIDDEN
     assert Comment.objects.get(external_id=kind_id).status == CommentStatus.VISIBLE
     assert x_api.everything[reply_id]["hidden"]
+
+
+def test_a_kind_comment_edited_into_abuse_is_checked_again_and_hidden(client, facebook, graph, webhook_settings):
+    comment_id = graph.add_comment(f"{facebook.external_id}_1", "Lovely photos, well done everyone")
+    assert (
+        _post(client, _delivery(facebook.external_id, comment_id, "Lovely photos, well done everyone")).json()["stored"]
+        == 1
+    )
+    assert Comment.objects.get(channel=facebook).status == CommentStatus.VISIBLE
+    edited = _delivery(
+        facebook.external_id, comment_id, "Lovely photos. The teachers are useless idiots", verb="edited"
+    )
+    assert _post(client, edited).json()["stored"] == 1
+    comment = Comment.objects.get(channel=facebook)
+    assert comment.status == CommentStatus.HIDDEN and graph.comments[comment_id]["hidden"]
+    assert comment.text.endswith("useless idiots")
+    edit = comment.events.get(action="edited")
+    assert edit.classification["before"]["text"] == "Lovely photos, well done everyone"
+    assert _post(client, edited).json()["duplicates"] == 1  # the same edit delivered twice changes nothing more
+
+
+def test_an_abusive_comment_edited_to_be_kind_stays_hidden_until_a_moderator_restores_it(
+    client, facebook, graph, webhook_settings
+):
+    comment_id = graph.add_comment(f"{facebook.external_id}_1", "You are all useless idiots")
+    _post(client, _delivery(facebook.external_id, comment_id))
+    _post(client, _delivery(facebook.external_id, comment_id, "Sorry, lovely photos", verb="edited"))
+    comment = Comment.objects.get(channel=facebook)
+    assert comment.status == CommentStatus.HIDDEN and comment.suggested_action == "allow"
+
+
+def test_each_school_has_its_own_queue_and_the_trust_one(client, sandbox, published, signed_in, make_staff, trust):
+    _comment(client, sandbox, published, "You are all useless idiots")
+    trust_moderator = make_staff(Role.CHANNEL_ADMIN, None, "Tess Trustwide")
+    page = signed_in(trust_moderator).get(reverse("moderation:inbox")).content.decode()
+    assert "Seabright" in page and "The trust&#x27;s own channels" in page and "(1 waiting)" in page
+    other = signed_in(trust_moderator).get(reverse("moderation:inbox") + "?queue=millbrook&show=all").content.decode()
+    assert "useless idiots" not in other
+    mine = signed_in(trust_moderator).get(reverse("moderation:inbox") + "?queue=seabright&show=all").content.decode()
+    assert "useless idiots" in mine
+
+
+def test_a_moderator_cannot_open_another_schools_queue(client, sandbox, published, signed_in, moderator):
+    assert signed_in(moderator).get(reverse("moderation:inbox") + "?queue=millbrook").status_code == 404

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -38,6 +38,7 @@ CHUNK = 64 * 1024
 MAX_LINE_BYTES = 1024 * 1024
 # The longest comment any platform SafeSocial serves allows (X's long posts: 25,000; Facebook 8,000; YouTube 10,000).
 MAX_TEXT_CHARS = 25_000
+LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # \w less the underscore: letters and digits of any script
 
 
 class BadLine(Exception):
@@ -105,7 +106,7 @@ def parse(raw: bytes) -> tuple[Any, str]:
         raise BadLine(
             f"the text is {len(text):,} characters long; no platform allows a comment over {MAX_TEXT_CHARS:,}", id
         )
-    if not any(unicodedata.category(c)[0] in "LN" for c in text):
+    if LETTER_OR_DIGIT.search(text) is None:
         raise BadLine("the text has no letters or digits (emoji or symbols only): there are no words to classify", id)
     return id, text
 
