@@ -441,7 +441,12 @@ def main() -> int:
             from django.db import connections
 
             connections.close_all()  # the server is another process; leave it the database
-            env = os.environ | {"META_APP_SECRET": APP_SECRET, "FACEBOOK_GRAPH_URL": graph_standin.base_url}
+            # Persistent database connections, as a production host sets them (README: DATABASE_CONN_MAX_AGE).
+            env = os.environ | {
+                "META_APP_SECRET": APP_SECRET,
+                "FACEBOOK_GRAPH_URL": graph_standin.base_url,
+                "DATABASE_CONN_MAX_AGE": "60",
+            }
             log = data_dir / "server.log"
             with running_server(env, log) as (host, port, pid):
                 print(f"server: wsgiref + ThreadingMixIn (benchmarks/wsgi_server.py) on {host}:{port}, HTTP/1.0")

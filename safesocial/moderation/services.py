@@ -39,14 +39,39 @@ def thresholds_for(channel: Channel):
     return thresholds_from_policy(channel.trust.policy.moderation)
 
 
+_REGISTERS: dict[int, tuple[float, tuple[int, int | None], object]] = {}
+REGISTER_MAX_AGE_SECONDS = 300
+
+
+def _register_index(school):
+    """The school's pupil register as the classifier's name index, kept for a few minutes per process: building it
+    reads every pupil and consent, and comments arrive far more often than pupils join. A pupil added or leaving the
+    roll changes the fingerprint and rebuilds it at once; a renamed pupil is seen within REGISTER_MAX_AGE_SECONDS."""
+    import time
+
+    from django.db.models import Count, Max
+
+    from safesocial.people.models import Pupil
+    from safesocial.publishing.checks import register_for
+    from safesocial.publishing.text_checks import RegisterIndex
+
+    roll = Pupil.objects.filter(school=school, on_roll=True).aggregate(n=Count("id"), last=Max("id"))
+    fingerprint = (roll["n"], roll["last"])
+    cached = _REGISTERS.get(school.pk)
+    now = time.monotonic()
+    if cached is not None and cached[1] == fingerprint and now - cached[0] < REGISTER_MAX_AGE_SECONDS:
+        return cached[2]
+    index = RegisterIndex(register_for(school))
+    _REGISTERS[school.pk] = (now, fingerprint, index)
+    return index
+
+
 def classify_for(channel: Channel, text: str) -> tuple[dict, str]:
     """The classifier's view as stored with the comment, and the action the trust's thresholds give."""
-    from safesocial.publishing.checks import register_for
-
     from .classifier import classify, decide
 
     thresholds = thresholds_for(channel)
-    result = classify(text, register=register_for(channel.school) if channel.school else None)
+    result = classify(text, register=_register_index(channel.school) if channel.school else None)
     fired = {r.name for r in result.fired(thresholds)}
     view = {
         "categories": [
