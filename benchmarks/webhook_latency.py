@@ -11,6 +11,7 @@ Second figure: comments per CPU second through `safesocial moderate` for a file 
 
     .venv/bin/python benchmarks/webhook_latency.py
     .venv/bin/python benchmarks/webhook_latency.py --deliveries 200 --moderate-lines 10000   # a quick look
+    .venv/bin/python benchmarks/webhook_latency.py --database-url postgres://postgres@127.0.0.1:5432/bench_webhook
 """
 
 from __future__ import annotations
@@ -57,6 +58,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--moderate-lines", type=int, default=100_000, help="lines for `safesocial moderate`")
     parser.add_argument("--skip-moderate", action="store_true", help="only the webhook figures")
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL URL whose database the benchmark creates and drops; default: SQLite in a temp dir",
+    )
     return parser.parse_args()
 
 
@@ -425,59 +430,66 @@ def phases(deliveries: list[WebhookDelivery], serial: int) -> tuple[list, list, 
 def main() -> int:
     args = parse_args()
     with benchlib.scratch_dir("bench-webhook-") as data_dir:
-        url = benchlib.configure(None, data_dir)
-        t0 = time.perf_counter()
-        benchlib.load_demo_trust(args.pupils_per_school)
-        graph_standin = timed_graph()
-        with graph_standin.running():
-            print(f"database: {url}")
-            channel, deliveries = prepare(args, graph_standin)
-            warm, serial, loaded = phases(deliveries, args.serial)
-            print(
-                f"demo trust (pupils_per_school={args.pupils_per_school}) and {len(deliveries)} comments ready "
-                f"in {time.perf_counter() - t0:.1f} s"
-            )
-            print(f"machine: {benchlib.machine()}")
-            from django.db import connections
+        url = benchlib.configure(args.database_url, data_dir)
+        if benchlib.is_postgres(url):
+            with benchlib.postgres_database(url):
+                return run(args, url, data_dir)
+        return run(args, url, data_dir)
 
-            connections.close_all()  # the server is another process; leave it the database
-            # Persistent database connections, as a production host sets them (README: DATABASE_CONN_MAX_AGE).
-            env = os.environ | {
-                "META_APP_SECRET": APP_SECRET,
-                "FACEBOOK_GRAPH_URL": graph_standin.base_url,
-                "DATABASE_CONN_MAX_AGE": "60",
-            }
-            log = data_dir / "server.log"
-            with running_server(env, log) as (host, port, pid):
-                print(f"server: wsgiref + ThreadingMixIn (benchmarks/wsgi_server.py) on {host}:{port}, HTTP/1.0")
-                for d in warm:
-                    send(host, port, d)
-                    took = f"{d.answered - d.sent:.2f} s" if d.answered else d.error
-                    print(f"warm-up ({'abusive' if d.abusive else 'kind'}): {took}")
-                results = []
-                for title, batch, clients in (
-                    ("one at a time: delivery -> comment hidden on the platform", serial, 1),
-                    (
-                        f"under load, {args.clients} clients: delivery -> comment hidden on the platform",
-                        loaded,
-                        args.clients,
-                    ),
-                ):
-                    cpu_before = cpu_seconds(pid)
-                    wall = run_load(host, port, batch, clients, args.duration)
-                    results.append((title, batch, wall, cpu_seconds(pid) - cpu_before))
-            print(f"server log: {server_errors(log)}")
-            errors = 0
-            for title, batch, wall, cpu in results:
-                latencies, failed = report_webhooks(title, batch, graph_standin.hides, wall, cpu)
-                errors += failed
-            met = met_target(latencies)  # under load: the last phase
-            problems = check_exactly_once(deliveries, graph_standin, channel)
-        verdict = "each abusive comment answered 200 hidden once (platform and SafeSocial), no kind one"
-        print(f"\nexactly once: {verdict if not problems else 'FAILED'}")
-        for problem in problems:
-            print(f"  {problem}")
-        moderate_ok = args.skip_moderate or moderate_throughput(args.moderate_lines, args.seed, data_dir)
+
+def run(args: argparse.Namespace, url: str, data_dir: Path) -> int:
+    t0 = time.perf_counter()
+    benchlib.load_demo_trust(args.pupils_per_school)
+    graph_standin = timed_graph()
+    with graph_standin.running():
+        print(f"database: {url}")
+        channel, deliveries = prepare(args, graph_standin)
+        warm, serial, loaded = phases(deliveries, args.serial)
+        print(
+            f"demo trust (pupils_per_school={args.pupils_per_school}) and {len(deliveries)} comments ready "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
+        print(f"machine: {benchlib.machine()}")
+        from django.db import connections
+
+        connections.close_all()  # the server is another process; leave it the database
+        # Persistent database connections, as a production host sets them (README: DATABASE_CONN_MAX_AGE).
+        env = os.environ | {
+            "META_APP_SECRET": APP_SECRET,
+            "FACEBOOK_GRAPH_URL": graph_standin.base_url,
+            "DATABASE_CONN_MAX_AGE": "60",
+        }
+        log = data_dir / "server.log"
+        with running_server(env, log) as (host, port, pid):
+            print(f"server: wsgiref + ThreadingMixIn (benchmarks/wsgi_server.py) on {host}:{port}, HTTP/1.0")
+            for d in warm:
+                send(host, port, d)
+                took = f"{d.answered - d.sent:.2f} s" if d.answered else d.error
+                print(f"warm-up ({'abusive' if d.abusive else 'kind'}): {took}")
+            results = []
+            for title, batch, clients in (
+                ("one at a time: delivery -> comment hidden on the platform", serial, 1),
+                (
+                    f"under load, {args.clients} clients: delivery -> comment hidden on the platform",
+                    loaded,
+                    args.clients,
+                ),
+            ):
+                cpu_before = cpu_seconds(pid)
+                wall = run_load(host, port, batch, clients, args.duration)
+                results.append((title, batch, wall, cpu_seconds(pid) - cpu_before))
+        print(f"server log: {server_errors(log)}")
+        errors = 0
+        for title, batch, wall, cpu in results:
+            latencies, failed = report_webhooks(title, batch, graph_standin.hides, wall, cpu)
+            errors += failed
+        met = met_target(latencies)  # under load: the last phase
+        problems = check_exactly_once(deliveries, graph_standin, channel)
+    verdict = "each abusive comment answered 200 hidden once (platform and SafeSocial), no kind one"
+    print(f"\nexactly once: {verdict if not problems else 'FAILED'}")
+    for problem in problems:
+        print(f"  {problem}")
+    moderate_ok = args.skip_moderate or moderate_throughput(args.moderate_lines, args.seed, data_dir)
     return 0 if met and not errors and not problems and moderate_ok else 1
 
 
