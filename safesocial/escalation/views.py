@@ -1,8 +1,248 @@
+from __future__ import annotations
+
+from django import forms as djforms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_POST
+
+from safesocial.audit.services import audit_record
+
+from . import selectors, services
+from .forms import CloseForm, CorrectForm, LetterForm, StartForm, StepForm
+from .models import EscalationStatus
+
+
+def errors_into(form: djforms.Form, exc: ValidationError) -> None:
+    """A service's refusal, shown against the field it names (or at the top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "escalation/index.html", {"title": "escalation"})
+    schools = selectors.schools_managed(request.user)
+    if not schools.exists():
+        raise Http404("No escalations for you")
+    escalations = list(selectors.escalations_for(request.user).order_by("school__name", "-started_at"))
+    groups = [
+        (status, label, [e for e in escalations if e.status == status])
+        for status, label in [
+            (EscalationStatus.PROPOSED, "Proposed: waiting for a decision"),
+            (EscalationStatus.OPEN, "Open"),
+            (EscalationStatus.CLOSED, "Closed"),
+        ]
+    ]
+    return render(
+        request,
+        "escalation/index.html",
+        {"groups": groups, "schools": schools, "title": "Parent escalations"},
+    )
+
+
+def _concern_from(request: HttpRequest):
+    """The concern an escalation starts from (?concern=<pk>): only one the user manages; anything else is missing."""
+    pk = request.GET.get("concern", "")
+    if not pk:
+        return None
+    from safesocial.concerns.selectors import concerns_for
+
+    concern = concerns_for(request.user).filter(pk=pk).first() if pk.isdigit() else None
+    if concern is None:
+        raise Http404("No such concern")
+    return concern
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    schools = selectors.schools_managed(request.user)
+    if not schools.exists():
+        raise Http404("No escalations for you")
+    concern = _concern_from(request)
+    form = StartForm(
+        request.POST or None,
+        schools=schools,
+        parents=selectors.parents_at(request.user),
+        initial={"school": concern.school} if concern is not None and concern.school_id else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            escalation = services.escalation_start(
+                actor=request.user,
+                school=d["school"],
+                parent=d["parent"],
+                account_name=d["account_name"],
+                account_platform=d["account_platform"],
+                account_handle=d["account_handle"],
+                summary=d["summary"],
+                concern=concern,
+            )
+        except ValidationError as exc:
+            errors_into(form, exc)
+        else:
+            messages.success(request, "Escalation started. Record the first step when it has been taken.")
+            return redirect("escalation:detail", pk=escalation.pk)
+    return render(
+        request,
+        "escalation/start.html",
+        {"form": form, "concern": concern, "policy": request.user.trust.policy, "title": "Start a parent escalation"},
+    )
+
+
+def _detail(request: HttpRequest, escalation, status: int = 200, **forms) -> HttpResponse:
+    records = list(escalation.records.select_related("taken_by", "corrects"))
+    rungs = selectors.ladder(escalation, records)
+    next_key = next((r.key for r in rungs if r.state == "next"), None)
+    steps = escalation.trust.policy.parents.escalation
+    is_open = escalation.status != EscalationStatus.CLOSED
+    letter_form = forms.get("letter_form") or LetterForm(
+        initial={
+            "parent_name": escalation.subject,
+            "signed_by": request.user.full_name,
+            "incident_date": escalation.started_at.date(),
+        }
+    )
+    return render(
+        request,
+        "escalation/detail.html",
+        {
+            "escalation": escalation,
+            "rungs": rungs,
+            "records": records,
+            "letters": escalation.letters.select_related("generated_by"),
+            "is_open": is_open,
+            "next_title": next((r.title for r in rungs if r.state == "next"), None),
+            "proposed_title": next((s.title for s in steps if s.key == escalation.proposed_step), ""),
+            "step_form": forms.get("step_form") or StepForm(steps=steps, next_key=next_key),
+            "close_form": forms.get("close_form") or CloseForm(),
+            "letter_form": letter_form,
+            "correct_form": forms.get("correct_form"),
+            "correcting": forms.get("correcting"),
+            "title": f"Escalation: {escalation.subject}",
+        },
+        status=status,
+    )
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = selectors.escalation_for(request.user, pk)
+    audit_record(
+        actor=request.user,
+        action="escalation.view",
+        obj=escalation,
+        label=f"escalation {escalation.pk}",
+        school_id=escalation.school_id,
+    )
+    return _detail(request, escalation)
+
+
+@login_required
+@require_POST
+def take_step(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = selectors.escalation_for(request.user, pk)
+    form = StepForm(request.POST, steps=escalation.trust.policy.parents.escalation)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            record = services.escalation_step_take(
+                actor=request.user,
+                escalation=escalation,
+                step_key=d["step"],
+                taken_on=d["taken_on"],
+                outcome=d["outcome"],
+                early_reason=d["early_reason"],
+            )
+        except ValidationError as exc:
+            errors_into(form, exc)
+        else:
+            messages.success(request, f"Recorded: {record.step_title}.")
+            return redirect("escalation:detail", pk=pk)
+    return _detail(request, escalation, status=400, step_form=form)
+
+
+@login_required
+@require_POST
+def correct_step(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
+    escalation = selectors.escalation_for(request.user, pk)
+    record = selectors.step_record_for(request.user, escalation, record_pk)
+    # The correction form sits beside its record: its ids are the record's, so the error summary links to it.
+    form = CorrectForm(request.POST, auto_id=f"c{record.pk}-%s")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.escalation_step_correct(
+                actor=request.user, record=record, taken_on=d["taken_on"], outcome=d["outcome"], reason=d["reason"]
+            )
+        except ValidationError as exc:
+            errors_into(form, exc)
+        else:
+            messages.success(request, "Correction recorded. The original record is kept beside it.")
+            return redirect("escalation:detail", pk=pk)
+    return _detail(request, escalation, status=400, correct_form=form, correcting=record.pk)
+
+
+@login_required
+@require_POST
+def open_view(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = selectors.escalation_for(request.user, pk)
+    try:
+        services.escalation_open(actor=request.user, escalation=escalation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Escalation opened.")
+    return redirect("escalation:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = selectors.escalation_for(request.user, pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.escalation_close(actor=request.user, escalation=escalation, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            errors_into(form, exc)
+        else:
+            messages.success(request, "Escalation closed.")
+            return redirect("escalation:detail", pk=pk)
+    return _detail(request, escalation, status=400, close_form=form)
+
+
+@login_required
+@require_POST
+def letter_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    escalation = selectors.escalation_for(request.user, pk)
+    form = LetterForm(request.POST)
+    if form.is_valid():
+        try:
+            letter = services.warning_letter_generate(actor=request.user, escalation=escalation, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_into(form, exc)
+        else:
+            messages.success(request, "Warning letter made. Download it below.")
+            return redirect(reverse("escalation:detail", args=[pk]) + f"#letter-{letter.pk}")
+    return _detail(request, escalation, status=400, letter_form=form)
+
+
+@login_required
+def letter_download(request: HttpRequest, pk: int, letter_pk: int) -> HttpResponse:
+    escalation = selectors.escalation_for(request.user, pk)
+    letter = selectors.letter_for(request.user, escalation, letter_pk)
+    pdf = services.warning_letter_pdf(actor=request.user, letter=letter)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = slugify(f"warning letter {escalation.school.name} {letter.generated_at:%Y-%m-%d}")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response

@@ -31,7 +31,11 @@ def offenders_for(user: User) -> QuerySet[Offender]:
         return Offender.objects.none()
     if not schools_where(user, Action.MODERATE_COMMENTS).exists():
         return Offender.objects.none()
-    return Offender.objects.filter(trust_id=user.trust_id, block_proposed_at__isnull=False).select_related("parent")
+    return (
+        Offender.objects.filter(trust_id=user.trust_id, block_proposed_at__isnull=False)
+        .select_related("parent")
+        .prefetch_related("escalations")
+    )
 
 
 @dataclass(frozen=True)

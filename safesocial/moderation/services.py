@@ -336,6 +336,10 @@ def _count_strike(comment: Comment) -> Offender:
             offender.parent = parent
             offender.escalation_step = policy.parents.escalation[0].key
         offender.save(update_fields=["block_proposed_at", "parent", "escalation_step"])
+        if offender.parent_id:
+            from safesocial.escalation.services import escalation_propose_from_offender
+
+            escalation_propose_from_offender(offender=offender)
         audit_record(
             actor="SafeSocial moderation",
             action="offender.block_proposed",

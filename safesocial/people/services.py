@@ -172,6 +172,10 @@ def pupil_create(
             school_id=school.pk,
             changes={"year_group": year_group, "class_name": class_name},
         )
+        # A staff member may have declared a friendship with this child before they joined: ask them to link it.
+        from safesocial.registers.services import friendship_flag_new_link
+
+        friendship_flag_new_link(pupil=pupil)
     return pupil
 
 
@@ -198,4 +202,8 @@ def parent_create(
             label=f"parent/carer {parent.pk}",
             changes={"pupils": [p.pk for p, _ in links]},
         )
+        # A staff member may have declared a friendship with this family before it joined: ask them to link it.
+        from safesocial.registers.services import friendship_flag_new_link
+
+        friendship_flag_new_link(parent=parent)
     return parent

@@ -118,6 +118,31 @@ def test_a_third_strike_proposes_a_block_and_the_first_step_for_a_parent(client,
     assert offender.escalation_step == seabright.trust.policy.parents.escalation[0].key
 
 
+def test_a_third_strike_by_a_parent_on_roll_proposes_the_first_step_of_the_ladder(
+    client, sandbox, published, seabright, signed_in, head
+):
+    from safesocial.escalation.models import Escalation
+    from safesocial.people.services import pupil_create
+
+    pupil = pupil_create(
+        actor=None,
+        school=seabright,
+        first_name="Ava",
+        last_name="Rowe",
+        date_of_birth=dt.date(2017, 5, 1),
+        year_group="3",
+    )
+    parent_create(actor=None, trust=seabright.trust, full_name="Pat Rowe", pupils=[pupil])
+    for text in ["You idiots", "Useless idiots the lot of you", "Shut up you morons"]:
+        _comment(client, sandbox, published, text, name="Pat Rowe")
+    escalation = Escalation.objects.get(parent__full_name="Pat Rowe")
+    assert escalation.status == "proposed" and escalation.school == seabright
+    assert escalation.proposed_step == seabright.trust.policy.parents.escalation[0].key
+    assert "idiots" not in escalation.summary  # the comments stay in moderation
+    page = signed_in(head).get(reverse("escalation:detail", args=[escalation.pk])).content.decode()
+    assert "Pat Rowe" in page
+
+
 def test_a_blocked_visitor_cannot_comment_again(client, sandbox, published, moderator):
     comment = _comment(client, sandbox, published, "Shut up you morons")
     services.comment_act(actor=moderator, comment=comment, action="block", reason="Repeated abuse")

@@ -1,0 +1,84 @@
+from django import forms
+from django.utils import timezone
+
+from safesocial.people.models import ParentCarer, School
+
+from .models import SOCIAL_PLATFORMS
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class StartForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=School.objects.none(), label="School")
+    parent = forms.ModelChoiceField(
+        queryset=ParentCarer.objects.none(),
+        required=False,
+        label="Parent or carer on the school's records",
+        help_text="Leave empty for a member of the community who is not a parent at the school.",
+    )
+    account_name = forms.CharField(
+        required=False, max_length=200, label="Name on the account", help_text="For someone not on the records."
+    )
+    account_platform = forms.ChoiceField(
+        choices=[("", "Not known"), *SOCIAL_PLATFORMS], required=False, label="Platform"
+    )
+    account_handle = forms.CharField(required=False, max_length=200, label="Account or handle")
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="What was posted, in brief",
+        help_text="Describe it; do not copy the post. Keep evidence in the concern.",
+    )
+
+    def __init__(self, *args, schools, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["parent"].queryset = parents
+        if schools.count() == 1 and not self.initial.get("school"):
+            self.fields["school"].initial = schools.first()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("parent") and not (data.get("account_name") or "").strip():
+            self.add_error("parent", "Choose the parent or carer, or give the name on the community member's account.")
+        return data
+
+
+class StepForm(forms.Form):
+    step = forms.ChoiceField(label="Step taken")
+    taken_on = forms.DateField(label="Date it was taken", widget=DATE)
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What happened")
+    early_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why now, if it is ahead of the next step",
+        help_text="Needed only when you take a later step early, for example the police where a crime may have "
+        "been committed.",
+    )
+
+    def __init__(self, *args, steps, next_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["step"].choices = [(s.key, s.title) for s in steps]
+        self.fields["step"].initial = next_key
+        self.fields["taken_on"].initial = timezone.localdate()
+
+
+class CorrectForm(forms.Form):
+    taken_on = forms.DateField(label="Corrected date", widget=DATE)
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Corrected account of what happened")
+    reason = forms.CharField(max_length=300, label="What was wrong with the record")
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Why it is being closed", max_length=2000)
+
+
+class LetterForm(forms.Form):
+    parent_name = forms.CharField(max_length=200, label="Addressed to")
+    summary = forms.CharField(
+        max_length=500,
+        label="What the letter is about",
+        help_text="Completes “We are writing to you about …”. No pupil is named unless you type the name.",
+    )
+    incident_date = forms.DateField(label="Date it came to the school's attention", widget=DATE)
+    remove_by = forms.DateField(label="Remove it by", widget=DATE)
+    signed_by = forms.CharField(max_length=200, label="Signed by")
