@@ -132,7 +132,7 @@ def test_a_third_strike_by_a_parent_on_roll_proposes_the_first_step_of_the_ladde
         date_of_birth=dt.date(2017, 5, 1),
         year_group="3",
     )
-    parent_create(actor=None, trust=seabright.trust, full_name="Pat Rowe", pupils=[pupil])
+    parent_create(actor=None, trust=seabright.trust, full_name="Pat Rowe", pupils=[(pupil, "mother")])
     for text in ["You idiots", "Useless idiots the lot of you", "Shut up you morons"]:
         _comment(client, sandbox, published, text, name="Pat Rowe")
     escalation = Escalation.objects.get(parent__full_name="Pat Rowe")
