@@ -336,3 +336,25 @@ def test_school_cases_reach_the_minimum_f1_for(category, school_counts):
     k = school_counts[category]
     f1 = 2 * k["tp"] / (2 * k["tp"] + k["fp"] + k["fn"])
     assert f1 >= MINIMUM_F1[category], dict(k)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DM me for prices",
+        "no",
+        "Mr Barker is a disgrace",
+        "knock knock, good looking equipment",
+        "£5 cakes at the gate",
+        "Yr 6 were brilliant",
+        "",
+        "Xx",
+        *[case["text"] for case in yaml.safe_load((HERE / "cases_school.yaml").read_text(encoding="utf-8"))["cases"]],
+    ],
+)
+def test_the_trigram_index_tries_exactly_the_rules_whose_triggers_occur(text):
+    from safesocial.moderation import patterns
+
+    lowered = text.lower()
+    expected = [key for key, rule in enumerate(patterns.RULES) if any(t in lowered for t in rule.triggers)]
+    assert [key for key, _ in patterns.rules_gated_in(lowered)] == expected
