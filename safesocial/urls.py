@@ -10,6 +10,10 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("setup/", include(("safesocial.policy.setup_urls", "setup"))),
     path("accounts/", include("allauth.urls")),
+    # Public pages for parents and pupils (no account needed), before people's staff pages, whose school page
+    # would otherwise catch /schools/<id>/.
+    path("", include("safesocial.concerns.public_urls")),
+    path("", include("safesocial.compliance.public_urls")),
     path("", include("safesocial.people.urls")),
     path("policy/", include("safesocial.policy.urls")),
     path("audit/", include("safesocial.audit.urls")),
@@ -27,7 +31,4 @@ urlpatterns = [
     path("registers/", include("safesocial.registers.urls")),
     path("training/", include("safesocial.compliance.urls")),
     path("reports/", include("safesocial.governors.urls")),
-    # Public pages for parents and pupils: no account needed.
-    path("", include("safesocial.concerns.public_urls")),
-    path("", include("safesocial.compliance.public_urls")),
 ]

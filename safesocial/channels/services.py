@@ -312,6 +312,13 @@ def access_grant(*, actor: User, channel: Channel, user: User, level: str, expir
         raise ValidationError("The end date must be in the future.")
     if expires_on > _add_months(timezone.localdate(), 24):
         raise ValidationError("Access is granted for two years at most; renew it after review.")
+    if level == AccessLevel.ADMIN and channel.trust.policy.training.required_for_channel_access:
+        # Policy: channel administrators are granted access only once their training and AUP are current.
+        from safesocial.compliance.selectors import channel_access_blockers
+
+        blockers = channel_access_blockers(user)
+        if blockers:
+            raise ValidationError(f"{user} cannot administer {channel.name} yet: {' and '.join(blockers)}.")
     if channel.trust.policy.channels.aup_signature_required and current_signature(user) is None:
         raise ValidationError(f"{user} has not signed the social media acceptable use agreement yet.")
     if ChannelAccess.objects.filter(channel=channel, user=user, level=level, revoked_at__isnull=True).exists():

@@ -1,4 +1,7 @@
-"""Safeguarding concerns. Seen only by the people the trust's policy names; every read and write is audited."""
+"""Safeguarding concerns. Seen only by the people the trust's policy names; every read and write is audited.
+
+A concern's record is kept, never deleted: its chronology and its evidence are append-only (the database refuses to
+change them), corrections are new entries, and records past their retention period are flagged for review."""
 
 from __future__ import annotations
 
@@ -6,8 +9,15 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .types import CHOICES, PLATFORMS
+
+
+class AppendOnlyError(Exception):
+    """A chronology entry or an evidence file was about to be changed or deleted."""
+
 
 class ConcernKind(models.TextChoices):
+    # Kept for moderation, which names these two; every kind is in types.TYPES.
     COMMENT_DISCLOSURE = "comment_disclosure", "A comment on an official channel that may disclose a risk to a child"
     COMMENT_THREAT = "comment_threat", "A threatening comment on an official channel"
 
@@ -17,21 +27,360 @@ class ConcernStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
+# The only changes of status there are: closing needs a debrief (services.concern_close); reopening is recorded.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    ConcernStatus.OPEN: frozenset({ConcernStatus.CLOSED}),
+    ConcernStatus.CLOSED: frozenset({ConcernStatus.OPEN}),
+}
+
+
+class Source(models.TextChoices):
+    STAFF = "staff", "A member of staff"
+    PUBLIC = "public", "A parent, pupil or member of the public"
+    MODERATION = "moderation", "SafeSocial's moderation"
+
+
+class Route(models.TextChoices):
+    """Who receives it: the safeguarding team, or (for a concern about a member of staff) the people the policy
+    names for that, never the person it is about."""
+
+    SAFEGUARDING = "safeguarding", "The safeguarding team"
+    STAFF = "staff", "About a member of staff"
+    HEAD = "head", "About the head"
+
+
+class ParentsInformed(models.TextChoices):
+    NOT_YET = "not_yet", "Not yet"
+    YES = "yes", "Yes"
+    NOT_APPROPRIATE = "not_appropriate", "Not appropriate (recorded why in the chronology)"
+
+
+class ConcernQuerySet(models.QuerySet):
+    def delete(self):
+        raise AppendOnlyError("Safeguarding concerns are never deleted; records past retention are flagged for review.")
+
+
 class Concern(models.Model):
     trust = models.ForeignKey("people.Trust", on_delete=models.PROTECT, related_name="concerns")
     school = models.ForeignKey(
         "people.School", null=True, blank=True, on_delete=models.PROTECT, related_name="concerns"
     )
-    kind = models.CharField(max_length=30, choices=ConcernKind.choices)
+    reference = models.CharField(max_length=16, unique=True, null=True, blank=True)
+    kind = models.CharField(max_length=30, choices=CHOICES)
     summary = models.TextField()
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.STAFF)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )  # empty: raised by SafeSocial from a comment
+    )  # empty: raised by SafeSocial from a comment, or by a parent or pupil on the public form
+    reporter_name = models.CharField(max_length=150, blank=True)  # public form only
+    reporter_contact = models.CharField(max_length=200, blank=True)
+    reporter_relationship = models.CharField(max_length=40, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    occurred_at = models.DateTimeField(null=True, blank=True)  # when it happened, not when it was reported
+    platform = models.CharField(max_length=20, choices=PLATFORMS, blank=True)
+    url = models.URLField(max_length=1000, blank=True)
+    account_handle = models.CharField(max_length=200, blank=True)
+    route = models.CharField(max_length=12, choices=Route.choices, default=Route.SAFEGUARDING)
     status = models.CharField(max_length=10, choices=ConcernStatus.choices, default=ConcernStatus.OPEN)
+    # The case record: what was decided and done, each change also a chronology entry.
+    outcome = models.TextField(blank=True)
+    parents_informed = models.CharField(max_length=16, choices=ParentsInformed.choices, default=ParentsInformed.NOT_YET)
+    advice_sought_on = models.DateField(null=True, blank=True)
+    police_referred_on = models.DateField(null=True, blank=True)
+    platform_reported_on = models.DateField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The debrief, read by the policy's annual review (selectors.lessons_for_review).
+    lessons = models.TextField(blank=True)
+    policy_change = models.BooleanField(default=False)
+    curriculum_change = models.BooleanField(default=False)
+    retain_until = models.DateField(null=True, blank=True)
+
+    objects = ConcernQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # Who sees what is decided by route and school (selectors._managed_q); lists are newest first.
+            models.Index(fields=["trust", "route", "created_at"], name="concern_route_recent_idx"),
+            models.Index(fields=["trust", "route", "status", "created_at"], name="concern_route_status_idx"),
+            models.Index(fields=["trust", "school", "route", "created_at"], name="concern_school_recent_idx"),
+            models.Index(fields=["trust", "school", "route", "status"], name="concern_school_status_idx"),
+            models.Index(fields=["trust", "created_at", "route", "platform", "school"], name="concern_platform_idx"),
+            models.Index(fields=["trust", "retain_until"], name="concern_retention_idx"),
+            models.Index(fields=["reported_by", "created_at"], name="concern_reporter_idx"),
+            models.Index(fields=["trust", "closed_at"], name="concern_closed_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status=ConcernStatus.OPEN) | models.Q(closed_at__isnull=False),
+                name="concern_closed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(source="staff") | models.Q(reported_by__isnull=False),
+                name="concern_staff_report_has_reporter",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Concern {self.pk}"
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Safeguarding concerns are never deleted; records past retention are flagged for review.")
+
+    @property
+    def type(self):
+        from .types import BY_KEY
+
+        return BY_KEY.get(self.kind)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ConcernStatus.OPEN
+
+    @property
+    def platform_label(self) -> str:
+        return self.get_platform_display() if self.platform else ""
+
+
+class LinkKind(models.TextChoices):
+    PUPIL = "pupil", "Pupil"
+    PARENT = "parent", "Parent or carer"
+    STAFF = "staff", "Member of staff"
+    ACCOUNT = "account", "Online account"
+
+
+class LinkRole(models.TextChoices):
+    SUBJECT = "subject", "The concern is about them"
+    INVOLVED = "involved", "Involved or affected"
+
+
+class ConcernLink(models.Model):
+    """A person or an account the concern names. Links to a school's records where there is one; an online account
+    is kept as typed and as a normalised key (platform:handle) so the same account is found across concerns."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="links")
+    trust = models.ForeignKey("people.Trust", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=LinkKind.choices)
+    role = models.CharField(max_length=10, choices=LinkRole.choices, default=LinkRole.INVOLVED)
+    pupil = models.ForeignKey("people.Pupil", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey("people.ParentCarer", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    platform = models.CharField(max_length=20, choices=PLATFORMS, blank=True)
+    handle = models.CharField(max_length=200, blank=True)
+    account_key = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)  # the concern's time, for pattern windows
+    # Copied from the concern (and kept in step when it is rerouted) so the pattern page groups links without
+    # joining 50,000 concerns.
+    school = models.ForeignKey("people.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    route = models.CharField(max_length=12, choices=Route.choices, default=Route.SAFEGUARDING)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["kind", "pk"]
+        indexes = [
+            models.Index(fields=["trust", "created_at", "route", "school"], name="link_window_idx"),
+            models.Index(fields=["staff", "role"], name="link_staff_subject_idx"),
+            models.Index(fields=["pupil"], name="link_pupil_idx"),
+            models.Index(fields=["parent"], name="link_parent_idx"),
+            models.Index(fields=["trust", "account_key"], name="link_account_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="pupil", pupil__isnull=False, parent__isnull=True, staff__isnull=True)
+                    | models.Q(kind="parent", parent__isnull=False, pupil__isnull=True, staff__isnull=True)
+                    | models.Q(kind="staff", staff__isnull=False, pupil__isnull=True, parent__isnull=True)
+                    | (
+                        models.Q(kind="account", pupil__isnull=True, parent__isnull=True, staff__isnull=True)
+                        & ~models.Q(account_key="")
+                    )
+                ),
+                name="link_names_exactly_one_thing",
+            ),
+            models.UniqueConstraint(
+                fields=["concern", "staff", "role"], condition=models.Q(kind="staff"), name="link_staff_once"
+            ),
+            models.UniqueConstraint(
+                fields=["concern", "pupil"], condition=models.Q(kind="pupil"), name="link_pupil_once"
+            ),
+            models.UniqueConstraint(
+                fields=["concern", "parent"], condition=models.Q(kind="parent"), name="link_parent_once"
+            ),
+            models.UniqueConstraint(
+                fields=["concern", "account_key"], condition=models.Q(kind="account"), name="link_account_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.kind == LinkKind.PUPIL:
+            return str(self.pupil)
+        if self.kind == LinkKind.PARENT:
+            return str(self.parent)
+        if self.kind == LinkKind.STAFF:
+            return str(self.staff)
+        return f"{self.handle} ({self.get_platform_display() or 'platform not known'})"
+
+
+def _evidence_path(instance: Evidence, filename: str) -> str:
+    # Outside any public URL: served only through the evidence view, to those who may see the concern.
+    return f"private/concerns/{instance.concern_id}/{timezone.now():%Y%m%d%H%M%S}-{instance.sha256[:12]}"
+
+
+class Evidence(models.Model):
+    """A file as it was received. Its SHA-256 is taken on upload; the row is never changed (the database refuses
+    it) and the file is checked against the hash on every download."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=_evidence_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=80)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(max_length=300, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # empty: sent with the public form
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Evidence is kept as it was received and never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Evidence is never deleted.")
+
+
+class EntryKind(models.TextChoices):
+    REPORTED = "reported", "Reported"
+    NOTE = "note", "Note"
+    LINKED = "linked", "Person or account linked"
+    EVIDENCE = "evidence", "Evidence added"
+    EVIDENCE_REFUSED = "evidence_refused", "File refused"
+    ACTION = "action", "Action set"
+    ACTION_DONE = "action_done", "Action done"
+    PARENTS = "parents", "Parents informed"
+    ADVICE = "advice", "Advice sought"
+    POLICE = "police", "Referred to the police"
+    PLATFORM = "platform", "Reported to the platform"
+    OUTCOME = "outcome", "Outcome recorded"
+    CLOSED = "closed", "Closed with a debrief"
+    REOPENED = "reopened", "Reopened"
+    RETENTION = "retention", "Retention reviewed"
+    CORRECTION = "correction", "Correction"
+
+
+class ChronologyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The chronology is append-only: add a correction instead.")
+
+    def delete(self):
+        raise AppendOnlyError("The chronology is append-only: nothing is deleted.")
+
+
+class ChronologyEntry(models.Model):
+    """Who did what, and when. Never changed or deleted: a correction is a new entry naming the one it corrects."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="chronology")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=200)  # kept as it was, so the record never depends on a join
+    kind = models.CharField(max_length=20, choices=EntryKind.choices)
+    text = models.TextField()
+    corrects = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections")
+
+    objects = ChronologyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name_plural = "chronology entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="correction") | models.Q(corrects__isnull=False),
+                name="correction_names_its_entry",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.actor_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The chronology is append-only: add a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The chronology is append-only: nothing is deleted.")
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "To do"
+    DONE = "done", "Done"
+
+
+class CaseAction(models.Model):
+    """Something to do on a case, by someone, by a date. Setting it and finishing it are chronology entries."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="actions")
+    description = models.CharField(max_length=300)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["status", "due_on", "pk"]
+        indexes = [models.Index(fields=["assigned_to", "status", "due_on"], name="action_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="open", done_at__isnull=True)
+                | models.Q(status="done", done_at__isnull=False),
+                name="action_done_has_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == ActionStatus.OPEN and self.due_on < timezone.localdate()
+
+
+class PatternAlert(models.Model):
+    """The policy's pattern threshold was crossed for one person, account or platform. Recorded so the alert is
+    sent once per window; its key names an id or a normalised account, never what happened."""
+
+    trust = models.ForeignKey("people.Trust", on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=170)
+    count = models.PositiveIntegerField()
+    raised_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        indexes = [models.Index(fields=["trust", "key", "-raised_at"], name="pattern_alert_idx")]
+
+    def __str__(self) -> str:
+        return f"Pattern {self.key}"

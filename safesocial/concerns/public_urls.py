@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "concerns_public"
-urlpatterns: list = []
+urlpatterns = [
+    path("schools/<int:school_id>/report/", views.public_report, name="report"),
+]

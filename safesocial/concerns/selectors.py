@@ -1,28 +1,548 @@
-"""Concerns are invisible, not forbidden, to everyone the policy does not name."""
+"""Concerns are invisible, not forbidden, to everyone the policy does not name.
 
-from django.db.models import Q, QuerySet
+Who sees a concern: the people the policy names for concerns at its school (`concerns.report_to`, and the trust's
+lead across every school); for a concern about a member of staff, only the `about_staff_to` role at that school (or
+`about_head_to` when it is about the head). Never the person it is about: not in lists, counts, search, patterns or
+the dashboard, and not by its address. Whoever reported a concern may open it to add evidence, and nothing more."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 
+from safesocial.audit.models import AuditEntry
 from safesocial.audit.services import audit_record
-from safesocial.people.models import User
-from safesocial.permissions import Action, is_trust_wide, schools_where
+from safesocial.dashboard import DashboardItem
+from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, School, Trust, User
+from safesocial.permissions import Action, allowed_roles, is_trust_wide, schools_where
 
-from .models import Concern
+from .models import (
+    ActionStatus,
+    CaseAction,
+    ChronologyEntry,
+    Concern,
+    ConcernLink,
+    ConcernStatus,
+    Evidence,
+    LinkKind,
+    LinkRole,
+    Route,
+)
+from .types import BY_KEY, PLATFORM_LABELS, account_key, platform_of_channel
+
+# Who may manage which concerns -------------------------------------------------------------------------------------
+
+
+def _role_scope(user: User, role: str) -> tuple[bool, set[int]]:
+    """(holds the role trust-wide, the schools where it is held)."""
+    held = getattr(user, "_concern_roles", None)
+    if held is None:
+        held = list(user.role_assignments.values_list("school_id", "role"))
+        user._concern_roles = held  # type: ignore[attr-defined]
+    trust_wide = any(sid is None and r == role for sid, r in held)
+    return trust_wide, {sid for sid, r in held if sid is not None and r == role}
+
+
+def _route_q(route: str, trust_wide: bool, school_ids: set[int]) -> Q:
+    if trust_wide:
+        return Q(route=route)
+    return Q(route=route, school_id__in=sorted(school_ids)) if school_ids else Q(pk__in=[])
+
+
+def _managed_q(user: User) -> Q:
+    policy = user.trust.policy
+    sg_schools = set(schools_where(user, Action.RECEIVE_CONCERNS).values_list("pk", flat=True))
+    q = _route_q(Route.SAFEGUARDING, is_trust_wide(user, Action.RECEIVE_CONCERNS), sg_schools)
+    q |= _route_q(Route.STAFF, *_role_scope(user, policy.concerns.about_staff_to))
+    q |= _route_q(Route.HEAD, *_role_scope(user, policy.concerns.about_head_to))
+    return q
+
+
+def _about(user: User) -> list[int]:
+    """The concerns this person is the subject of (usually none): one indexed query, then excluded everywhere."""
+    return list(
+        ConcernLink.objects.filter(kind=LinkKind.STAFF, role=LinkRole.SUBJECT, staff=user).values_list(
+            "concern_id", flat=True
+        )
+    )
+
+
+def _active_member(user: User) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.trust_id is not None)
 
 
 def concerns_for(user: User) -> QuerySet[Concern]:
-    if not user.is_authenticated or user.trust_id is None:
+    """The concerns this person receives and manages under the policy, never one about themselves."""
+    if not _active_member(user):
         return Concern.objects.none()
-    schools = schools_where(user, Action.RECEIVE_CONCERNS)
-    scope = Q(school__in=schools)
-    if is_trust_wide(user, Action.RECEIVE_CONCERNS):
-        scope |= Q(school__isnull=True)
-    return Concern.objects.filter(trust_id=user.trust_id).filter(scope).select_related("school")
+    return (
+        Concern.objects.filter(trust_id=user.trust_id)
+        .filter(_managed_q(user))
+        .exclude(pk__in=_about(user))
+        .select_related("school")
+    )
+
+
+def reported_by(user: User) -> QuerySet[Concern]:
+    """Concerns this person reported (they may add evidence to them), unless they have since become their subject."""
+    if not _active_member(user):
+        return Concern.objects.none()
+    return Concern.objects.filter(trust_id=user.trust_id, reported_by=user).exclude(pk__in=_about(user))
+
+
+def can_manage(user: User, concern: Concern) -> bool:
+    return concerns_for(user).filter(pk=concern.pk).exists()
+
+
+def can_open(user: User, concern: Concern) -> bool:
+    return can_manage(user, concern) or reported_by(user).filter(pk=concern.pk).exists()
 
 
 def concern_for(user: User, pk: int) -> Concern:
-    concern = concerns_for(user).filter(pk=pk).first()
+    """One concern, for someone who manages it or reported it; a 404 for everyone else. The read is audited."""
+    concern = (
+        concerns_for(user).filter(pk=pk).first() or reported_by(user).select_related("school").filter(pk=pk).first()
+    )
     if concern is None:
         raise Http404("No such concern")
     audit_record(actor=user, action="concern.view", obj=concern, school_id=concern.school_id)
     return concern
+
+
+def receivers(concern: Concern) -> QuerySet[User]:
+    """Who is told about this concern (and may open it): by its route, never the people it is about."""
+    policy = concern.trust.policy
+    if concern.route == Route.SAFEGUARDING:
+        roles = list(allowed_roles(Action.RECEIVE_CONCERNS, policy))
+    elif concern.route == Route.STAFF:
+        roles = [policy.concerns.about_staff_to]
+    else:
+        roles = [policy.concerns.about_head_to]
+    at = Q(school__isnull=True)
+    if concern.school_id:
+        at |= Q(school_id=concern.school_id)
+    holders = RoleAssignment.objects.filter(at, trust_id=concern.trust_id, role__in=roles).values("user_id")
+    subjects = concern.links.filter(kind=LinkKind.STAFF, role=LinkRole.SUBJECT).values("staff_id")
+    return User.objects.filter(pk__in=holders, is_active=True).exclude(pk__in=subjects).order_by("full_name", "pk")
+
+
+# Lists ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    status: str = ""
+    school: str = ""  # a school's key
+    kind: str = ""
+    q: str = ""
+    link: str = ""  # "pupil:12", "parent:3", "staff:7", "account:facebook:jo.bloggs" or "platform:facebook"
+    retention: bool = False
+
+
+def _link_q(link: str) -> Q | None:
+    kind, _, rest = link.partition(":")
+    if kind in ("pupil", "parent", "staff") and rest.isdigit():
+        return Q(Exists(ConcernLink.objects.filter(concern=OuterRef("pk"), kind=kind, **{f"{kind}_id": int(rest)})))
+    if kind == "account" and rest:
+        return Q(Exists(ConcernLink.objects.filter(concern=OuterRef("pk"), kind=kind, account_key=rest)))
+    if kind == "platform" and rest:
+        return Q(platform=rest)
+    return None
+
+
+def concern_list(user: User, filters: Filters) -> QuerySet[Concern]:
+    """The list page: the user's concerns, filtered. Search reads the reference, the summary and the names linked;
+    it runs inside concerns_for, so a concern about the person searching is never found."""
+    qs = concerns_for(user)
+    if filters.status in ConcernStatus.values:
+        qs = qs.filter(status=filters.status)
+    if filters.school:
+        qs = qs.filter(school__key=filters.school)
+    if filters.kind in BY_KEY:
+        qs = qs.filter(kind=filters.kind)
+    if filters.retention:
+        qs = qs.filter(retain_until__lte=timezone.localdate())
+    if filters.link and (link_q := _link_q(filters.link)) is not None:
+        qs = qs.filter(link_q)
+    if filters.q:
+        text = filters.q.strip()
+        named = ConcernLink.objects.filter(concern=OuterRef("pk")).filter(
+            Q(pupil__first_name__icontains=text)
+            | Q(pupil__last_name__icontains=text)
+            | Q(parent__full_name__icontains=text)
+            | Q(staff__full_name__icontains=text)
+            | Q(handle__icontains=text)
+        )
+        qs = qs.filter(
+            Q(reference__iexact=text) | Q(summary__icontains=text) | Q(account_handle__icontains=text) | Exists(named)
+        )
+    return qs.order_by("-created_at", "-pk")
+
+
+def kind_label(key: str) -> str:
+    kind = BY_KEY.get(key)
+    return kind.label if kind else key
+
+
+# One concern's case record ---------------------------------------------------------------------------------------
+
+
+def chronology_of(concern: Concern) -> QuerySet[ChronologyEntry]:
+    return concern.chronology.select_related("corrects").prefetch_related("corrections")
+
+
+def links_of(concern: Concern) -> QuerySet[ConcernLink]:
+    return concern.links.select_related("pupil__school", "parent", "staff")
+
+
+def actions_of(concern: Concern) -> QuerySet[CaseAction]:
+    return concern.actions.select_related("assigned_to", "done_by")
+
+
+@dataclass(frozen=True)
+class Custody:
+    at: dt.datetime
+    who: str
+    what: str
+
+
+def custody_of(evidence: list[Evidence]) -> dict[int, list[Custody]]:
+    """Chain of custody for each file, read from the audit trail: received, then every view and download."""
+    ids = [str(e.pk) for e in evidence]
+    found: dict[int, list[Custody]] = defaultdict(list)
+    labels = {
+        "concern.evidence.add": "Received",
+        "concern.evidence.view": "Viewed",
+        "concern.evidence.download": "Downloaded",
+    }
+    entries = AuditEntry.objects.filter(object_type="concerns.evidence", object_id__in=ids).order_by("seq")
+    for entry in entries.only("at", "actor_label", "action", "object_id", "changes"):
+        what = labels.get(entry.action, entry.action)
+        if entry.changes.get("intact") is False:
+            what += " (the file no longer matched its fingerprint)"
+        found[int(entry.object_id)].append(Custody(entry.at, entry.actor_label, what))
+    return found
+
+
+def evidence_for(user: User, concern: Concern, pk: int, *, download: bool) -> tuple[Evidence, bytes, bool]:
+    """A file of a concern the user may open, its bytes, and whether they still match the SHA-256 taken on upload.
+    Every access is logged in the audit trail, which is the file's chain of custody."""
+    evidence = Evidence.objects.filter(concern=concern, pk=pk).first()
+    if evidence is None or not can_open(user, concern):
+        raise Http404("No such file")
+    try:
+        with evidence.file.open("rb") as f:
+            data = f.read()
+    except OSError:
+        data = b""
+    intact = bool(data) and hashlib.sha256(data).hexdigest() == evidence.sha256
+    audit_record(
+        actor=user,
+        action="concern.evidence.download" if download else "concern.evidence.view",
+        obj=evidence,
+        label=f"Evidence {evidence.pk} of concern {concern.pk}",
+        school_id=concern.school_id,
+        changes={"intact": intact},
+    )
+    return evidence, data, intact
+
+
+def may_assign_to(concern: Concern) -> QuerySet[User]:
+    """Actions go to colleagues who may already read the concern, so assigning one shares nothing new."""
+    return receivers(concern)
+
+
+def search_people(user: User, school: School, text: str) -> dict[str, list]:
+    """Pupils and parents from the school's records, and staff, to link to a report (at least two letters)."""
+    from safesocial.people.selectors import pupils_for, staff_for
+
+    text = text.strip()
+    if len(text) < 2:
+        return {"pupils": [], "parents": [], "staff": []}
+    pupils: list[Pupil] = []
+    parents: list[ParentCarer] = []
+    try:
+        pupils = list(
+            pupils_for(user, school).filter(Q(first_name__icontains=text) | Q(last_name__icontains=text))[:10]
+        )
+        parents = list(ParentCarer.objects.filter(pupils__school=school, full_name__icontains=text).distinct()[:10])
+    except Http404:
+        pass  # the user's roles do not include seeing pupil records: they type names instead
+    staff = list(staff_for(user).filter(full_name__icontains=text)[:10])
+    return {"pupils": pupils, "parents": parents, "staff": staff}
+
+
+# Patterns --------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PatternRow:
+    key: str  # for the list filter: "pupil:12", "account:facebook:jo.bloggs" ...
+    kind: str
+    label: str
+    concerns: int
+    schools: int
+    hidden_comments: int = 0
+    blocked: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.concerns + self.hidden_comments
+
+    def over(self, threshold: int) -> bool:
+        return self.total >= threshold
+
+
+@dataclass(frozen=True)
+class Patterns:
+    since: dt.date
+    threshold: int
+    people: list[PatternRow]
+    accounts: list[PatternRow]
+    platforms: list[PatternRow]
+
+    @property
+    def alerts(self) -> list[PatternRow]:
+        return [r for r in [*self.people, *self.accounts] if r.over(self.threshold)]
+
+
+def _window(trust: Trust) -> tuple[dt.datetime, int]:
+    policy = trust.policy
+    since = timezone.now() - dt.timedelta(days=policy.concerns.pattern_window_days)
+    return since, policy.concerns.pattern_threshold
+
+
+def _grouped_links(user: User, since: dt.datetime, minimum: int):
+    """Links in the user's concerns within the window, grouped by what they name. The links carry their concern's
+    school and route, so this reads one table."""
+    links = (
+        ConcernLink.objects.filter(trust_id=user.trust_id, created_at__gte=since)
+        .filter(_managed_q(user))
+        .exclude(concern_id__in=_about(user))
+    )
+    return (
+        links.values("kind", "pupil_id", "parent_id", "staff_id", "account_key")
+        .annotate(n=Count("concern_id", distinct=True), schools=Count("school_id", distinct=True))
+        .filter(n__gte=minimum)
+        .order_by("-n")
+    )
+
+
+def _moderation_counts(trust_id: int, since: dt.datetime) -> tuple[dict[str, int], set[str], dict[int, int]]:
+    """Hidden comments per account, blocked accounts, and blocks per parent, from moderation."""
+    from safesocial.moderation.models import Comment, CommentStatus, Offender
+
+    hidden: dict[str, int] = defaultdict(int)
+    rows = (
+        Comment.objects.filter(channel__trust_id=trust_id, status=CommentStatus.HIDDEN, received_at__gte=since)
+        .values("channel__platform", "author_name", "author_id")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        platform = platform_of_channel(row["channel__platform"])
+        keys = {account_key(platform, row["author_name"]), account_key(platform, row["author_id"])} - {""}
+        for key in keys:
+            hidden[key] += row["n"]
+    blocked: set[str] = set()
+    parent_blocks: dict[int, int] = defaultdict(int)
+    for o in Offender.objects.filter(trust_id=trust_id, blocked_at__isnull=False).values(
+        "platform", "author_name", "author_id", "parent_id"
+    ):
+        platform = platform_of_channel(o["platform"])
+        blocked |= {account_key(platform, o["author_name"]), account_key(platform, o["author_id"])} - {""}
+        if o["parent_id"]:
+            parent_blocks[o["parent_id"]] += 1
+    return hidden, blocked, parent_blocks
+
+
+def patterns_for(user: User, limit: int = 50) -> Patterns:
+    """The same pupil, parent, member of staff, account or platform across the concerns this person may see, across
+    the trust's schools, within the policy's window; moderation's hidden comments and blocks count for accounts."""
+    trust = user.trust
+    since, threshold = _window(trust)
+    visible = concerns_for(user)
+    grouped = list(_grouped_links(user, since, 2)[: limit * 3])
+    ids = defaultdict(set)
+    for row in grouped:
+        for kind in ("pupil", "parent", "staff"):
+            if row[f"{kind}_id"]:
+                ids[kind].add(row[f"{kind}_id"])
+    names = {
+        "pupil": {p.pk: str(p) for p in Pupil.objects.filter(pk__in=ids["pupil"])},
+        "parent": {p.pk: str(p) for p in ParentCarer.objects.filter(pk__in=ids["parent"])},
+        "staff": {u.pk: str(u) for u in User.objects.filter(pk__in=ids["staff"])},
+    }
+    account_keys = [row["account_key"] for row in grouped if row["kind"] == LinkKind.ACCOUNT]
+    typed: dict[str, str] = {}
+    for key, handle in ConcernLink.objects.filter(trust_id=trust.pk, account_key__in=account_keys).values_list(
+        "account_key", "handle"
+    )[:500]:
+        typed.setdefault(key, handle)
+    hidden, blocked, parent_blocks = _moderation_counts(trust.pk, since)
+    people, accounts = [], []
+    for row in grouped:
+        kind = row["kind"]
+        if kind == LinkKind.ACCOUNT:
+            key = row["account_key"]
+            platform, _, handle = key.partition(":")
+            label = f"{typed.get(key, handle)} on {PLATFORM_LABELS.get(platform, platform)}"
+            accounts.append(
+                PatternRow(f"account:{key}", kind, label, row["n"], row["schools"], hidden.get(key, 0), key in blocked)
+            )
+        else:
+            pk = row[f"{kind}_id"]
+            people.append(
+                PatternRow(
+                    f"{kind}:{pk}",
+                    kind,
+                    f"{names[kind].get(pk, '?')} ({LinkKind(kind).label.lower()})",
+                    row["n"],
+                    row["schools"],
+                    0,
+                    bool(kind == LinkKind.PARENT and parent_blocks.get(pk)),
+                )
+            )
+    platforms = [
+        PatternRow(
+            f"platform:{r['platform']}",
+            "platform",
+            PLATFORM_LABELS.get(r["platform"], r["platform"]),
+            r["n"],
+            r["schools"],
+        )
+        for r in visible.filter(created_at__gte=since)
+        .exclude(platform="")
+        .values("platform")
+        .annotate(n=Count("id"), schools=Count("school_id", distinct=True))
+        .order_by("-n")
+    ]
+    people.sort(key=lambda r: (-r.total, r.label))
+    accounts.sort(key=lambda r: (-r.total, r.label))
+    return Patterns(since.date(), threshold, people[:limit], accounts[:limit], platforms)
+
+
+def pattern_count(user: User) -> int:
+    """How many people or accounts cross the policy's threshold in the user's concerns (for the dashboard): one
+    aggregate query, concerns only."""
+    since, threshold = _window(user.trust)
+    return len(list(_grouped_links(user, since, threshold)[:100]))
+
+
+def pattern_counts_for(concern: Concern, keys: list[tuple[str, dict]]) -> dict[str, int]:
+    """For the alert after a report: how many safeguarding concerns in the trust within the window name each key."""
+    since, _ = _window(concern.trust)
+    found = {}
+    base = ConcernLink.objects.filter(trust_id=concern.trust_id, created_at__gte=since, route=Route.SAFEGUARDING)
+    for key, lookup in keys:
+        found[key] = base.filter(**lookup).values("concern_id").distinct().count()
+    return found
+
+
+# Dashboard, the annual review ------------------------------------------------------------------------------------
+
+
+def dashboard_items(user: User) -> list[DashboardItem]:
+    """Actions due, pattern alerts and records due for retention review, for those who manage concerns; never a
+    concern about the viewer. (The count of open concerns is the dashboard's own card, from concerns_for.)"""
+    if not _active_member(user):
+        return []
+    items = []
+    today = timezone.localdate()
+    due = (
+        CaseAction.objects.filter(assigned_to=user, status=ActionStatus.OPEN, due_on__lte=today + dt.timedelta(days=7))
+        .exclude(concern_id__in=_about(user))
+        .count()
+    )
+    if due:
+        items.append(
+            DashboardItem(
+                "Safeguarding actions due",
+                f"action{'s' if due != 1 else ''} on concerns due within a week or overdue.",
+                reverse("concerns:list") + "?mine=actions",
+                "See your actions",
+                "warn",
+                due,
+            )
+        )
+    receives = (
+        schools_where(user, Action.RECEIVE_CONCERNS).exists()
+        or schools_where(user, Action.RECEIVE_STAFF_CONCERNS).exists()
+    )
+    if not receives:
+        return items
+    patterns = pattern_count(user)
+    if patterns:
+        items.append(
+            DashboardItem(
+                "Pattern alerts",
+                f"{'people or accounts' if patterns != 1 else 'person or account'} named in "
+                f"{user.trust.policy.concerns.pattern_threshold} or more concerns.",
+                reverse("concerns:patterns"),
+                "See the patterns",
+                "bad",
+                patterns,
+            )
+        )
+    review = concerns_for(user).filter(retain_until__lte=today).count()
+    if review:
+        items.append(
+            DashboardItem(
+                "Records due for retention review",
+                f"concern record{'s' if review != 1 else ''} past the policy's retention period: review, never delete.",
+                reverse("concerns:list") + "?retention=1",
+                "Review them",
+                "warn",
+                review,
+            )
+        )
+    return items
+
+
+def actions_due_for(user: User) -> QuerySet[CaseAction]:
+    return (
+        CaseAction.objects.filter(assigned_to=user, status=ActionStatus.OPEN, concern__in=concerns_for(user))
+        .select_related("concern__school")
+        .order_by("due_on")
+    )
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """What a closed case taught, for the policy's annual review: no names of people."""
+
+    kind_label: str
+    school_name: str
+    closed_on: dt.date
+    lessons: str
+    policy_change: bool
+    curriculum_change: bool
+
+
+def lessons_for_review(trust: Trust, since: dt.date) -> list[Lesson]:
+    """Debriefs of cases closed since a date, oldest first, for the policy review (another part of SafeSocial reads
+    them; they carry the lessons and the kind of case, not who was involved)."""
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=timezone.get_current_timezone())
+    rows = (
+        Concern.objects.filter(trust=trust, status=ConcernStatus.CLOSED, closed_at__gte=start)
+        .exclude(lessons="")
+        .select_related("school")
+        .order_by("closed_at", "pk")
+    )
+    return [
+        Lesson(
+            kind_label=kind_label(c.kind),
+            school_name=c.school.name if c.school else trust.name,
+            closed_on=timezone.localtime(c.closed_at).date(),
+            lessons=c.lessons,
+            policy_change=c.policy_change,
+            curriculum_change=c.curriculum_change,
+        )
+        for c in rows
+    ]

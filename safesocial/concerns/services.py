@@ -1,45 +1,829 @@
-"""Raising safeguarding concerns. Notifications say that there is a concern and link to it; never its content."""
+"""Raising and managing safeguarding concerns. Every write is here, audited, and a chronology entry on the case.
+
+Notifications say that there is a concern (or a pattern) and link to it; never its content."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from safesocial.audit.services import audit_record
-from safesocial.people.models import RoleAssignment, School, Trust
-from safesocial.permissions import Action, allowed_roles
+from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, School, Trust, User
+from safesocial.permissions import Action, allowed_roles, may, require, schools_where
 
-from .models import Concern
+from . import selectors
+from .models import (
+    TRANSITIONS,
+    ActionStatus,
+    CaseAction,
+    ChronologyEntry,
+    Concern,
+    ConcernLink,
+    ConcernStatus,
+    EntryKind,
+    Evidence,
+    LinkKind,
+    LinkRole,
+    ParentsInformed,
+    PatternAlert,
+    Route,
+    Source,
+)
+from .types import BY_KEY, PLATFORM_LABELS, account_key, retention_years_for
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+MAX_FILES = 10
 
 
-def _receivers(trust: Trust, school: School | None) -> list[str]:
-    roles = allowed_roles(Action.RECEIVE_CONCERNS, trust.policy)
-    trust_lead = trust.policy.concerns.trust_lead
-    qs = RoleAssignment.objects.filter(trust=trust, user__is_active=True)
-    at_school = qs.filter(school=school, role__in=list(roles)) if school else qs.none()
-    lead = qs.filter(school__isnull=True, role=trust_lead) if trust_lead else qs.none()
-    return sorted(
-        set(at_school.values_list("user__email", flat=True)) | set(lead.values_list("user__email", flat=True))
+# Evidence checks ---------------------------------------------------------------------------------------------------
+
+# What each accepted extension claims to be, and how to recognise it by its first bytes.
+ACCEPTED = {
+    "png": ("image/png", "a PNG image"),
+    "jpg": ("image/jpeg", "a JPEG image"),
+    "jpeg": ("image/jpeg", "a JPEG image"),
+    "gif": ("image/gif", "a GIF image"),
+    "webp": ("image/webp", "a WebP image"),
+    "pdf": ("application/pdf", "a PDF document"),
+    "txt": ("text/plain", "a plain text file"),
+    "mp4": ("video/mp4", "an MP4 video"),
+}
+ACCEPTED_TEXT = "PNG, JPEG, GIF or WebP images, PDF documents, plain text (.txt) or MP4 videos"
+
+
+def _looks_like(ext: str, head: bytes, data: bytes) -> bool:
+    if ext == "png":
+        return head.startswith(b"\x89PNG\r\n\x1a\n")
+    if ext in ("jpg", "jpeg"):
+        return head.startswith(b"\xff\xd8\xff")
+    if ext == "gif":
+        return head[:6] in (b"GIF87a", b"GIF89a")
+    if ext == "webp":
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    if ext == "pdf":
+        return head.startswith(b"%PDF-")
+    if ext == "mp4":
+        return head[4:8] == b"ftyp"
+    if ext == "txt":
+        if b"\x00" in data:
+            return False
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+    return False
+
+
+@dataclass(frozen=True)
+class RefusedFile:
+    name: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.reason}"
+
+
+def evidence_problem(name: str, size: int, data: bytes | None) -> str | None:
+    """Why a file cannot be kept as evidence, in words for the person who sent it; None when it can."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if size > MAX_EVIDENCE_BYTES:
+        return (
+            f"it is {size / 1024 / 1024:.1f} MB; files can be up to {MAX_EVIDENCE_BYTES // 1024 // 1024} MB. "
+            "Take a screenshot, or a shorter clip, and add that."
+        )
+    if ext not in ACCEPTED:
+        return f"files of this type (.{ext or 'no extension'}) are not accepted. Send {ACCEPTED_TEXT}."
+    if size == 0 or not data:
+        return "the file is empty."
+    if not _looks_like(ext, data[:16], data):
+        return (
+            f"its name says it is {ACCEPTED[ext][1]}, but its content is not. "
+            "Save it again in that format (or give it its real extension) and add it again."
+        )
+    return None
+
+
+@dataclass
+class Upload:
+    """A file as it arrived: from a form (an UploadedFile) or made by the demo."""
+
+    name: str
+    size: int
+    chunks: Iterable[bytes]
+
+    @classmethod
+    def of(cls, uploaded) -> Upload:
+        return cls(name=uploaded.name or "file", size=uploaded.size or 0, chunks=uploaded.chunks())
+
+
+def _store_evidence(
+    actor: User | None, concern: Concern, uploads: Sequence
+) -> tuple[list[Evidence], list[RefusedFile]]:
+    kept: list[Evidence] = []
+    refused: list[RefusedFile] = []
+    for uploaded in uploads:
+        upload = uploaded if isinstance(uploaded, Upload) else Upload.of(uploaded)
+        name = (upload.name or "file").replace("/", "_").replace("\\", "_")[:200]
+        data = None if upload.size > MAX_EVIDENCE_BYTES else b"".join(upload.chunks)
+        problem = evidence_problem(name, upload.size if data is None else len(data), data)
+        if problem is None:
+            assert data is not None
+            digest = hashlib.sha256(data).hexdigest()
+            evidence = Evidence(
+                concern=concern,
+                original_name=name,
+                content_type=ACCEPTED[name.rsplit(".", 1)[-1].lower()][0],
+                size=len(data),
+                sha256=digest,
+                uploaded_by=actor,
+            )
+            try:
+                # The file is written as received: no resizing, no re-encoding, no stripping of metadata.
+                evidence.file.save(name, ContentFile(data), save=False)
+                with transaction.atomic():
+                    evidence.save()
+            except Exception:  # a full disk or a storage error: keep the concern, say which file did not go in
+                problem = "it could not be stored just now. Add it again from the concern's page."
+            else:
+                kept.append(evidence)
+                audit_record(
+                    actor=actor or "Public report form",
+                    action="concern.evidence.add",
+                    obj=evidence,
+                    label=f"Evidence {evidence.pk} of concern {concern.pk}",
+                    school_id=concern.school_id,
+                    changes={"sha256": digest, "size": len(data), "content_type": evidence.content_type},
+                )
+                _entry(concern, actor, EntryKind.EVIDENCE, f"Added {name} ({len(data):,} bytes, SHA-256 {digest}).")
+        if problem is not None:
+            refused.append(RefusedFile(name, problem))
+            _entry(concern, actor, EntryKind.EVIDENCE_REFUSED, f"{name} was refused: {problem}")
+            audit_record(
+                actor=actor or "Public report form",
+                action="concern.evidence.refuse",
+                obj=concern,
+                school_id=concern.school_id,
+                changes={"reason": problem},
+            )
+    return kept, refused
+
+
+# Helpers ----------------------------------------------------------------------------------------------------------
+
+
+def _label(actor: User | str | None) -> str:
+    if isinstance(actor, str):
+        return actor
+    if actor is None:
+        return "A parent, pupil or member of the public (public form)"
+    return actor.full_name or actor.email
+
+
+def _entry(
+    concern: Concern, actor: User | str | None, kind: str, text: str, corrects: ChronologyEntry | None = None
+) -> ChronologyEntry:
+    return ChronologyEntry.objects.create(
+        concern=concern,
+        actor=actor if isinstance(actor, User) else None,
+        actor_label=_label(actor),
+        kind=kind,
+        text=text,
+        corrects=corrects,
     )
+
+
+def _require_manage(actor: User, concern: Concern) -> None:
+    if not selectors.can_manage(actor, concern):
+        raise PermissionDenied("Only the people the policy names for this concern can change it.")
+
+
+def _require_open(concern: Concern) -> None:
+    if concern.status != ConcernStatus.OPEN:
+        raise ValidationError("This concern is closed. Reopen it first, saying why.")
+
+
+def _new_reference(trust: Trust) -> str:
+    prefix = (trust.short_name or "SS")[:4].upper()
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    while True:
+        ref = f"{prefix}-{''.join(secrets.choice(alphabet) for _ in range(6))}"
+        if not Concern.objects.filter(reference=ref).exists():
+            return ref
+
+
+def _link_of(concern: Concern) -> str:
+    return settings.SITE_ROOT + reverse("concerns:detail", args=[concern.pk])
+
+
+def _notify(emails: list[str], subject: str, body: str) -> None:
+    if emails:
+        transaction.on_commit(lambda: send_mass_mail([(subject, body, None, [e]) for e in emails], fail_silently=True))
+
+
+def _notify_receivers(concern: Concern, *, only: set[int] | None = None) -> list[str]:
+    """Email the people who receive this concern: that there is one, and where. Nothing of what it says."""
+    people = selectors.receivers(concern)
+    if only is not None:
+        people = people.filter(pk__in=only)
+    emails = [e for e in people.values_list("email", flat=True) if e]
+    body = (
+        "A safeguarding concern has been recorded and needs your attention.\n\n"
+        f"Open it in SafeSocial (you will be asked to sign in): {_link_of(concern)}\n"
+    )
+    _notify(emails, "A safeguarding concern needs your attention", body)
+    return emails
+
+
+def _route_of(concern: Concern) -> str:
+    """A concern about a member of staff goes to the role the policy names for that; about the head, higher."""
+    policy = concern.trust.policy
+    subjects = list(concern.links.filter(kind=LinkKind.STAFF, role=LinkRole.SUBJECT).values_list("staff_id", flat=True))
+    kind = BY_KEY.get(concern.kind)
+    if not subjects and not (kind and kind.about_staff):
+        return Route.SAFEGUARDING
+    head_roles = {policy.concerns.about_staff_to, policy.concerns.about_head_to, "head"}
+    at = {None, concern.school_id}
+    heads = RoleAssignment.objects.filter(user_id__in=subjects, role__in=head_roles).values_list("school_id", flat=True)
+    if any(school_id in at for school_id in heads) or concern.school_id is None:
+        # About the head, or about a colleague with no one school: the role above the heads (e.g. the CEO).
+        return Route.HEAD
+    return Route.STAFF
+
+
+def _retain_until(concern: Concern) -> dt.date:
+    years = retention_years_for(concern.kind, concern.trust.policy)
+    start = timezone.localtime(concern.created_at).date()
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + years, day=28)
+
+
+# Raising a concern --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class People:
+    """Who a report names: records from the school, colleagues, and accounts as typed."""
+
+    pupils: list[Pupil] = field(default_factory=list)
+    parents: list[ParentCarer] = field(default_factory=list)
+    staff_subjects: list[User] = field(default_factory=list)  # the concern is about them
+    staff_involved: list[User] = field(default_factory=list)
+    accounts: list[tuple[str, str]] = field(default_factory=list)  # (platform, handle)
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    concern: Concern
+    kept: list[Evidence]
+    refused: list[RefusedFile]
+
+
+def _create(
+    *,
+    trust: Trust,
+    school: School | None,
+    kind: str,
+    summary: str,
+    actor: User | None,
+    source: str,
+    occurred_at: dt.datetime | None = None,
+    platform: str = "",
+    url: str = "",
+    account_handle: str = "",
+    **reporter: str,
+) -> Concern:
+    if kind not in BY_KEY:
+        raise ValidationError({"kind": "Choose what kind of concern this is."})
+    if not summary.strip():
+        raise ValidationError({"summary": "Say what happened."})
+    if occurred_at and occurred_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"occurred_at": "The date and time it happened cannot be in the future."})
+    if school is not None and school.trust_id != trust.pk:
+        raise ValidationError({"school": "Choose one of the trust's schools."})
+    concern = Concern.objects.create(
+        trust=trust,
+        school=school,
+        reference=_new_reference(trust),
+        kind=kind,
+        summary=summary.strip(),
+        source=source,
+        reported_by=actor,
+        occurred_at=occurred_at,
+        platform=platform,
+        url=url,
+        account_handle=account_handle.strip(),
+        **reporter,
+    )
+    concern.retain_until = _retain_until(concern)
+    concern.save(update_fields=["retain_until"])
+    return concern
+
+
+def _add_links(concern: Concern, actor: User | None, people: People) -> list[ConcernLink]:
+    made = []
+    common = {
+        "concern": concern,
+        "trust_id": concern.trust_id,
+        "created_at": concern.created_at,
+        "added_by": actor,
+        "school_id": concern.school_id,
+        "route": concern.route,
+    }
+    for pupil in people.pupils:
+        if pupil.school.trust_id != concern.trust_id:
+            raise ValidationError({"pupils": "That pupil is not on the roll of one of the trust's schools."})
+        made.append(
+            ConcernLink.objects.get_or_create(kind=LinkKind.PUPIL, pupil=pupil, defaults=common, concern=concern)[0]
+        )
+    for parent in people.parents:
+        if parent.trust_id != concern.trust_id:
+            raise ValidationError({"parents": "That parent or carer is not in the trust's records."})
+        made.append(
+            ConcernLink.objects.get_or_create(kind=LinkKind.PARENT, parent=parent, defaults=common, concern=concern)[0]
+        )
+    for role, staff in [(LinkRole.SUBJECT, s) for s in people.staff_subjects] + [
+        (LinkRole.INVOLVED, s) for s in people.staff_involved
+    ]:
+        if staff.trust_id != concern.trust_id:
+            raise ValidationError({"staff": "That colleague is not on the trust's staff."})
+        made.append(
+            ConcernLink.objects.get_or_create(
+                kind=LinkKind.STAFF, staff=staff, role=role, defaults=common, concern=concern
+            )[0]
+        )
+    accounts = list(people.accounts)
+    if concern.account_handle:
+        accounts.insert(0, (concern.platform, concern.account_handle))
+    for platform, handle in accounts:
+        key = account_key(platform, handle)
+        if key:
+            made.append(
+                ConcernLink.objects.get_or_create(
+                    kind=LinkKind.ACCOUNT,
+                    account_key=key,
+                    concern=concern,
+                    defaults={**common, "platform": platform, "handle": handle.strip()[:200]},
+                )[0]
+            )
+    return made
+
+
+def _describe_links(links: list[ConcernLink]) -> str:
+    parts = []
+    for link in links:
+        what = LinkKind(link.kind).label.lower()
+        if link.kind == LinkKind.STAFF and link.role == LinkRole.SUBJECT:
+            what = "member of staff the concern is about"
+        parts.append(f"{link} ({what})")
+    return "; ".join(parts)
+
+
+def _raise(concern: Concern, actor: User | str | None, people: People, files: Sequence) -> ReportResult:
+    links = _add_links(concern, actor if isinstance(actor, User) else None, people)
+    route = _route_of(concern)
+    if route != concern.route:
+        concern.route = route
+        concern.save(update_fields=["route"])
+        concern.links.update(route=route)
+    _entry(
+        concern,
+        actor,
+        EntryKind.REPORTED,
+        f"Reported: {selectors.kind_label(concern.kind)}." + (f" Named: {_describe_links(links)}." if links else ""),
+    )
+    audit_record(
+        actor=actor or "Public report form",
+        action="concern.raise",
+        obj=concern,
+        school_id=concern.school_id,
+        changes={"kind": concern.kind, "source": concern.source, "route": concern.route},
+    )
+    kept, refused = _store_evidence(actor if isinstance(actor, User) else None, concern, files)
+    _notify_receivers(concern)
+    _check_patterns(concern)
+    return ReportResult(concern, kept, refused)
+
+
+@transaction.atomic
+def concern_report(
+    *,
+    actor: User,
+    school: School | None,
+    kind: str,
+    summary: str,
+    occurred_at: dt.datetime | None = None,
+    platform: str = "",
+    url: str = "",
+    account_handle: str = "",
+    people: People | None = None,
+    files: Sequence = (),
+) -> ReportResult:
+    """Policy: any member of staff reports a concern, with its evidence, to the people the policy names. The concern
+    is saved even when some files are refused; the result says which and why."""
+    if school is not None:
+        require(actor, Action.REPORT_CONCERN, school)
+    elif not (may(actor, Action.REPORT_CONCERN) or schools_where(actor, Action.REPORT_CONCERN).exists()):
+        # A concern about the trust as a whole (no one school) may come from anyone who may report at all.
+        raise PermissionDenied("Report a concern")
+    if BY_KEY.get(kind) and BY_KEY[kind].staff_only:
+        raise ValidationError({"kind": "This kind is raised by SafeSocial's moderation, not on the form."})
+    if actor.trust is None:
+        raise PermissionDenied("Report a concern")
+    concern = _create(
+        trust=actor.trust,
+        school=school,
+        kind=kind,
+        summary=summary,
+        actor=actor,
+        source=Source.STAFF,
+        occurred_at=occurred_at,
+        platform=platform,
+        url=url,
+        account_handle=account_handle,
+    )
+    return _raise(concern, actor, people or People(), files)
+
+
+@transaction.atomic
+def concern_report_public(
+    *,
+    school: School,
+    kind: str,
+    summary: str,
+    occurred_at: dt.datetime | None = None,
+    platform: str = "",
+    url: str = "",
+    account_handle: str = "",
+    reporter_name: str = "",
+    reporter_contact: str = "",
+    reporter_relationship: str = "",
+    files: Sequence = (),
+) -> ReportResult:
+    """Policy: parents and pupils can report too, with no account. They choose from the kinds open to the public."""
+    if not BY_KEY.get(kind) or not BY_KEY[kind].public:
+        raise ValidationError({"kind": "Choose what kind of concern this is."})
+    concern = _create(
+        trust=school.trust,
+        school=school,
+        kind=kind,
+        summary=summary,
+        actor=None,
+        source=Source.PUBLIC,
+        occurred_at=occurred_at,
+        platform=platform,
+        url=url,
+        account_handle=account_handle,
+        reporter_name=reporter_name.strip()[:150],
+        reporter_contact=reporter_contact.strip()[:200],
+        reporter_relationship=reporter_relationship[:40],
+    )
+    return _raise(concern, None, People(), files)
 
 
 @transaction.atomic
 def concern_raise_from_comment(*, trust: Trust, school: School | None, kind: str, summary: str) -> Concern:
     """Policy: anything suggesting a child may be at risk goes to the DSL of that school (and the trust's lead)."""
-    concern = Concern.objects.create(trust=trust, school=school, kind=kind, summary=summary)
+    concern = _create(trust=trust, school=school, kind=kind, summary=summary, actor=None, source=Source.MODERATION)
+    _raise(concern, "SafeSocial moderation", People(), ())
+    return concern
+
+
+# The case record -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evidence_add(*, actor: User, concern: Concern, files: Sequence) -> tuple[list[Evidence], list[RefusedFile]]:
+    """Policy: save the evidence. The reporter, or anyone managing the case, adds files; each is kept as received."""
+    if not selectors.can_open(actor, concern):
+        raise PermissionDenied("Only the reporter and the people the policy names can add evidence.")
+    if not files:
+        raise ValidationError({"files": "Choose at least one file to add."})
+    return _store_evidence(actor, concern, files)
+
+
+@transaction.atomic
+def concern_link_add(*, actor: User, concern: Concern, people: People) -> list[ConcernLink]:
+    """Link more pupils, parents, colleagues or accounts. Naming a colleague as the subject routes the concern away
+    from them (and everyone not named for concerns about staff)."""
+    _require_manage(actor, concern)
+    before = set(selectors.receivers(concern).values_list("pk", flat=True))
+    links = _add_links(concern, actor, people)
+    if not links:
+        raise ValidationError("Choose someone or type an account to link.")
+    _entry(concern, actor, EntryKind.LINKED, f"Linked: {_describe_links(links)}.")
+    route = _route_of(concern)
+    changes = {"links": [f"{link.kind}:{link.pk}" for link in links]}
+    if route != concern.route:
+        changes["route"] = [concern.route, route]
+        concern.route = route
+        concern.save(update_fields=["route"])
+        concern.links.update(route=route)
+        new = set(selectors.receivers(concern).values_list("pk", flat=True)) - before
+        _notify_receivers(concern, only=new)
+    audit_record(actor=actor, action="concern.link", obj=concern, school_id=concern.school_id, changes=changes)
+    _check_patterns(concern)
+    return links
+
+
+@transaction.atomic
+def chronology_add(*, actor: User, concern: Concern, text: str) -> ChronologyEntry:
+    """Policy: every action on a concern is recorded, who and when."""
+    _require_manage(actor, concern)
+    if not text.strip():
+        raise ValidationError({"text": "Write the note."})
+    entry = _entry(concern, actor, EntryKind.NOTE, text.strip())
+    audit_record(actor=actor, action="concern.note", obj=concern, school_id=concern.school_id)
+    return entry
+
+
+@transaction.atomic
+def chronology_correct(*, actor: User, entry: ChronologyEntry, text: str) -> ChronologyEntry:
+    """A correction is a new entry that names the one it corrects; the original stays as it was."""
+    _require_manage(actor, entry.concern)
+    if not text.strip():
+        raise ValidationError({"text": "Write the correction."})
+    correction = _entry(entry.concern, actor, EntryKind.CORRECTION, text.strip(), corrects=entry)
     audit_record(
-        actor="SafeSocial moderation",
-        action="concern.raise",
+        actor=actor,
+        action="concern.correct",
+        obj=entry.concern,
+        school_id=entry.concern.school_id,
+        changes={"corrects": entry.pk},
+    )
+    return correction
+
+
+APPEND_ONLY = (
+    "Entries in the chronology are never changed or deleted. Add a correction that names this entry instead: "
+    "both stay on the record."
+)
+
+
+def chronology_edit(*, actor: User, entry: ChronologyEntry, text: str) -> None:
+    """There is no editing: the record must show what was written at the time."""
+    _require_manage(actor, entry.concern)
+    raise ValidationError(APPEND_ONLY)
+
+
+def chronology_delete(*, actor: User, entry: ChronologyEntry) -> None:
+    _require_manage(actor, entry.concern)
+    raise ValidationError(APPEND_ONLY)
+
+
+@transaction.atomic
+def action_add(*, actor: User, concern: Concern, description: str, assigned_to: User, due_on: dt.date) -> CaseAction:
+    _require_manage(actor, concern)
+    _require_open(concern)
+    if not selectors.may_assign_to(concern).filter(pk=assigned_to.pk).exists():
+        raise ValidationError({"assigned_to": "Choose a colleague who receives this concern under the policy."})
+    if not description.strip():
+        raise ValidationError({"description": "Say what needs doing."})
+    action = CaseAction.objects.create(
+        concern=concern, description=description.strip(), assigned_to=assigned_to, due_on=due_on, created_by=actor
+    )
+    _entry(concern, actor, EntryKind.ACTION, f"{action.description} — for {assigned_to}, by {due_on:%-d %B %Y}.")
+    audit_record(
+        actor=actor,
+        action="concern.action.add",
         obj=concern,
         school_id=concern.school_id,
-        changes={"kind": kind},
+        changes={"action": action.pk, "assigned_to": assigned_to.pk, "due_on": due_on},
     )
-    link = settings.SITE_ROOT + reverse("concerns:detail", args=[concern.pk])
-    emails = _receivers(trust, school)
-    body = f"A new safeguarding concern needs your attention.\n\nOpen it in SafeSocial: {link}\n"
-    transaction.on_commit(
-        lambda: send_mass_mail([("A new safeguarding concern", body, None, [e]) for e in emails], fail_silently=True)
+    if assigned_to != actor and assigned_to.email:
+        _notify(
+            [assigned_to.email],
+            "A safeguarding action is yours",
+            f"An action on a safeguarding concern has been given to you.\n\nOpen it: {_link_of(concern)}\n",
+        )
+    return action
+
+
+@transaction.atomic
+def action_done(*, actor: User, action: CaseAction, note: str = "") -> CaseAction:
+    _require_manage(actor, action.concern)
+    if action.status != ActionStatus.OPEN:
+        raise ValidationError("This action is already done.")
+    action.status, action.done_at, action.done_by, action.done_note = ActionStatus.DONE, timezone.now(), actor, note
+    action.save(update_fields=["status", "done_at", "done_by", "done_note"])
+    _entry(action.concern, actor, EntryKind.ACTION_DONE, f"Done: {action.description}." + (f" {note}" if note else ""))
+    audit_record(
+        actor=actor,
+        action="concern.action.done",
+        obj=action.concern,
+        school_id=action.concern.school_id,
+        changes={"action": action.pk},
+    )
+    return action
+
+
+STEPS = {
+    "parents": (EntryKind.PARENTS, "Parents informed"),
+    "parents_not": (EntryKind.PARENTS, "Parents not informed"),
+    "advice": (EntryKind.ADVICE, "Advice sought"),
+    "police": (EntryKind.POLICE, "Referred to the police"),
+    "platform": (EntryKind.PLATFORM, "Reported to the platform"),
+}
+
+
+@transaction.atomic
+def concern_record_step(*, actor: User, concern: Concern, step: str, on: dt.date, text: str = "") -> Concern:
+    """Policy: record whether parents were informed, the advice sought (from the body the policy names), a referral
+    to the police and a report to the platform — each with its date."""
+    _require_manage(actor, concern)
+    if step not in STEPS:
+        raise ValidationError({"step": "Choose what was done."})
+    if on > timezone.localdate():
+        raise ValidationError({"on": "The date cannot be in the future."})
+    if step == "parents_not" and not text.strip():
+        raise ValidationError({"text": "Say why the parents were not informed."})
+    kind, label = STEPS[step]
+    fields = {
+        "parents": ("parents_informed", ParentsInformed.YES),
+        "parents_not": ("parents_informed", ParentsInformed.NOT_APPROPRIATE),
+        "advice": ("advice_sought_on", on),
+        "police": ("police_referred_on", on),
+        "platform": ("platform_reported_on", on),
+    }
+    name, value = fields[step]
+    before = getattr(concern, name)
+    setattr(concern, name, value)
+    concern.save(update_fields=[name])
+    if step == "advice":
+        label += f" from {concern.trust.policy.concerns.external_advice}"
+    elif step == "platform" and concern.platform:
+        label += f" ({PLATFORM_LABELS.get(concern.platform, concern.platform)})"
+    _entry(concern, actor, kind, f"{label} on {on:%-d %B %Y}." + (f" {text.strip()}" if text.strip() else ""))
+    audit_record(
+        actor=actor,
+        action=f"concern.{step}",
+        obj=concern,
+        school_id=concern.school_id,
+        changes={name: [before, value]},
     )
     return concern
+
+
+def _transition(concern: Concern, to: str) -> None:
+    if to not in TRANSITIONS[concern.status]:
+        raise ValidationError(f"A concern that is {concern.get_status_display().lower()} cannot become {to}.")
+    concern.status = to
+
+
+@transaction.atomic
+def concern_close(
+    *,
+    actor: User,
+    concern: Concern,
+    outcome: str,
+    lessons: str,
+    policy_change: bool,
+    curriculum_change: bool,
+) -> Concern:
+    """Policy: a case ends with a debrief — what was learnt, and whether the policy or the curriculum should change.
+    The answers feed the policy's annual review (selectors.lessons_for_review)."""
+    _require_manage(actor, concern)
+    errors = {}
+    if not outcome.strip():
+        errors["outcome"] = "Say how the concern ended."
+    if not lessons.strip():
+        errors["lessons"] = "Write the lessons learnt (or that there were none, and why)."
+    if errors:
+        raise ValidationError(errors)
+    _transition(concern, ConcernStatus.CLOSED)
+    open_actions = concern.actions.filter(status=ActionStatus.OPEN).count()
+    concern.outcome, concern.lessons = outcome.strip(), lessons.strip()
+    concern.policy_change, concern.curriculum_change = policy_change, curriculum_change
+    concern.closed_at, concern.closed_by = timezone.now(), actor
+    concern.save(
+        update_fields=["status", "outcome", "lessons", "policy_change", "curriculum_change", "closed_at", "closed_by"]
+    )
+    _entry(concern, actor, EntryKind.OUTCOME, f"Outcome: {concern.outcome}")
+    changes = [w for w, yes in (("the policy", policy_change), ("the curriculum", curriculum_change)) if yes]
+    _entry(
+        concern,
+        actor,
+        EntryKind.CLOSED,
+        f"Closed. Lessons learnt: {concern.lessons} "
+        + (f"Suggested change to {' and '.join(changes)}." if changes else "No change to the policy or curriculum.")
+        + (f" {open_actions} action(s) were still open." if open_actions else ""),
+    )
+    audit_record(
+        actor=actor,
+        action="concern.close",
+        obj=concern,
+        school_id=concern.school_id,
+        changes={"policy_change": policy_change, "curriculum_change": curriculum_change},
+    )
+    return concern
+
+
+@transaction.atomic
+def concern_reopen(*, actor: User, concern: Concern, reason: str) -> Concern:
+    _require_manage(actor, concern)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the concern is being reopened."})
+    _transition(concern, ConcernStatus.OPEN)
+    concern.closed_at, concern.closed_by = None, None
+    concern.save(update_fields=["status", "closed_at", "closed_by"])
+    _entry(concern, actor, EntryKind.REOPENED, f"Reopened: {reason.strip()}")
+    audit_record(actor=actor, action="concern.reopen", obj=concern, school_id=concern.school_id)
+    return concern
+
+
+@transaction.atomic
+def concern_retention_review(*, actor: User, concern: Concern, keep_years: int, reason: str) -> Concern:
+    """Policy: records are kept for the retention period by kind, then reviewed — never deleted by SafeSocial. The
+    review records why the record is kept and until when."""
+    _require_manage(actor, concern)
+    if not 1 <= keep_years <= 25:
+        raise ValidationError({"keep_years": "Keep it for between 1 and 25 more years."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the record is kept."})
+    before = concern.retain_until
+    today = timezone.localdate()
+    try:
+        concern.retain_until = today.replace(year=today.year + keep_years)
+    except ValueError:
+        concern.retain_until = today.replace(year=today.year + keep_years, day=28)
+    concern.save(update_fields=["retain_until"])
+    _entry(
+        concern,
+        actor,
+        EntryKind.RETENTION,
+        f"Retention reviewed: kept until {concern.retain_until:%-d %B %Y}. {reason.strip()}",
+    )
+    audit_record(
+        actor=actor,
+        action="concern.retention_review",
+        obj=concern,
+        school_id=concern.school_id,
+        changes={"retain_until": [before, concern.retain_until]},
+    )
+    return concern
+
+
+# Patterns ----------------------------------------------------------------------------------------------------------
+
+
+def _check_patterns(concern: Concern) -> list[PatternAlert]:
+    """Policy: concerns are recorded so that patterns can be tracked. When a person or account named in this
+    concern reaches the policy's threshold within its window, alert those who receive concerns (once per window):
+    that there is a pattern, and a link. Concerns about staff stay with the people they are routed to."""
+    if concern.route != Route.SAFEGUARDING:
+        return []
+    policy = concern.trust.policy
+    keys: list[tuple[str, dict]] = []
+    for link in concern.links.all():
+        if link.kind == LinkKind.ACCOUNT:
+            keys.append((f"account:{link.account_key}", {"kind": LinkKind.ACCOUNT, "account_key": link.account_key}))
+        else:
+            pk = getattr(link, f"{link.kind}_id")
+            keys.append((f"{link.kind}:{pk}", {"kind": link.kind, f"{link.kind}_id": pk}))
+    if not keys:
+        return []
+    counts = selectors.pattern_counts_for(concern, keys)
+    since = timezone.now() - dt.timedelta(days=policy.concerns.pattern_window_days)
+    raised = []
+    for key, n in counts.items():
+        if n < policy.concerns.pattern_threshold:
+            continue
+        if PatternAlert.objects.filter(trust_id=concern.trust_id, key=key, raised_at__gte=since).exists():
+            continue
+        raised.append(PatternAlert.objects.create(trust_id=concern.trust_id, key=key, count=n))
+        audit_record(
+            actor="SafeSocial patterns",
+            action="concern.pattern_alert",
+            obj=raised[-1],
+            school_id=concern.school_id,
+            changes={"count": n},
+        )
+    if raised:
+        roles = list(allowed_roles(Action.RECEIVE_CONCERNS, policy))
+        at = Q(school__isnull=True) | Q(school=concern.school)
+        holders = RoleAssignment.objects.filter(at, trust_id=concern.trust_id, role__in=roles)
+        emails = sorted(
+            set(User.objects.filter(pk__in=holders.values("user_id"), is_active=True).values_list("email", flat=True))
+        )
+        page = settings.SITE_ROOT + reverse("concerns:patterns")
+        _notify(
+            emails,
+            "A pattern in safeguarding concerns",
+            "The same person or account has now been named in several safeguarding concerns, as many as the "
+            f"trust's policy asks you to look at.\n\nSee the patterns in SafeSocial: {page}\n",
+        )
+    return raised

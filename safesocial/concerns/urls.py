@@ -5,6 +5,21 @@ from . import views
 app_name = "concerns"
 urlpatterns = [
     path("", views.concern_list, name="list"),
-    path("report/", views.concern_list, name="report"),  # the report form replaces this
+    path("report/", views.report, name="report"),
+    path("report/guidance/", views.guidance, name="guidance"),
+    path("report/people/", views.people_search, name="people"),
+    path("patterns/", views.patterns, name="patterns"),
     path("<int:pk>/", views.concern_detail, name="detail"),
+    path("<int:pk>/note/", views.add_note, name="note"),
+    path("<int:pk>/actions/", views.add_action, name="action"),
+    path("<int:pk>/actions/<int:action_id>/done/", views.action_done, name="action_done"),
+    path("<int:pk>/steps/", views.record_step, name="step"),
+    path("<int:pk>/links/", views.link_people, name="link"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("<int:pk>/retention/", views.retention_review, name="retention"),
+    path("<int:pk>/evidence/", views.add_evidence, name="evidence"),
+    path("<int:pk>/evidence/<int:evidence_id>/", views.evidence_file, name="evidence_file"),
+    path("<int:pk>/chronology/<int:entry_id>/correct/", views.correct_entry, name="correct"),
+    path("<int:pk>/chronology/<int:entry_id>/change/", views.change_entry, name="change_entry"),
 ]

@@ -1,21 +1,612 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from __future__ import annotations
 
-from . import selectors
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from safesocial.escalation.selectors import escalations_for_concern
+from safesocial.people.models import ParentCarer, Pupil, School
+from safesocial.people.selectors import schools_for, staff_for
+from safesocial.permissions import Action, may, schools_where
+
+from . import selectors, services
+from .forms import (
+    ActionForm,
+    CloseForm,
+    CorrectionForm,
+    EvidenceForm,
+    LinkForm,
+    NoteForm,
+    PublicReportForm,
+    ReopenForm,
+    ReportForm,
+    RetentionForm,
+    StepForm,
+)
+from .models import ChronologyEntry, ConcernStatus
+from .types import BY_KEY, PUBLIC, REPORTABLE, guidance_for
+
+PAGE_SIZE = 50
+
+
+def _hx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+# The list, patterns ------------------------------------------------------------------------------------------------
 
 
 @login_required
 def concern_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "concerns/list.html", {"concerns": selectors.concerns_for(request.user)[:200], "title": "Concerns"}
+    user = request.user
+    filters = selectors.Filters(
+        status=request.GET.get("status", ""),
+        school=request.GET.get("school", ""),
+        kind=request.GET.get("kind", ""),
+        q=request.GET.get("q", "").strip()[:100],
+        link=request.GET.get("link", ""),
+        retention=request.GET.get("retention") == "1",
     )
+    page = Paginator(selectors.concern_list(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "concerns": page.object_list,
+        "filters": filters,
+        "query": query.urlencode(),
+        "schools": schools_where(user, Action.RECEIVE_CONCERNS) | schools_where(user, Action.RECEIVE_STAFF_CONCERNS),
+        "kinds": [(t.key, t.label) for t in BY_KEY.values()],
+        "statuses": ConcernStatus.choices,
+        "mine": list(selectors.reported_by(user).order_by("-created_at")[:20]),
+        "actions": list(selectors.actions_due_for(user)[:50]),
+        "receives": may(user, Action.RECEIVE_CONCERNS)
+        or schools_where(user, Action.RECEIVE_CONCERNS).exists()
+        or schools_where(user, Action.RECEIVE_STAFF_CONCERNS).exists(),
+        "title": "Safeguarding concerns",
+    }
+    template = "concerns/list.html#results" if _hx(request) else "concerns/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def patterns(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (
+        schools_where(user, Action.RECEIVE_CONCERNS).exists()
+        or schools_where(user, Action.RECEIVE_STAFF_CONCERNS).exists()
+    ):
+        raise Http404("No such page")
+    found = selectors.patterns_for(user)
+    return render(request, "concerns/patterns.html", {"patterns": found, "title": "Patterns in concerns"})
+
+
+# Reporting -----------------------------------------------------------------------------------------------------------
+
+
+def _report_choices(request: HttpRequest, school: School | None):
+    user = request.user
+    pupils, parents = Pupil.objects.none(), ParentCarer.objects.none()
+    viewable = [s.pk for s in schools_where(user, Action.VIEW_PUPILS)]
+    if viewable:
+        pupils = Pupil.objects.filter(school_id__in=viewable, on_roll=True).select_related("school")
+        parents = ParentCarer.objects.filter(trust_id=user.trust_id, pupils__school_id__in=viewable).distinct()
+    return pupils, parents, staff_for(user)
+
+
+def _found(request: HttpRequest, form, school: School | None) -> dict:
+    """What the people search found, plus whoever is already ticked, so nothing chosen is lost on a re-render."""
+    q = (request.POST.get("people_q") or request.GET.get("people_q") or "").strip()
+    found = {"pupils": [], "parents": [], "staff": []}
+    if q and school is not None:
+        found = selectors.search_people(request.user, school, q)
+    elif q:
+        found["staff"] = list(staff_for(request.user).filter(full_name__icontains=q)[:10])
+    chosen = {}
+    for name, field in (("pupils", "pupils"), ("parents", "parents"), ("staff", "staff_subject")):
+        ids = [v for v in (form.data.getlist(field) if form.is_bound else []) if v.isdigit()]
+        if name == "staff":
+            ids += [v for v in (form.data.getlist("staff_involved") if form.is_bound else []) if v.isdigit()]
+        chosen[name] = list(form.fields[field].queryset.filter(pk__in=ids))
+    merged = {k: list(dict.fromkeys([*chosen[k], *found[k]])) for k in found}
+    ticked = {
+        "pupils": set(form.data.getlist("pupils")) if form.is_bound else set(),
+        "parents": set(form.data.getlist("parents")) if form.is_bound else set(),
+        "staff_subject": set(form.data.getlist("staff_subject")) if form.is_bound else set(),
+        "staff_involved": set(form.data.getlist("staff_involved")) if form.is_bound else set(),
+    }
+    return {"found": merged, "ticked": ticked, "people_q": q}
+
+
+def _default_school(request: HttpRequest) -> School | None:
+    assignment = request.user.role_assignments.filter(school__isnull=False).select_related("school").first()
+    return assignment.school if assignment else None
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    """Report a concern in under a minute: the kind, the school, what happened, when and where, who, and files."""
+    user = request.user
+    if user.trust_id is None:
+        raise Http404("No trust")
+    schools = schools_for(user)
+    pupils, parents, staff = _report_choices(request, None)
+    form = ReportForm(
+        request.POST or None,
+        request.FILES or None,
+        schools=schools,
+        pupils=pupils,
+        parents=parents,
+        staff=staff,
+        initial={"school": _default_school(request), "kind": request.GET.get("kind", "")},
+    )
+    school = None
+    if form.is_bound and (sid := request.POST.get("school", "")).isdigit():
+        school = schools.filter(pk=int(sid)).first()
+    elif not form.is_bound:
+        school = _default_school(request)
+    searching = request.method == "POST" and "search" in request.POST
+    if request.method == "POST" and not searching and form.is_valid():
+        data = form.cleaned_data
+        people = services.People(
+            pupils=list(data["pupils"]),
+            parents=list(data["parents"]),
+            staff_subjects=list(data["staff_subject"]),
+            staff_involved=[s for s in data["staff_involved"] if s not in data["staff_subject"]],
+            accounts=data["other_accounts"],
+        )
+        try:
+            result = services.concern_report(
+                actor=user,
+                school=data["school"],
+                kind=data["kind"],
+                summary=data["summary"],
+                occurred_at=data["occurred_at"],
+                platform=data["platform"],
+                url=data["url"],
+                account_handle=data["account_handle"],
+                people=people,
+                files=data["files"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _say_what_was_kept(request, result.kept, result.refused, reported=True)
+            return redirect("concerns:detail", pk=result.concern.pk)
+    kind = form.data.get("kind") if form.is_bound else request.GET.get("kind", "")
+    return render(
+        request,
+        "concerns/report.html",
+        {
+            "form": form,
+            "guidance": _guidance(user.trust.policy, kind or ""),
+            "searching": searching,
+            **_found(request, form, school),
+            "title": "Report a concern",
+        },
+    )
+
+
+def _say_what_was_kept(request: HttpRequest, kept, refused, *, reported: bool) -> None:
+    if reported:
+        messages.success(
+            request,
+            "Your concern has been recorded and the people the policy names have been told. Thank you."
+            + (f" {len(kept)} file{'s' if len(kept) != 1 else ''} kept as evidence." if kept else ""),
+        )
+    elif kept:
+        messages.success(request, f"{len(kept)} file{'s' if len(kept) != 1 else ''} added as evidence.")
+    for item in refused:
+        messages.error(request, f"{item.name} was not added: {item.reason}")
+
+
+def _guidance(policy, kind: str) -> dict | None:
+    if kind not in BY_KEY:
+        return None
+    text, source = guidance_for(kind, policy)
+    return {"kind": BY_KEY[kind], "text": text, "from_policy": source == "policy"}
+
+
+@login_required
+def guidance(request: HttpRequest) -> HttpResponse:
+    """The policy's guidance for a kind of concern: the form swaps it in as the kind changes (htmx); without
+    JavaScript this page lists the guidance for every kind."""
+    policy = request.user.trust.policy if request.user.trust_id else None
+    kind = request.GET.get("kind", "")
+    if _hx(request):
+        return render(request, "concerns/report.html#guidance", {"guidance": _guidance(policy, kind)})
+    rows = [_guidance(policy, t.key) for t in REPORTABLE]
+    return render(request, "concerns/guidance.html", {"rows": rows, "title": "What to do: guidance by kind of concern"})
+
+
+@login_required
+def people_search(request: HttpRequest) -> HttpResponse:
+    """Pupils, parents and colleagues matching a name, as checkboxes for the report form (htmx)."""
+    user = request.user
+    schools = schools_for(user)
+    sid = request.GET.get("school", "")
+    school = schools.filter(pk=int(sid)).first() if sid.isdigit() else None
+    pupils, parents, staff = _report_choices(request, school)
+    form = ReportForm(schools=schools, pupils=pupils, parents=parents, staff=staff)
+    context = {"form": form, **_found(request, form, school)}
+    return render(request, "concerns/report.html#people", context)
+
+
+PUBLIC_LIMIT = 5  # reports per hour from one address
+PUBLIC_WINDOW = 3600
+
+
+def _client_key(request: HttpRequest) -> str:
+    return "concerns-public:" + (request.META.get("REMOTE_ADDR") or "unknown")
+
+
+@never_cache
+def public_report(request: HttpRequest, school_id: int) -> HttpResponse:
+    """The form for parents, pupils and the community: no account, a few questions, a reference number back."""
+    school = School.objects.select_related("trust").filter(pk=school_id).first()
+    if school is None:
+        raise Http404("No such school")
+    policy = school.trust.policy
+    form = PublicReportForm(request.POST or None, request.FILES or None)
+    limited = False
+    if request.method == "POST":
+        key = _client_key(request)
+        count = cache.get(key, 0)
+        if count >= PUBLIC_LIMIT:
+            limited = True
+        elif form.is_valid():
+            data = form.cleaned_data
+            if data["website"]:
+                # A robot filled in the field people cannot see: thank it and keep nothing.
+                return render(request, "concerns/public_done.html", _public_context(school, policy, "", [], []))
+            try:
+                result = services.concern_report_public(
+                    school=school,
+                    kind=data["kind"],
+                    summary=data["summary"],
+                    occurred_at=data["occurred_at"],
+                    platform=data["platform"],
+                    url=data["url"],
+                    account_handle=data["account_handle"],
+                    reporter_name=data["reporter_name"],
+                    reporter_contact=data["reporter_contact"],
+                    reporter_relationship=data["reporter_relationship"],
+                    files=data["files"],
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                cache.set(key, count + 1, PUBLIC_WINDOW)
+                return render(
+                    request,
+                    "concerns/public_done.html",
+                    _public_context(school, policy, result.concern.reference, result.kept, result.refused),
+                )
+    status = 429 if limited else 200
+    return render(
+        request,
+        "concerns/public_report.html",
+        {
+            "form": form,
+            "school": school,
+            "limited": limited,
+            "kinds": PUBLIC,
+            "title": f"Report a worry to {school.name}",
+        },
+        status=status,
+    )
+
+
+def _public_context(school, policy, reference, kept, refused) -> dict:
+    return {
+        "school": school,
+        "reference": reference,
+        "kept": kept,
+        "refused": refused,
+        "title": "Thank you: your report has been sent",
+    }
+
+
+# One concern ---------------------------------------------------------------------------------------------------------
+
+
+def _detail_context(request: HttpRequest, concern, **forms) -> dict:
+    user = request.user
+    manage = selectors.can_manage(user, concern)
+    evidence = list(concern.evidence.select_related("uploaded_by"))
+    context = {
+        "concern": concern,
+        "kind": BY_KEY.get(concern.kind),
+        "manage": manage,
+        "evidence": evidence,
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
+        "guidance": _guidance(concern.trust.policy, concern.kind),
+        "title": f"Concern {concern.pk}",
+    }
+    if not manage:
+        return context
+    pupils, parents, staff = _report_choices(request, concern.school)
+    custody = selectors.custody_of(evidence)
+    for e in evidence:
+        e.custody = custody.get(e.pk, [])
+    q = request.GET.get("people_q", "").strip()
+    found = {"pupils": [], "parents": [], "staff": []}
+    if q and concern.school is not None:
+        found = selectors.search_people(user, concern.school, q)
+    elif q:
+        found["staff"] = list(staff.filter(full_name__icontains=q)[:10])
+    context.update(
+        {
+            "found": found,
+            "ticked": {},
+            "people_q": q,
+            "comments": concern.comments.select_related("channel"),
+            "links": list(selectors.links_of(concern)),
+            "chronology": list(selectors.chronology_of(concern)),
+            "actions": list(selectors.actions_of(concern)),
+            "note_form": forms.get("note_form") or NoteForm(),
+            "action_form": forms.get("action_form") or ActionForm(assignees=selectors.may_assign_to(concern)),
+            "step_form": forms.get("step_form") or StepForm(advice=concern.trust.policy.concerns.external_advice),
+            "close_form": forms.get("close_form") or CloseForm(initial={"outcome": concern.outcome}),
+            "reopen_form": forms.get("reopen_form") or ReopenForm(),
+            "retention_form": forms.get("retention_form") or RetentionForm(),
+            "link_form": forms.get("link_form") or LinkForm(pupils=pupils, parents=parents, staff=staff),
+            "receivers": list(selectors.receivers(concern)),
+            "retention_due": bool(concern.retain_until and concern.retain_until <= timezone.localdate()),
+            "policy": concern.trust.policy,
+            # A parent's or community member's post goes up the policy's escalation ladder from here.
+            "show_escalation": bool(concern.trust.policy.parents.escalation),
+            "escalations": list(escalations_for_concern(user, concern)),
+            "can_start_escalation": may(user, Action.MANAGE_ESCALATION, concern.school),
+        }
+    )
+    return context
 
 
 @login_required
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
     concern = selectors.concern_for(request.user, pk)
-    comments = concern.comments.select_related("channel")
-    return render(
-        request, "concerns/detail.html", {"concern": concern, "comments": comments, "title": f"Concern {concern.pk}"}
+    return render(request, "concerns/detail.html", _detail_context(request, concern))
+
+
+def _managed(request: HttpRequest, pk: int):
+    concern = selectors.concerns_for(request.user).filter(pk=pk).first()
+    if concern is None:
+        raise Http404("No such concern")
+    return concern
+
+
+def _post(request: HttpRequest, pk: int, form_name: str, form, run, done: str) -> HttpResponse:
+    """Run one write from the concern's page; on bad input show the page again with the form as typed."""
+    concern = _managed(request, pk)
+    if form.is_valid():
+        try:
+            run(concern, form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied:
+            raise Http404("No such concern") from None
+        else:
+            messages.success(request, done)
+            return redirect(reverse("concerns:detail", args=[concern.pk]) + f"#{form_name.removesuffix('_form')}")
+    response = render(request, "concerns/detail.html", _detail_context(request, concern, **{form_name: form}))
+    response.status_code = 400
+    return response
+
+
+@login_required
+@require_POST
+def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post(
+        request,
+        pk,
+        "note_form",
+        NoteForm(request.POST),
+        lambda c, d: services.chronology_add(actor=request.user, concern=c, text=d["text"]),
+        "Added to the chronology.",
     )
+
+
+@login_required
+@require_POST
+def add_action(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = _managed(request, pk)
+    return _post(
+        request,
+        pk,
+        "action_form",
+        ActionForm(request.POST, assignees=selectors.may_assign_to(concern)),
+        lambda c, d: services.action_add(actor=request.user, concern=c, **d),
+        "Action set.",
+    )
+
+
+@login_required
+@require_POST
+def action_done(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
+    concern = _managed(request, pk)
+    action = concern.actions.filter(pk=action_id).first()
+    if action is None:
+        raise Http404("No such action")
+    try:
+        services.action_done(actor=request.user, action=action, note=request.POST.get("note", "").strip())
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Action marked done.")
+    return redirect(reverse("concerns:detail", args=[concern.pk]) + "#actions")
+
+
+@login_required
+@require_POST
+def record_step(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = _managed(request, pk)
+    return _post(
+        request,
+        pk,
+        "step_form",
+        StepForm(request.POST, advice=concern.trust.policy.concerns.external_advice),
+        lambda c, d: services.concern_record_step(actor=request.user, concern=c, **d),
+        "Recorded.",
+    )
+
+
+@login_required
+@require_POST
+def link_people(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = _managed(request, pk)
+    pupils, parents, staff = _report_choices(request, concern.school)
+
+    def run(c, d):
+        services.concern_link_add(
+            actor=request.user,
+            concern=c,
+            people=services.People(
+                pupils=list(d["pupils"]),
+                parents=list(d["parents"]),
+                staff_subjects=list(d["staff_subject"]),
+                staff_involved=list(d["staff_involved"]),
+                accounts=d["other_accounts"],
+            ),
+        )
+
+    response = _post(
+        request, pk, "link_form", LinkForm(request.POST, pupils=pupils, parents=parents, staff=staff), run, "Linked."
+    )
+    # Naming the viewer's own colleague as the subject may route the concern away from the viewer.
+    if response.status_code == 302 and not selectors.can_manage(request.user, concern):
+        messages.info(request, "The concern now goes to the people the policy names for concerns about staff.")
+        return redirect("concerns:list")
+    return response
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post(
+        request,
+        pk,
+        "close_form",
+        CloseForm(request.POST),
+        lambda c, d: services.concern_close(actor=request.user, concern=c, **d),
+        "Concern closed. The debrief goes to the policy's next review.",
+    )
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post(
+        request,
+        pk,
+        "reopen_form",
+        ReopenForm(request.POST),
+        lambda c, d: services.concern_reopen(actor=request.user, concern=c, **d),
+        "Concern reopened.",
+    )
+
+
+@login_required
+@require_POST
+def retention_review(request: HttpRequest, pk: int) -> HttpResponse:
+    return _post(
+        request,
+        pk,
+        "retention_form",
+        RetentionForm(request.POST),
+        lambda c, d: services.concern_retention_review(actor=request.user, concern=c, **d),
+        "Retention reviewed: the record is kept.",
+    )
+
+
+def _entry_of(request: HttpRequest, pk: int, entry_id: int) -> ChronologyEntry:
+    concern = _managed(request, pk)
+    entry = ChronologyEntry.objects.filter(concern=concern, pk=entry_id).select_related("concern__trust").first()
+    if entry is None:
+        raise Http404("No such entry")
+    return entry
+
+
+@login_required
+@require_POST
+def correct_entry(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    entry = _entry_of(request, pk, entry_id)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        services.chronology_correct(actor=request.user, entry=entry, text=form.cleaned_data["text"])
+        messages.success(request, "Correction added. The original entry stays on the record.")
+    else:
+        messages.error(request, "Correction: write what should be corrected.")
+    return redirect(reverse("concerns:detail", args=[pk]) + f"#entry-{entry.pk}")
+
+
+@login_required
+@require_POST
+def change_entry(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    """Editing or deleting an entry is refused, clearly: the chronology is append-only."""
+    entry = _entry_of(request, pk, entry_id)
+    try:
+        if request.POST.get("delete"):
+            services.chronology_delete(actor=request.user, entry=entry)
+        else:
+            services.chronology_edit(actor=request.user, entry=entry, text=request.POST.get("text", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("concerns:detail", args=[pk]) + f"#entry-{entry.pk}")
+
+
+@login_required
+@require_POST
+def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = selectors.concern_for(request.user, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        kept, refused = services.evidence_add(actor=request.user, concern=concern, files=form.cleaned_data["files"])
+        _say_what_was_kept(request, kept, refused, reported=False)
+        return redirect(reverse("concerns:detail", args=[concern.pk]) + "#evidence")
+    response = render(request, "concerns/detail.html", _detail_context(request, concern, evidence_form=form))
+    response.status_code = 400
+    return response
+
+
+@login_required
+def evidence_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpResponse:
+    """A file of evidence, checked against its SHA-256 and logged; ?download=1 saves it, otherwise it opens."""
+    concern = selectors.concern_for(request.user, pk)
+    download = request.GET.get("download") == "1"
+    evidence, data, intact = selectors.evidence_for(request.user, concern, evidence_id, download=download)
+    if not intact:
+        messages.error(
+            request,
+            f"{evidence.original_name} no longer matches the fingerprint (SHA-256) taken when it was received: "
+            "it may have been altered or damaged in storage. It has not been served. Tell the trust's data "
+            "protection officer; the attempt is in the audit trail.",
+        )
+        return redirect(reverse("concerns:detail", args=[concern.pk]) + "#evidence")
+    response = HttpResponse(data, content_type=evidence.content_type)
+    disposition = "attachment" if download or evidence.content_type == "text/plain" else "inline"
+    safe = evidence.original_name.replace('"', "")
+    response["Content-Disposition"] = f'{disposition}; filename="{safe}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'"
+    response["X-Evidence-SHA256"] = evidence.sha256
+    return response

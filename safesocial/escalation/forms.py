@@ -1,9 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from safesocial.concerns.types import PLATFORMS
 from safesocial.people.models import ParentCarer, School
-
-from .models import SOCIAL_PLATFORMS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -19,9 +18,7 @@ class StartForm(forms.Form):
     account_name = forms.CharField(
         required=False, max_length=200, label="Name on the account", help_text="For someone not on the records."
     )
-    account_platform = forms.ChoiceField(
-        choices=[("", "Not known"), *SOCIAL_PLATFORMS], required=False, label="Platform"
-    )
+    account_platform = forms.ChoiceField(choices=[("", "Not known"), *PLATFORMS], required=False, label="Platform")
     account_handle = forms.CharField(required=False, max_length=200, label="Account or handle")
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),

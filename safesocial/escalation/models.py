@@ -9,18 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-SOCIAL_PLATFORMS = [
-    ("facebook", "Facebook"),
-    ("instagram", "Instagram"),
-    ("x", "X (formerly Twitter)"),
-    ("tiktok", "TikTok"),
-    ("whatsapp", "WhatsApp"),
-    ("snapchat", "Snapchat"),
-    ("youtube", "YouTube"),
-    ("linkedin", "LinkedIn"),
-    ("other", "Other"),
-]
-PLATFORM_NAMES = dict(SOCIAL_PLATFORMS) | {
+from safesocial.concerns.types import PLATFORMS
+
+# The platforms a concern names, and the official channels moderation knows an offender from.
+PLATFORM_NAMES = dict(PLATFORMS) | {
     "facebook_page": "Facebook Page",
     "facebook_group": "Facebook closed group",
 }

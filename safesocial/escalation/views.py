@@ -62,6 +62,21 @@ def _concern_from(request: HttpRequest):
     return concern
 
 
+def _from_concern(concern) -> dict | None:
+    """Started from a concern: its school, the account it names and the parent it links, filled in."""
+    if concern is None:
+        return None
+    from safesocial.concerns.models import ConcernLink
+
+    parent = ConcernLink.objects.filter(concern=concern, parent__isnull=False).values_list("parent", flat=True).first()
+    return {
+        "school": concern.school,
+        "parent": parent,
+        "account_platform": concern.platform,
+        "account_handle": concern.account_handle,
+    }
+
+
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
     schools = selectors.schools_managed(request.user)
@@ -72,7 +87,7 @@ def start(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         schools=schools,
         parents=selectors.parents_at(request.user),
-        initial={"school": concern.school} if concern is not None and concern.school_id else None,
+        initial=_from_concern(concern),
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -1,8 +1,21 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 from django.http import Http404
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils import timezone
 
+from safesocial.dashboard import DashboardItem
 from safesocial.people.models import Trust, User
+from safesocial.permissions import Action, may
 
-from .models import PolicyVersion
+from .models import OPEN_REVIEW, PolicyReview, PolicyVersion, ReviewStatus
 
 
 def trust_for(user: User) -> Trust:
@@ -20,3 +33,144 @@ def version_for(user: User, number: int) -> PolicyVersion:
     if version is None:
         raise Http404("No such version")
     return version
+
+
+# The annual review ------------------------------------------------------------------------------------------------
+
+
+def may_see_reviews(user: User) -> bool:
+    return any(may(user, a) for a in (Action.DRAFT_POLICY_REVIEW, Action.ADOPT_POLICY, Action.NOTE_POLICY_REVIEW))
+
+
+def reviews_for(user: User) -> QuerySet[PolicyReview]:
+    """Reviews are for the people the policy names to draft, approve and note them (trust-wide roles)."""
+    if not user.is_authenticated or user.trust_id is None or not may_see_reviews(user):
+        return PolicyReview.objects.none()
+    return PolicyReview.objects.filter(trust_id=user.trust_id).select_related(
+        "started_by", "submitted_by", "approved_by", "noted_by", "base_version", "adopted_version"
+    )
+
+
+def review_for(user: User, pk: int) -> PolicyReview:
+    review = reviews_for(user).filter(pk=pk).first()
+    if review is None:
+        raise Http404("No such review")
+    return review
+
+
+def open_review(trust: Trust) -> PolicyReview | None:
+    return PolicyReview.objects.filter(trust=trust, status__in=OPEN_REVIEW).first()
+
+
+def review_history(trust: Trust) -> list[PolicyReview]:
+    """Approved reviews, newest first, for the policy pages: who approved each and when the governors noted it."""
+    return list(
+        PolicyReview.objects.filter(trust=trust, status__in=[ReviewStatus.APPROVED, ReviewStatus.NOTED])
+        .select_related("approved_by", "adopted_version")
+        .order_by("-approved_at")
+    )
+
+
+@dataclass
+class YearInReview:
+    """What the year brought, as the review opens: lessons from closed concerns, moderation, channels."""
+
+    since: dt.date
+    until: dt.date
+    lessons: list[Any] | None  # None: concerns cannot give lessons in this installation
+    moderation: Any  # a governors' report Section
+    missed: list[Any]  # channel reviews that found the success measures missed
+    overdue: list[Any]  # channels whose review is overdue
+
+
+def year_in_review(trust: Trust, since: dt.date, until: dt.date) -> YearInReview:
+    from safesocial.channels.models import Channel, ChannelReview, ChannelStatus
+    from safesocial.governors.periods import Period
+    from safesocial.governors.report import comments_section
+
+    period = Period("review", "the year under review", since, until)
+    moderation = comments_section(trust, None, period, defaultdict(dict))
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=timezone.get_current_timezone())
+    missed = list(
+        ChannelReview.objects.filter(channel__trust=trust, objectives_met=False, reviewed_at__gte=start)
+        .select_related("channel", "channel__school")
+        .order_by("-reviewed_at")
+    )
+    overdue = list(
+        Channel.objects.filter(
+            trust=trust,
+            status__in=[ChannelStatus.APPROVED, ChannelStatus.ACTIVE, ChannelStatus.SUSPENDED],
+            next_review_due__lt=until,
+        )
+        .select_related("school")
+        .order_by("next_review_due")
+    )
+    return YearInReview(since, until, _lessons(trust, since), moderation, missed, overdue)
+
+
+def _lessons(trust: Trust, since: dt.date) -> list[Any] | None:
+    try:
+        from safesocial.concerns.selectors import lessons_for_review
+    except ImportError:
+        return None
+    return list(lessons_for_review(trust, since))
+
+
+def dashboard_items(user: User) -> list[DashboardItem]:
+    """The review is due or overdue; a draft waits for the approver; an approved review waits to be noted."""
+    if not user.is_authenticated or user.trust_id is None or not may_see_reviews(user):
+        return []
+    trust = user.trust
+    rules = trust.policy.review
+    items = []
+    current = (
+        PolicyReview.objects.filter(trust=trust)
+        .exclude(status=ReviewStatus.NOTED)
+        .order_by("-started_at")
+        .only("pk", "status")
+        .first()
+    )
+    days = (rules.next_review - timezone.localdate()).days
+    drafting = may(user, Action.DRAFT_POLICY_REVIEW)
+    if (
+        drafting
+        and (current is None or current.status != ReviewStatus.SUBMITTED)
+        and days <= max(rules.reminder_days_before)
+    ):
+        in_progress = current is not None and current.status == ReviewStatus.DRAFT
+        when = (
+            f"was due on {rules.next_review:%-d %B %Y}, {-days} day{pluralize(-days)} ago"
+            if days < 0
+            else f"is due on {rules.next_review:%-d %B %Y}, in {days} day{pluralize(days)}"
+        )
+        items.append(
+            DashboardItem(
+                title="Policy review overdue" if days < 0 else "Policy review due",
+                text=f"The social media policy's review {when}." + (" A draft is in progress." if in_progress else ""),
+                url=reverse("policy:review", args=[current.pk]) if in_progress else reverse("policy:reviews"),
+                link_text="Carry on with the draft" if in_progress else "Start the review",
+                tone="bad" if days < 0 else "warn",
+            )
+        )
+    if current is not None and current.status == ReviewStatus.SUBMITTED and may(user, Action.ADOPT_POLICY):
+        items.append(
+            DashboardItem(
+                title="Policy review waiting for your approval",
+                text="A reviewed draft of the social media policy waits for your approval.",
+                url=reverse("policy:review", args=[current.pk]),
+                link_text="Read and decide",
+                tone="warn",
+            )
+        )
+    if current is not None and current.status == ReviewStatus.APPROVED and may(user, Action.NOTE_POLICY_REVIEW):
+        items.append(
+            DashboardItem(
+                title="Policy review waiting to be noted",
+                text=f"The reviewed policy was approved: record when the {rules.noted_by or 'governing body'} "
+                "noted it.",
+                url=reverse("policy:review", args=[current.pk]),
+                link_text="Record the meeting",
+                tone="warn",
+            )
+        )
+    return items

@@ -7,14 +7,18 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
+from django.views.decorators.http import require_POST
 
 from safesocial.people.models import Trust
+from safesocial.people.roles import Role
 from safesocial.permissions import Action, may, require
 
-from . import selectors
+from . import selectors, services
+from .diff import field_changes, line_diff
 from .explain import explain
-from .forms import PolicyFileForm
-from .loader import PolicyInvalid
+from .forms import NoteForm, PolicyFileForm, ReturnForm, ReviewDraftForm
+from .loader import PolicyInvalid, parse_policy
+from .models import ReviewStatus
 from .services import policy_adopt, trust_create_from_policy
 
 
@@ -25,6 +29,7 @@ def _document_context(request: HttpRequest, version):
         "policy": policy,
         "version": version,
         "schools_by_key": {s.key: s.name for s in policy.trust.schools},
+        "reviews": selectors.review_history(version.trust),
         "title": f"{policy.document.title} — {policy.trust.name}",
     }
 
@@ -43,6 +48,8 @@ def document(request: HttpRequest, number: int | None = None) -> HttpResponse:
     version = _version(request, number)
     context = _document_context(request, version)
     context["is_current"] = version.pk == version.trust.policy_version.pk
+    context["may_review"] = selectors.may_see_reviews(request.user)
+    context["open_review"] = selectors.open_review(version.trust) if context["may_review"] else None
     return render(request, "policy/document.html", context)
 
 
@@ -79,6 +86,7 @@ def versions(request: HttpRequest) -> HttpResponse:
         {
             "versions": selectors.versions_for(request.user),
             "can_adopt": may(request.user, Action.ADOPT_POLICY),
+            "may_review": selectors.may_see_reviews(request.user),
             "title": "Policy versions",
         },
     )
@@ -146,3 +154,184 @@ def setup(request: HttpRequest) -> HttpResponse:
         "policy/upload.html",
         {"form": form, "title": "Set up your trust", "mode": "setup", "now": timezone.now()},
     )
+
+
+# The annual review ------------------------------------------------------------------------------------------------
+
+
+@login_required
+def reviews(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    trust = selectors.trust_for(user)
+    if not selectors.may_see_reviews(user):
+        raise Http404("No reviews for you here")
+    policy = trust.policy
+    return render(
+        request,
+        "policy/reviews.html",
+        {
+            "reviews": selectors.reviews_for(user),
+            "open_review": selectors.open_review(trust),
+            "can_start": may(user, Action.DRAFT_POLICY_REVIEW),
+            "policy": policy,
+            "days_to_review": (policy.review.next_review - timezone.localdate()).days,
+            "title": "Policy reviews",
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_start(request: HttpRequest) -> HttpResponse:
+    trust = selectors.trust_for(request.user)
+    try:
+        review = services.review_start(actor=request.user, trust=trust)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("policy:reviews")
+    messages.success(request, "Review started. The draft begins as the version in force.")
+    return redirect("policy:review", pk=review.pk)
+
+
+def _review_context(request: HttpRequest, review, *, draft_form=None, return_form=None, note_form=None) -> dict:
+    user = request.user
+    base = review.base_version
+    text = draft_form.data.get("text", review.draft_text) if draft_form is not None and draft_form.is_bound else None
+    text = review.draft_text if text is None else text
+    if review.adopted_version is not None:  # what the approval actually adopted, history entry and all
+        problems, compare_to = [], review.adopted_version.text
+        changes = field_changes(base.policy, review.adopted_version.policy)
+    else:
+        problems, compare_to = services.draft_problems(review.trust, text), text
+        changes = field_changes(base.policy, parse_policy(text, "draft")) if not problems else []
+    cadence = base.policy.review.cadence_months
+    since = services.add_months(review.review_due, -cadence)
+    is_draft = review.status == ReviewStatus.DRAFT
+    return {
+        "review": review,
+        "steps": ReviewStatus.choices,
+        "base": base,
+        "problems": problems,
+        "changes": changes,
+        "hunks": line_diff(base.text, compare_to),
+        "year": selectors.year_in_review(review.trust, since, timezone.localdate()) if review.is_open else None,
+        "draft_form": draft_form
+        or (
+            ReviewDraftForm(initial={"text": review.draft_text, "change_note": review.change_note})
+            if is_draft
+            else None
+        ),
+        "return_form": return_form or ReturnForm(),
+        "note_form": note_form or NoteForm(initial={"noted_on": timezone.localdate()}),
+        "can_draft": is_draft and may(user, Action.DRAFT_POLICY_REVIEW),
+        "can_approve": may(user, Action.ADOPT_POLICY),
+        "can_note": may(user, Action.NOTE_POLICY_REVIEW),
+        "approver": Role(base.policy.review.approver),
+        "noted_by": base.policy.review.noted_by,
+        "title": f"Policy review due {review.review_due:%-d %B %Y}",
+    }
+
+
+@login_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.review_for(request.user, pk)
+    return render(request, "policy/review.html", _review_context(request, review))
+
+
+@login_required
+@require_POST
+def review_save(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.review_for(request.user, pk)
+    form = ReviewDraftForm(request.POST)
+    if form.is_valid():
+        try:
+            problems = services.review_save(
+                actor=request.user,
+                review=review,
+                text=form.cleaned_data["text"],
+                change_note=form.cleaned_data["change_note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("policy:review", pk=review.pk)
+        if not problems:
+            messages.success(request, "Draft saved. It is a valid policy file; read the changes below.")
+            return redirect("policy:review", pk=review.pk)
+        for problem in problems:
+            form.add_error("text", str(problem))
+    return render(request, "policy/review.html", _review_context(request, review, draft_form=form), status=400)
+
+
+def _act(request: HttpRequest, review, action, success: str) -> HttpResponse:
+    try:
+        action()
+    except (ValidationError, PermissionDenied, PolicyInvalid) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text)
+    else:
+        messages.success(request, success)
+    return redirect("policy:review", pk=review.pk)
+
+
+@login_required
+@require_POST
+def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.review_for(request.user, pk)
+    return _act(
+        request,
+        review,
+        lambda: services.review_submit(actor=request.user, review=review),
+        "Submitted. The approver the policy names has been told it is waiting for them.",
+    )
+
+
+@login_required
+@require_POST
+def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.review_for(request.user, pk)
+    return _act(
+        request,
+        review,
+        lambda: services.review_approve(actor=request.user, review=review),
+        "Approved. The reviewed policy is now in force as a new version, with its document history entry.",
+    )
+
+
+@login_required
+@require_POST
+def review_return(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.review_for(request.user, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        context = _review_context(request, review, return_form=form)
+        return render(request, "policy/review.html", context, status=400)
+    return _act(
+        request,
+        review,
+        lambda: services.review_return(actor=request.user, review=review, note=form.cleaned_data["note"]),
+        "Sent back to the people drafting it, with your notes.",
+    )
+
+
+@login_required
+@require_POST
+def review_note(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.review_for(request.user, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_note(
+                actor=request.user,
+                review=review,
+                noted_on=form.cleaned_data["noted_on"],
+                minute=form.cleaned_data["minute"],
+            )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("policy:review", pk=review.pk)
+        except ValidationError as exc:
+            form.add_error("noted_on", " ".join(exc.messages))
+        else:
+            messages.success(request, "Recorded: the governing body noted the reviewed policy.")
+            return redirect("policy:review", pk=review.pk)
+    return render(request, "policy/review.html", _review_context(request, review, note_form=form), status=400)

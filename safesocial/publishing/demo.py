@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 
 from safesocial.channels import services as channels
 from safesocial.channels.models import AccessLevel, ChannelStatus, Delivery
+from safesocial.compliance.services import training_record
 from safesocial.people.models import School, Trust, User
 from safesocial.people.roles import Role
 
@@ -77,6 +78,16 @@ def seed_channels(trust: Trust) -> None:
         sandbox = channels.channel_sign_off(actor=head, channel=sandbox, note="Approved for staff training.")
         sandbox = channels.channel_set_status(actor=admin, channel=sandbox, status=ChannelStatus.ACTIVE)
         until = timezone.localdate() + dt.timedelta(days=365)
+        # Policy: a channel administrator is trained before access is granted.
+        training_record(
+            actor=head,
+            user=admin,
+            topic=policy.training.topics[0],
+            kind="induction",
+            completed_on=timezone.localdate() - dt.timedelta(days=200),
+            provider="Harbourside Learning Trust safeguarding team",
+            note="Induction; signed attendance sheet kept by the school office.",
+        )
         channels.access_grant(actor=head, channel=sandbox, user=admin, level=AccessLevel.ADMIN, expires_on=until)
         for poster in {comms, teacher}:
             channels.access_grant(actor=head, channel=sandbox, user=poster, level=AccessLevel.POSTER, expires_on=until)

@@ -479,3 +479,28 @@ def test_a_bad_correction_is_refused_beside_its_record_and_the_original_stays(si
     assert response.status_code == 400
     assert f'href="#c{record.pk}-taken_on"' in body and "Met in person." in body
     assert list(escalation.records.values_list("outcome", flat=True)) == ["Phoned."]
+
+
+def test_a_parents_post_concern_offers_the_ladder_with_its_account_and_parent_filled_in(
+    signed_in, head, seabright, parent, trust
+):
+    from safesocial.concerns.services import People, concern_report
+
+    concern = concern_report(
+        actor=head,
+        school=seabright,
+        kind="parent_post",
+        summary="A post naming a teacher.",
+        occurred_at=timezone.now() - dt.timedelta(hours=2),
+        platform="facebook",
+        url="https://www.facebook.com/some.parent/posts/1",
+        account_handle="some.parent",
+        people=People(parents=[parent]),
+        files=[],
+    ).concern
+    page = signed_in(head).get(reverse("concerns:detail", args=[concern.pk])).content.decode()
+    start = reverse("escalation:start") + f"?concern={concern.pk}"
+    assert "Parent escalation" in page and start in page
+    form = signed_in(head).get(start).context["form"]
+    assert form.initial["parent"] == parent.pk and form.initial["account_handle"] == "some.parent"
+    assert form.initial["account_platform"] == "facebook" and form.initial["school"] == seabright

@@ -1,3 +1,4 @@
+import datetime as dt
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -6,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from safesocial.people.models import Trust
 from safesocial.policy.explain import explain_text
 from safesocial.policy.loader import PolicyInvalid, load_policy_file
-from safesocial.policy.services import policy_adopt, trust_create_from_policy
+from safesocial.policy.services import policy_adopt, review_reminders_send, trust_create_from_policy
 
 
 class Command(BaseCommand):
@@ -25,8 +26,15 @@ class Command(BaseCommand):
         adopt = sub.add_parser("adopt", help="Adopt a new version of the trust's policy from a file.")
         adopt.add_argument("file")
         adopt.add_argument("--note", default="")
+        remind = sub.add_parser(
+            "remind",
+            help="Send the policy review reminder due today, once (run daily by a scheduler).",
+        )
+        remind.add_argument("--today", type=dt.date.fromisoformat, default=None, help="YYYY-MM-DD (for testing)")
 
     def handle(self, *args, **options):
+        if options["action"] == "remind":
+            return self._remind(options["today"])
         path = Path(options["file"])
         try:
             policy, text = load_policy_file(path)
@@ -51,3 +59,14 @@ class Command(BaseCommand):
             except (ValidationError, PolicyInvalid, Trust.DoesNotExist) as exc:
                 message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 raise CommandError(message) from None
+
+    def _remind(self, today: dt.date | None) -> None:
+        for trust in Trust.objects.all():
+            reminder = review_reminders_send(trust=trust, today=today)
+            if reminder is None:
+                self.stdout.write(f"{trust}: no review reminder due")
+            else:
+                self.stdout.write(
+                    f"{trust}: sent the review reminder ({reminder.days_before} days before "
+                    f"{reminder.review_due:%-d %B %Y}) to {reminder.recipients} people"
+                )

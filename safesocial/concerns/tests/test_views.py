@@ -1,0 +1,333 @@
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from safesocial.audit.models import AuditEntry
+from safesocial.concerns import services
+from safesocial.concerns.models import Concern, ConcernStatus, Evidence
+from safesocial.concerns.services import People
+
+from .conftest import png_bytes
+
+WHEN = (timezone.localtime() - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+
+
+def form_data(school, **extra):
+    data = {
+        "kind": "friend_request",
+        "school": school.pk,
+        "summary": "A friend request from Year 6 pupil's parent on Facebook.",
+        "occurred_at": WHEN,
+        "platform": "facebook",
+        "url": "https://www.facebook.com/some.parent",
+        "account_handle": "some.parent",
+    }
+    data.update(extra)
+    return data
+
+
+def reported(actor, school, **kw):
+    kw.setdefault("summary", "Something happened")
+    return services.concern_report(actor=actor, school=school, kind=kw.pop("kind", "friend_request"), **kw).concern
+
+
+def test_the_report_form_needs_sign_in(client):
+    response = client.get(reverse("concerns:report"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_report_form_preselects_the_reporters_school_and_shows_the_policys_guidance(
+    signed_in, assistant, seabright
+):
+    body = signed_in(assistant).get(reverse("concerns:report") + "?kind=cyberbullying_of_pupil").content.decode()
+    assert f'<option value="{seabright.pk}" selected>' in body
+    assert "Never respond or retaliate" in body and "From the trust's policy." in body
+
+
+def test_the_guidance_swaps_in_by_htmx_and_lists_every_kind_without_javascript(signed_in, assistant):
+    client = signed_in(assistant)
+    fragment = client.get(reverse("concerns:guidance") + "?kind=friend_request", HTTP_HX_REQUEST="true")
+    text = fragment.content.decode()
+    assert "<html" not in text and "personal account" in text
+    page = client.get(reverse("concerns:guidance")).content.decode()
+    assert "Underage" in page or "underage" in page
+
+
+def test_a_teaching_assistant_reports_with_a_screenshot_and_a_bad_file_and_nothing_is_lost(
+    signed_in, assistant, seabright
+):
+    client = signed_in(assistant)
+    files = [
+        SimpleUploadedFile("request.png", png_bytes(), "image/png"),
+        SimpleUploadedFile("notes.png", b"plain words, not a picture", "image/png"),
+    ]
+    response = client.post(reverse("concerns:report"), {**form_data(seabright), "files": files}, follow=True)
+    concern = Concern.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("concerns:detail", args=[concern.pk])
+    body = response.content.decode()
+    assert "Your concern has been recorded" in body
+    assert "notes.png was not added: its name says it is a PNG image, but its content is not" in body
+    assert [e.original_name for e in concern.evidence.all()] == ["request.png"]
+    assert "add evidence" in body.lower()  # the reporter can add the file again from here
+
+
+@pytest.mark.parametrize(
+    "change,field,message",
+    [
+        ({"kind": ""}, "kind", "Choose what kind of concern this is."),
+        (
+            {"occurred_at": (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")},
+            "occurred_at",
+            "cannot be in the future",
+        ),
+        ({"url": "not a web address"}, "url", "Enter a web address"),
+        ({"summary": ""}, "summary", "Say what happened."),
+    ],
+)
+def test_bad_input_is_named_and_what_was_typed_is_kept(signed_in, assistant, seabright, change, field, message):
+    data = form_data(seabright, **change)
+    response = signed_in(assistant).post(reverse("concerns:report"), data)
+    body = response.content.decode()
+    assert response.status_code == 200 and not Concern.objects.exists()
+    assert message in body and 'class="error-summary"' in body
+    assert f'href="#id_{field}"' in body
+    if field != "summary":
+        assert "A friend request from Year 6" in body
+
+
+def test_the_people_search_finds_pupils_and_parents_at_the_school(signed_in, assistant, seabright, pupil, parent):
+    response = signed_in(assistant).get(
+        reverse("concerns:people"), {"school": seabright.pk, "people_q": "harb"}, HTTP_HX_REQUEST="true"
+    )
+    body = response.content.decode()
+    assert "Nia Harbour" in body and "Rowan Harbour" in body
+
+
+def test_a_report_links_the_pupils_parents_and_accounts_chosen(signed_in, assistant, seabright, pupil, parent):
+    data = form_data(seabright, pupils=[pupil.pk], parents=[parent.pk], other_accounts="Instagram: @nia.h\nsomeone")
+    signed_in(assistant).post(reverse("concerns:report"), data)
+    concern = Concern.objects.get()
+    names = sorted(str(link) for link in concern.links.all())
+    assert "Nia Harbour" in names and "Rowan Harbour" in names
+    assert sorted(concern.links.filter(kind="account").values_list("account_key", flat=True)) == [
+        "facebook:some.parent",
+        "instagram:nia.h",
+        "other:someone",
+    ]
+
+
+def test_the_list_shows_the_dsl_their_concerns_in_few_queries(
+    signed_in, head, assistant, seabright, django_assert_max_num_queries
+):
+    for _ in range(5):
+        reported(assistant, seabright)
+    client = signed_in(head)
+    client.get(reverse("concerns:list"))
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("concerns:list"))
+    assert response.content.decode().count('href="/concerns/') >= 5
+
+
+def test_the_list_and_its_search_never_show_a_concern_about_the_viewer(signed_in, head, assistant, seabright, ceo):
+    about_head = reported(
+        assistant,
+        seabright,
+        kind="staff_online_conduct",
+        summary="Quarry posted photos",
+        people=People(staff_subjects=[head]),
+    )
+    client = signed_in(head)
+    for params in ({}, {"q": "Quarry"}, {"q": about_head.reference}, {"kind": "staff_online_conduct"}):
+        body = client.get(reverse("concerns:list"), params).content.decode()
+        assert f"/concerns/{about_head.pk}/" not in body
+    assert client.get(reverse("concerns:detail", args=[about_head.pk])).status_code == 404
+    ceo_body = signed_in(ceo).get(reverse("concerns:list"), {"q": "Quarry"}).content.decode()
+    assert f"/concerns/{about_head.pk}/" in ceo_body
+
+
+def test_a_colleague_who_is_not_named_gets_404_for_a_concern(signed_in, outsider, assistant, seabright):
+    concern = reported(assistant, seabright)
+    assert signed_in(outsider).get(reverse("concerns:detail", args=[concern.pk])).status_code == 404
+
+
+def test_the_reporter_sees_what_they_reported_but_not_the_case_record(signed_in, assistant, seabright, head):
+    concern = reported(assistant, seabright)
+    services.chronology_add(actor=head, concern=concern, text="Private note of the DSL")
+    body = signed_in(assistant).get(reverse("concerns:detail", args=[concern.pk])).content.decode()
+    assert "You reported this concern" in body and "Private note of the DSL" not in body
+    assert signed_in(assistant).post(reverse("concerns:note", args=[concern.pk]), {"text": "x"}).status_code == 404
+
+
+def test_every_view_and_download_of_evidence_is_logged_and_shown_as_custody(signed_in, head, assistant, seabright):
+    concern = services.concern_report(
+        actor=assistant,
+        school=seabright,
+        kind="friend_request",
+        summary="x",
+        files=[SimpleUploadedFile("s.png", png_bytes(), "image/png")],
+    ).concern
+    evidence = concern.evidence.get()
+    client = signed_in(head)
+    url = reverse("concerns:evidence_file", args=[concern.pk, evidence.pk])
+    shown = client.get(url)
+    assert shown.status_code == 200 and shown["Content-Type"] == "image/png"
+    assert shown["Cache-Control"] == "private, no-store"
+    saved = client.get(url + "?download=1")
+    assert saved["Content-Disposition"].startswith("attachment")
+    actions = list(
+        AuditEntry.objects.filter(object_type="concerns.evidence", object_id=str(evidence.pk)).values_list(
+            "action", "actor_label"
+        )
+    )
+    assert actions == [
+        ("concern.evidence.add", assistant.email),
+        ("concern.evidence.view", head.email),
+        ("concern.evidence.download", head.email),
+    ]
+    body = client.get(reverse("concerns:detail", args=[concern.pk])).content.decode()
+    assert "Downloaded: " + head.email in body
+
+
+def test_a_file_altered_in_storage_is_not_served_and_the_page_says_so(signed_in, head, assistant, seabright):
+    concern = services.concern_report(
+        actor=assistant,
+        school=seabright,
+        kind="friend_request",
+        summary="x",
+        files=[SimpleUploadedFile("s.png", png_bytes(), "image/png")],
+    ).concern
+    evidence = concern.evidence.get()
+    with open(evidence.file.path, "ab") as f:
+        f.write(b"tampered")
+    response = signed_in(head).get(reverse("concerns:evidence_file", args=[concern.pk, evidence.pk]), follow=True)
+    assert "no longer matches the fingerprint" in response.content.decode()
+    assert AuditEntry.objects.filter(action="concern.evidence.view", changes__intact=False).exists()
+
+
+def test_evidence_of_a_concern_you_cannot_see_is_404(signed_in, outsider, assistant, seabright):
+    concern = services.concern_report(
+        actor=assistant,
+        school=seabright,
+        kind="friend_request",
+        summary="x",
+        files=[SimpleUploadedFile("s.png", png_bytes(), "image/png")],
+    ).concern
+    evidence = Evidence.objects.get()
+    url = reverse("concerns:evidence_file", args=[concern.pk, evidence.pk])
+    assert signed_in(outsider).get(url).status_code == 404
+
+
+def test_an_attempt_to_edit_or_delete_a_chronology_entry_gets_a_clear_answer(signed_in, head, assistant, seabright):
+    concern = reported(assistant, seabright)
+    entry = concern.chronology.get()
+    response = signed_in(head).post(
+        reverse("concerns:change_entry", args=[concern.pk, entry.pk]), {"delete": "1"}, follow=True
+    )
+    assert "never changed or deleted" in response.content.decode()
+    assert concern.chronology.count() == 1
+
+
+def test_the_dsl_adds_an_action_and_closes_with_a_debrief(signed_in, head, assistant, seabright, deputy_dsl):
+    concern = reported(assistant, seabright)
+    client = signed_in(head)
+    due = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    response = client.post(
+        reverse("concerns:action", args=[concern.pk]),
+        {"description": "Call the parent", "assigned_to": deputy_dsl.pk, "due_on": due},
+    )
+    assert response.status_code == 302
+    missing = client.post(reverse("concerns:close", args=[concern.pk]), {"outcome": "Resolved", "lessons": ""})
+    assert missing.status_code == 400 and "This field is required" in missing.content.decode()
+    client.post(
+        reverse("concerns:close", args=[concern.pk]),
+        {"outcome": "Resolved", "lessons": "Lock profiles", "curriculum_change": "on"},
+    )
+    concern.refresh_from_db()
+    assert concern.status == ConcernStatus.CLOSED and concern.curriculum_change and not concern.policy_change
+
+
+def test_the_patterns_page_is_for_those_who_receive_concerns(signed_in, head, teacher):
+    assert signed_in(head).get(reverse("concerns:patterns")).status_code == 200
+    assert signed_in(teacher).get(reverse("concerns:patterns")).status_code == 404
+
+
+# The public form ------------------------------------------------------------------------------------------------
+
+
+def public_data(**extra):
+    data = {
+        "kind": "cyberbullying_of_pupil",
+        "summary": "My son is getting nasty messages in a group chat.",
+        "occurred_at": WHEN,
+        "platform": "whatsapp",
+        "reporter_relationship": "parent",
+        "reporter_contact": "07700 900123",
+    }
+    data.update(extra)
+    return data
+
+
+def test_the_public_form_needs_no_account_and_gives_a_reference(client, seabright, mailoutbox):
+    url = reverse("concerns_public:report", args=[seabright.pk])
+    assert client.get(url).status_code == 200
+    files = [SimpleUploadedFile("chat.png", png_bytes(), "image/png"), SimpleUploadedFile("x.exe", b"MZ", "x")]
+    response = client.post(url, {**public_data(), "files": files})
+    concern = Concern.objects.get()
+    body = response.content.decode()
+    assert concern.reference in body and "What happens next" in body and "999" in body
+    assert "x.exe: files of this type" in body
+    assert concern.source == "public" and concern.reported_by is None and concern.evidence.count() == 1
+
+
+def test_the_public_form_offers_no_staff_only_kinds_and_names_bad_fields(client, seabright):
+    url = reverse("concerns_public:report", args=[seabright.pk])
+    body = client.get(url).content.decode()
+    assert "friend_request" not in body and "comment_disclosure" not in body
+    response = client.post(url, public_data(kind="friend_request", url="nope"))
+    text = response.content.decode()
+    assert not Concern.objects.exists() and "Enter a web address" in text and "My son is getting" in text
+
+
+def test_a_robot_that_fills_the_hidden_field_is_thanked_and_nothing_is_kept(client, seabright):
+    response = client.post(reverse("concerns_public:report", args=[seabright.pk]), public_data(website="spam"))
+    assert response.status_code == 200 and not Concern.objects.exists()
+
+
+def test_the_public_form_is_rate_limited(client, seabright):
+    url = reverse("concerns_public:report", args=[seabright.pk])
+    for _ in range(5):
+        client.post(url, public_data())
+    response = client.post(url, public_data())
+    assert response.status_code == 429 and Concern.objects.count() == 5
+
+
+def test_the_public_form_of_an_unknown_school_is_404(client, db):
+    assert client.get(reverse("concerns_public:report", args=[99999])).status_code == 404
+
+
+# The dashboard ---------------------------------------------------------------------------------------------------
+
+
+def test_the_dashboard_counts_open_concerns_but_never_one_about_the_viewer(signed_in, head, assistant, seabright):
+    reported(assistant, seabright)
+    reported(assistant, seabright, kind="staff_online_conduct", people=People(staff_subjects=[head]))
+    body = signed_in(head).get("/").content.decode()
+    assert '<span class="figure">1</span> open.' in body
+
+
+def test_actions_due_appear_on_the_assignees_dashboard(signed_in, head, assistant, seabright, deputy_dsl):
+    concern = reported(assistant, seabright)
+    services.action_add(
+        actor=head, concern=concern, description="Call", assigned_to=deputy_dsl, due_on=timezone.localdate()
+    )
+    body = signed_in(deputy_dsl).get("/").content.decode()
+    assert "Safeguarding actions due" in body

@@ -1,0 +1,281 @@
+"""The governors' report: figures on known data, "no data" for an empty term, no names ever, and the page and PDF
+for the people who may read them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from safesocial.channels.models import Channel
+from safesocial.concerns.models import Concern
+from safesocial.consent.models import Consent, Method, Purpose
+from safesocial.governors import periods
+from safesocial.governors.charts import Chart
+from safesocial.governors.report import build_report, percentile
+from safesocial.moderation.models import Comment, ModerationEvent
+from safesocial.people.models import School
+from safesocial.people.roles import Role
+from safesocial.people.services import pupil_create
+from safesocial.publishing.models import Post, PostStatus
+from safesocial.publishing.tests.conftest import make_channel
+
+TODAY = dt.date(2026, 11, 21)
+AUTUMN = periods.parse("2026-27-autumn")
+SPRING_LAST_YEAR = periods.parse("2025-26-spring")
+SECRET = "Zebedee Quartermaine"  # a name that must never reach the report
+
+
+def at(day: int, hour: int = 9, month: int = 10) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def world(trust, seabright, millbrook, head, make_staff):
+    """Seabright, autumn 2026: five posts, three comments acted on, two concerns, ten pupils."""
+    admin = make_staff(Role.CHANNEL_ADMIN, seabright, "Cal Admin")
+    channel = make_channel(admin, head, seabright)
+    for i, wait_hours in enumerate([1, 2, 3, 4, 30]):
+        Post.objects.create(
+            trust=trust,
+            school=seabright,
+            author=admin,
+            text=f"Post {i}",
+            category="events",
+            status=PostStatus.PUBLISHED,
+            submitted_at=at(1 + i),
+            approved_at=at(1 + i) + dt.timedelta(hours=wait_hours),
+            published_at=at(2 + i),
+        )
+    for i, (minutes, category) in enumerate([(10, "abuse"), (50, "abuse"), (240, "spam")]):
+        comment = Comment.objects.create(
+            channel=channel,
+            external_id=f"c{i}",
+            author_id=f"a{i}",
+            author_name=SECRET,
+            text=f"{SECRET} wrote something",
+            created_at=at(3),
+            received_at=at(3),
+            classification={"categories": [{"name": category, "score": 0.9, "fired": True, "reason": SECRET}]},
+            suggested_action="review",
+        )
+        ModerationEvent.objects.create(
+            comment=comment, action="hide", actor=head, reason=SECRET, at=at(3) + dt.timedelta(minutes=minutes)
+        )
+    for school in (seabright, seabright, millbrook):
+        Concern.objects.create(
+            trust=trust, school=school, kind="comment_threat", summary=SECRET, source="moderation", created_at=at(5)
+        )
+    for i in range(10):
+        pupil = pupil_create(
+            actor=None,
+            school=seabright,
+            first_name=SECRET.split()[0],
+            last_name=f"Pupil{i}",
+            date_of_birth=dt.date(2018, 1, 1),
+            year_group="3" if i < 6 else "4",
+            class_name="Owls",
+        )
+        if i < 7:
+            Consent.objects.create(
+                pupil=pupil,
+                purpose=Purpose.SOCIAL_MEDIA,
+                given=i < 5,
+                method=Method.PAPER,
+                given_on=dt.date(2026, 9, 5),
+                recorded_at=at(5, month=9),
+            )
+    return channel
+
+
+def facts(report, key: str) -> dict[str, str]:
+    return dict(next(s for s in report.sections if s.key == key).facts)
+
+
+def test_the_report_counts_known_data(trust, world):
+    report = build_report(trust, None, AUTUMN, TODAY)
+    posts = facts(report, "posts")
+    assert posts["Posts published"] == "5"
+    assert posts["Median time from submission to approval"] == "3.0 hours"
+    assert posts["90th percentile time from submission to approval"] == "30.0 hours"
+    comments = facts(report, "comments")
+    assert comments["Comments acted on"] == "3"
+    assert comments["Median time from receipt to first action"] == "50 minutes"
+    category = next(c for s in report.sections for c in s.charts if c.id == "comments-category")
+    assert category.rows == [("Abuse", [2]), ("Spam", [1])]
+    consent = facts(report, "consent")
+    assert consent["Pupils on roll"] == "10"
+    assert consent["Consent given"] == "5 (50%)"
+    assert consent["Consent refused"] == "2 (20%)"
+    assert consent["No answer or lapsed"] == "3 (30%)"
+    by_year = next(c for s in report.sections for c in s.charts if c.id == "consent-year")
+    assert by_year.rows == [("Year 3", [5, 1, 0]), ("Year 4", [0, 1, 3])]
+    assert facts(report, "concerns")["Concerns raised"] == "3"
+    by_school = {r.school.key: r.figures for r in report.school_rows}
+    assert (by_school["seabright"]["posts"], by_school["seabright"]["concerns"]) == (5, 2)
+    assert by_school["millbrook"]["concerns"] == 1
+
+
+def test_a_school_report_counts_only_that_school(trust, world, millbrook):
+    report = build_report(trust, millbrook, AUTUMN, TODAY)
+    assert facts(report, "posts")["Posts published"] == "0"
+    assert facts(report, "concerns")["Concerns raised"] == "1"
+    assert report.school_rows == []
+
+
+def test_a_term_with_no_data_says_so(trust, world, signed_in, ceo):
+    report = build_report(trust, None, SPRING_LAST_YEAR, TODAY)
+    assert not next(s for s in report.sections if s.key == "posts").has_data
+    page = signed_in(ceo).get(reverse("governors:index"), {"period": "2025-26-spring", "school": ""})
+    text = page.content.decode()
+    assert text.count("No data for this period") >= 3
+    assert "<svg" not in text.split('id="s-posts"')[1].split("</section>")[0]
+
+
+def test_a_term_not_yet_begun_has_no_data(trust, world):
+    report = build_report(trust, None, periods.parse("2026-27-summer"), TODAY)
+    assert not report.has_data
+
+
+def test_the_report_never_shows_a_name_or_any_text(trust, world, signed_in, ceo):
+    client = signed_in(ceo)
+    page = client.get(reverse("governors:index"), {"period": AUTUMN.key, "school": ""}).content.decode()
+    assert "Concerns by type" in page
+    assert SECRET not in page and SECRET.split()[0] not in page
+
+
+def test_the_page_draws_charts_with_text_alternatives(trust, world, signed_in, ceo):
+    page = signed_in(ceo).get(reverse("governors:index"), {"period": AUTUMN.key}).content.decode()
+    assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') >= 5
+    assert 'role="img"' in page and "<desc id=" in page
+    assert "<caption>Figures: Posts published by category</caption>" in page
+
+
+def test_the_pdf_is_a_pdf(trust, world, signed_in, ceo):
+    response = signed_in(ceo).get(reverse("governors:pdf"), {"period": AUTUMN.key, "school": "seabright"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_a_head_sees_their_own_school_only(trust, world, signed_in, head):
+    client = signed_in(head)
+    page = client.get(reverse("governors:index"))
+    assert page.status_code == 200
+    assert "Seabright" in page.content.decode()
+    assert client.get(reverse("governors:index"), {"period": AUTUMN.key, "school": ""}).status_code == 200
+    refused = client.get(reverse("governors:index"), {"period": AUTUMN.key, "school": "millbrook"})
+    assert "you cannot see a report for" in refused.content.decode()
+    assert client.get(reverse("governors:pdf"), {"period": AUTUMN.key, "school": "millbrook"}).status_code == 200
+    assert b"%PDF" not in client.get(reverse("governors:pdf"), {"period": AUTUMN.key, "school": "millbrook"}).content
+
+
+def test_a_made_up_period_is_refused_with_a_clear_message(signed_in, ceo):
+    page = signed_in(ceo).get(reverse("governors:index"), {"period": "1999-00-winter"}).content.decode()
+    assert "Choose a school year or term from the list" in page
+    assert 'href="#id_period"' in page
+
+
+def test_the_report_needs_sign_in(client, trust):
+    response = client.get(reverse("governors:index"))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_a_teacher_cannot_see_reports(signed_in, teacher):
+    assert signed_in(teacher).get(reverse("governors:index")).status_code == 403
+
+
+def test_the_trust_report_takes_the_same_number_of_queries_for_more_schools(trust, world, head):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            build_report(trust, None, AUTUMN, TODAY)
+        return len(captured.captured_queries)
+
+    before = queries()
+    for i in range(5):
+        school = School.objects.create(trust=trust, key=f"extra-{i}", name=f"Extra School {i}")
+        Post.objects.create(
+            trust=trust,
+            school=school,
+            author=head,
+            text="News",
+            category="events",
+            status=PostStatus.PUBLISHED,
+            submitted_at=at(6),
+            approved_at=at(6, hour=10),
+            published_at=at(7),
+        )
+        pupil_create(
+            actor=None,
+            school=school,
+            first_name="A",
+            last_name=f"B{i}",
+            date_of_birth=dt.date(2018, 1, 1),
+            year_group="2",
+            class_name="Kites",
+        )
+        Concern.objects.create(trust=trust, school=school, kind="comment_threat", summary=SECRET, source="moderation")
+    assert queries() == before
+    assert len(build_report(trust, None, AUTUMN, TODAY).school_rows) == 8
+
+
+def test_terms_cover_the_school_year_without_gaps():
+    year = periods.year(2026)
+    autumn, spring, summer = (periods.term(2026, t) for t in periods.TERMS)
+    assert (year.start, year.end) == (autumn.start, summer.end)
+    assert autumn.end + dt.timedelta(days=1) == spring.start
+    assert spring.end + dt.timedelta(days=1) == summer.start
+    assert periods.parse("2026-27") == year and periods.parse("2026-28") is None
+    assert periods.current_term(TODAY) == autumn
+
+
+def test_percentile_is_nearest_rank():
+    assert percentile([1, 2, 3, 4, 30], 90) == 30
+    assert percentile(list(range(1, 101)), 90) == 90
+
+
+def test_an_empty_chart_is_empty():
+    assert Chart("x", "t", "c", ["n"], [("a", [0])]).empty
+    assert not Chart("x", "t", "c", ["n"], [("a", [1])]).empty
+
+
+def test_channels_are_counted(trust, world):
+    Channel.objects.filter(pk=world.pk).update(next_review_due=TODAY - dt.timedelta(days=3))
+    report = build_report(trust, None, AUTUMN, timezone.localdate())
+    assert facts(report, "channels")["Active channels"] == "1"
+
+
+def test_escalation_steps_and_acknowledgements_are_counted(trust, seabright, head, teacher):
+    from safesocial.compliance.services import acknowledgement_staff
+    from safesocial.escalation.services import escalation_start, escalation_step_take
+
+    today = timezone.localdate()
+    escalation = escalation_start(actor=head, school=seabright, summary=SECRET, account_name=SECRET)
+    escalation_step_take(actor=head, escalation=escalation, step_key="discuss", taken_on=today, outcome=SECRET)
+    acknowledgement_staff(actor=teacher)
+    report = build_report(trust, seabright, periods.current_term(today), today)
+    steps = next(c for s in report.sections for c in s.charts if c.id == "escalation-steps")
+    first = trust.policy.parents.escalation[0]
+    assert steps.rows[0] == (first.title, [1]) and first.key == "discuss"
+    assert facts(report, "escalations")["Escalations begun"] == "1"
+    acknowledged = facts(report, "compliance")["Staff who have acknowledged"]
+    assert acknowledged.startswith("1 of ")
+
+
+def test_governors_are_pointed_at_this_terms_report(trust, make_staff, ceo):
+    from safesocial.governors.selectors import dashboard_items
+
+    trustee = make_staff(Role.GOVERNOR, None, "Gwen Trustee")
+    (item,) = dashboard_items(trustee)
+    assert item.url.endswith(f"?period={periods.current_term(timezone.localdate()).key}")
+    assert dashboard_items(ceo) == []
+
+
+def test_a_link_naming_only_the_period_shows_a_schools_own_report(world, signed_in, head):
+    page = signed_in(head).get(reverse("governors:index"), {"period": AUTUMN.key}).content.decode()
+    assert "Autumn term 2026 (2026 to 2027): Seabright Primary School" in page
