@@ -47,6 +47,7 @@ class Route(models.TextChoices):
     SAFEGUARDING = "safeguarding", "The safeguarding team"
     STAFF = "staff", "About a member of staff"
     HEAD = "head", "About the head"
+    LEADER = "leader", "About the trust's leader"
 
 
 class ParentsInformed(models.TextChoices):

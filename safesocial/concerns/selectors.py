@@ -62,6 +62,7 @@ def _managed_q(user: User) -> Q:
     q = _route_q(Route.SAFEGUARDING, is_trust_wide(user, Action.RECEIVE_CONCERNS), sg_schools)
     q |= _route_q(Route.STAFF, *_role_scope(user, policy.concerns.about_staff_to))
     q |= _route_q(Route.HEAD, *_role_scope(user, policy.concerns.about_head_to))
+    q |= _route_q(Route.LEADER, _role_scope(user, policy.concerns.about_leader_to)[0], set())
     return q
 
 
@@ -123,8 +124,19 @@ def receivers(concern: Concern) -> QuerySet[User]:
         roles = list(allowed_roles(Action.RECEIVE_CONCERNS, policy))
     elif concern.route == Route.STAFF:
         roles = [policy.concerns.about_staff_to]
-    else:
+    elif concern.route == Route.HEAD:
         roles = [policy.concerns.about_head_to]
+    else:  # about the person the heads answer to: only trust-wide holders of the role (the chair of trustees)
+        return (
+            User.objects.filter(
+                pk__in=RoleAssignment.objects.filter(
+                    trust_id=concern.trust_id, school__isnull=True, role=policy.concerns.about_leader_to
+                ).values("user_id"),
+                is_active=True,
+            )
+            .exclude(pk__in=concern.links.filter(kind=LinkKind.STAFF, role=LinkRole.SUBJECT).values("staff_id"))
+            .order_by("full_name", "pk")
+        )
     at = Q(school__isnull=True)
     if concern.school_id:
         at |= Q(school_id=concern.school_id)

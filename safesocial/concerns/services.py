@@ -254,6 +254,12 @@ def _route_of(concern: Concern) -> str:
     kind = BY_KEY.get(concern.kind)
     if not subjects and not (kind and kind.about_staff):
         return Route.SAFEGUARDING
+    leaders = RoleAssignment.objects.filter(
+        user_id__in=subjects, school__isnull=True, role=policy.concerns.about_head_to
+    ).exists()
+    if leaders:
+        # About the person the heads answer to (the CEO): to the role above them, e.g. the chair of trustees.
+        return Route.LEADER
     head_roles = {policy.concerns.about_staff_to, policy.concerns.about_head_to, "head"}
     at = {None, concern.school_id}
     heads = RoleAssignment.objects.filter(user_id__in=subjects, role__in=head_roles).values_list("school_id", flat=True)

@@ -271,6 +271,7 @@ class Concerns(Strict):
     trust_lead: Role | None = None  # a trust-wide role who sees every school's concerns
     about_staff_to: Role  # a concern about a colleague goes to ...
     about_head_to: Role  # ... and one about the head goes to ...
+    about_leader_to: Role = Role.GOVERNOR  # ... and one about that person (e.g. the CEO) to the chair of trustees
     external_advice: str  # e.g. the local authority's education safeguarding service
     friendship_disclosure: bool = True  # staff declare pre-existing friendships with families
     friendship_discussed_with: list[Role] = []

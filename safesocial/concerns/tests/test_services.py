@@ -204,6 +204,20 @@ def test_a_concern_about_the_head_goes_to_the_ceo_and_not_to_the_head_even_thoug
         services.chronology_add(actor=head, concern=concern, text="I should not be here")
 
 
+def test_a_concern_about_the_ceo_goes_to_the_chair_of_trustees_and_never_to_the_ceo(
+    assistant, seabright, head, ceo, make_staff
+):
+    chair = make_staff(Role.GOVERNOR, None, "Chair Of Trustees")
+    local_governor = make_staff(Role.GOVERNOR, seabright, "Local Governor")
+    concern = report(assistant, seabright, kind="staff_online_conduct", people=People(staff_subjects=[ceo])).concern
+    assert concern.route == Route.LEADER
+    receivers = set(selectors.receivers(concern))
+    assert chair in receivers and not receivers & {ceo, head, local_governor}  # trust-wide governors only
+    assert selectors.concerns_for(chair).filter(pk=concern.pk).exists()
+    for other in (ceo, head, local_governor):
+        assert not selectors.concerns_for(other).filter(pk=concern.pk).exists()
+
+
 def test_a_dsl_named_as_the_subject_of_an_ordinary_concern_loses_sight_of_it(assistant, seabright, head, deputy_dsl):
     concern = report(assistant, seabright, kind="cyberbullying_of_staff").concern
     assert selectors.can_manage(deputy_dsl, concern)
