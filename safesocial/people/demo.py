@@ -336,6 +336,7 @@ def demo_accounts() -> list[DemoAccount]:
         ("IT support (trust)", Role.IT_SUPPORT, None),
         ("Volunteer, Seabright", Role.VOLUNTEER, "seabright"),
         ("Governor, Seabright", Role.GOVERNOR, "seabright"),
+        ("Trustee (notes the policy review, reads the governors' report)", Role.GOVERNOR, None),
     ]
     out = []
     for label, role, school_key in wanted:
