@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
+from safesocial.forms import errors_into
 from safesocial.people.models import School, Trust
 from safesocial.permissions import Action, may, schools_where
 from safesocial.policy.views import _document_context
@@ -133,11 +134,7 @@ def record_training(request: HttpRequest) -> HttpResponse:
                 note=d["note"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            errors_into(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from safesocial.escalation.selectors import escalations_for_concern
+from safesocial.forms import errors_into
 from safesocial.people.models import ParentCarer, Pupil, School
 from safesocial.people.selectors import schools_for, staff_for
 from safesocial.permissions import Action, may, schools_where
@@ -39,16 +40,6 @@ PAGE_SIZE = 50
 
 def _hx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 # The list, patterns ------------------------------------------------------------------------------------------------
@@ -187,7 +178,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 files=data["files"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_into(form, exc)
         else:
             _say_what_was_kept(request, result.kept, result.refused, reported=True)
             return redirect("concerns:detail", pk=result.concern.pk)
@@ -292,7 +283,7 @@ def public_report(request: HttpRequest, school_id: int) -> HttpResponse:
                     files=data["files"],
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                errors_into(form, exc)
             else:
                 cache.set(key, count + 1, PUBLIC_WINDOW)
                 return render(
@@ -401,7 +392,7 @@ def _post(request: HttpRequest, pk: int, form_name: str, form, run, done: str) -
         try:
             run(concern, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_into(form, exc)
         except PermissionDenied:
             raise Http404("No such concern") from None
         else:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django import forms as djforms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,21 +10,11 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from safesocial.audit.services import audit_record
+from safesocial.forms import errors_into
 
 from . import selectors, services
 from .forms import CloseForm, CorrectForm, LetterForm, StartForm, StepForm
 from .models import EscalationStatus
-
-
-def errors_into(form: djforms.Form, exc: ValidationError) -> None:
-    """A service's refusal, shown against the field it names (or at the top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from safesocial.escalation.views import errors_into
+from safesocial.forms import errors_into
 from safesocial.people.models import ParentCarer, Pupil
 from safesocial.permissions import Action, may, schools_where
 

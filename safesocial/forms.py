@@ -1,0 +1,18 @@
+"""What every app's forms share."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+def errors_into(form: forms.Form, exc: ValidationError) -> None:
+    """A service's refusal, shown against the field it names (or at the top of the form when it names none), so the
+    form comes back with what was typed and the reason beside it."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
