@@ -5,9 +5,7 @@ nothing, and every group of choices announced with its question. Screenshots go 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -16,8 +14,7 @@ from safesocial.compliance import quiz, services
 from safesocial.compliance.tests.conftest import make_family, train
 from safesocial.people.models import User
 
-from .conftest import PHONE
-from .test_publishing_accessibility import UNNAMED_GROUPS, _problems_at
+from .screens import UNNAMED_GROUPS, Screen, check_on_a_laptop_and_a_phone, problems_at
 
 
 @dataclass(frozen=True)
@@ -85,15 +82,6 @@ def _bad_training(page: Page, world: World) -> None:
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
 
 
-@dataclass(frozen=True)
-class Screen:
-    name: str
-    user: str | None
-    path: Callable[[World], str]
-    screenshots: bool = False
-    reach: Callable[[Page, World], None] | None = None
-
-
 SCREENS = [
     Screen("compliance-index", "teacher", lambda w: "/training/", screenshots=True),
     Screen("compliance-index-head", "head", lambda w: "/training/", screenshots=True),
@@ -121,22 +109,7 @@ SCREENS = [
 @pytest.mark.browser
 @pytest.mark.parametrize("screen", SCREENS, ids=[s.name for s in SCREENS])
 def test_compliance_page_is_accessible_on_a_laptop_and_a_phone(screen: Screen, world, page, sign_in, screenshot):
-    if screen.user:
-        sign_in(getattr(world, screen.user))
-    path = screen.path(world)
-    response = page.goto(path)
-    assert response is not None and response.ok, f"{path} answered {response and response.status}"
-    assert urlsplit(page.url).path == urlsplit(path).path, f"{path} redirected to {page.url}"
-    if screen.reach:
-        screen.reach(page, world)
-    problems = _problems_at(page, page.viewport_size["width"])
-    if screen.screenshots:
-        screenshot(page, f"desktop-{screen.name}")
-    page.set_viewport_size(PHONE)
-    problems += _problems_at(page, PHONE["width"])
-    if screen.screenshots:
-        screenshot(page, f"phone-{screen.name}")
-    assert not problems, f"on {screen.name} ({page.url}):\n" + "\n".join(problems)
+    check_on_a_laptop_and_a_phone(screen, world, page, sign_in, screenshot)
 
 
 FORMS = [s for s in SCREENS if s.name in {"compliance-record", "compliance-quiz"}]
@@ -154,5 +127,5 @@ def test_groups_of_choices_are_announced_with_their_question(screen: Screen, wor
 def test_a_link_that_cannot_be_used_says_so_accessibly(page, world, screenshot):
     page.goto("/acknowledge/not-a-real-link/")
     expect(page.get_by_role("heading", level=1)).to_have_text("This link cannot be used")
-    assert not _problems_at(page, page.viewport_size["width"])
+    assert not problems_at(page, page.viewport_size["width"])
     screenshot(page, "desktop-compliance-link-invalid")

@@ -9,10 +9,8 @@ Screenshots of the busiest pages go to var/screenshots/ for people to look over.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,8 +25,7 @@ from safesocial.publishing import services
 from safesocial.publishing.models import FaceTag, Post
 from safesocial.publishing.tests.conftest import make_channel
 
-from .conftest import PHONE
-from .test_publishing_accessibility import UNNAMED_GROUPS, _problems_at
+from .screens import UNNAMED_GROUPS, Screen, check_on_a_laptop_and_a_phone
 
 FACE_PHOTO = Path(__file__).resolve().parents[1] / "publishing" / "demo_media" / "astronaut.jpg"
 BAD_CSV = (
@@ -127,17 +124,6 @@ def world(live_server, make_staff, seabright, teacher, head) -> World:
     return World(head=head, teacher=teacher, ava=ava, ben=ben, parent=kim, faces_to_tag=faces_to_tag, blurred=blurred)
 
 
-@dataclass(frozen=True)
-class Screen:
-    """One page as one person sees it; `screenshots` saves it at desktop and phone widths."""
-
-    name: str
-    user: str | None  # an attribute of World; None for signed out
-    path: Callable[[World], str]
-    screenshots: bool = False
-    reach: Callable[[Page, World], None] | None = None  # steps from `path` to the page under test
-
-
 def _upload_a_file_with_mistakes(page: Page, world: World) -> None:
     page.get_by_label("CSV exported from SIMS, Arbor or Bromcom").set_input_files(
         files=[{"name": "pupils.csv", "mimeType": "text/csv", "buffer": BAD_CSV.encode()}]
@@ -171,24 +157,7 @@ SCREENS = [
 @pytest.mark.browser
 @pytest.mark.parametrize("screen", SCREENS, ids=[s.name for s in SCREENS])
 def test_consent_page_is_accessible_on_a_laptop_and_a_phone(screen: Screen, world, page, sign_in, screenshot):
-    if screen.user:
-        sign_in(getattr(world, screen.user))
-    path = screen.path(world)
-    response = page.goto(path)
-    assert response is not None and response.ok, f"{path} answered {response and response.status}"
-    assert urlsplit(page.url).path == urlsplit(path).path, f"{path} redirected to {page.url}"
-    if screen.reach:
-        screen.reach(page, world)
-
-    problems = _problems_at(page, page.viewport_size["width"])
-    if screen.screenshots:
-        screenshot(page, f"desktop-{screen.name}")
-    page.set_viewport_size(PHONE)
-    problems += _problems_at(page, PHONE["width"])
-    if screen.screenshots:
-        screenshot(page, f"phone-{screen.name}")
-
-    assert not problems, f"on {screen.name} ({page.url}):\n" + "\n".join(problems)
+    check_on_a_laptop_and_a_phone(screen, world, page, sign_in, screenshot)
 
 
 FORMS = [s for s in SCREENS if s.name in {"consent-overview", "pupil-consent", "consent-parent", "post-faces"}]

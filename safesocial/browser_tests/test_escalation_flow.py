@@ -15,15 +15,15 @@ from safesocial.escalation import services
 from safesocial.escalation.models import Escalation
 
 from .conftest import PHONE
-from .test_publishing_accessibility import UNNAMED_GROUPS, _problems_at
+from .screens import UNNAMED_GROUPS, problems_at
 
 
 def _check_page(page: Page, name: str, screenshot) -> list[str]:
-    problems = _problems_at(page, page.viewport_size["width"])
+    problems = problems_at(page, page.viewport_size["width"])
     screenshot(page, f"desktop-{name}")
     desktop = page.viewport_size
     page.set_viewport_size(PHONE)
-    problems += _problems_at(page, PHONE["width"])
+    problems += problems_at(page, PHONE["width"])
     screenshot(page, f"phone-{name}")
     page.set_viewport_size(desktop)
     problems += [f"{name}: {p}" for p in page.evaluate(UNNAMED_GROUPS)]

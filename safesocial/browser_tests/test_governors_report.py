@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from safesocial.governors.tests.test_report import SECRET, world  # noqa: F401 (a fixture)
 
 from .conftest import PHONE, SCREENSHOTS
-from .test_publishing_accessibility import _problems_at
+from .screens import problems_at
 
 
 @pytest.fixture
@@ -90,8 +90,8 @@ def test_the_report_pages_are_accessible_on_a_laptop_and_a_phone(page, sign_in, 
     for path in ("/reports/?period=2026-27-autumn&school=", "/reports/?period=nonsense"):
         page.set_viewport_size({"width": 1280, "height": 800})
         page.goto(path)
-        problems += _problems_at(page, 1280)
+        problems += problems_at(page, 1280)
         page.set_viewport_size(PHONE)
-        problems += _problems_at(page, PHONE["width"])
+        problems += problems_at(page, PHONE["width"])
     screenshot(page, "phone-governors-report-error")
     assert not problems, "\n".join(problems)

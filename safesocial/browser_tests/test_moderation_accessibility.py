@@ -11,9 +11,7 @@ for people to look over."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
@@ -30,8 +28,7 @@ from safesocial.publishing import services as posts
 # The channel ready to post to, shared with the publishing and moderation tests.
 from safesocial.publishing.tests.conftest import channel_admin, colleague, sandbox  # noqa: F401
 
-from .conftest import PHONE
-from .test_publishing_accessibility import _problems_at
+from .screens import Screen, check_on_a_laptop_and_a_phone
 
 
 @dataclass(frozen=True)
@@ -103,16 +100,6 @@ def world(live_server, teacher, colleague, sandbox, channel_admin, head) -> Worl
     )
 
 
-@dataclass(frozen=True)
-class Screen:
-    """One page as one person sees it; `screenshots` saves it at desktop and phone widths."""
-
-    name: str
-    user: str | None  # an attribute of World; None for signed out
-    path: Callable[[World], str]
-    screenshots: bool = False
-
-
 SCREENS = [
     Screen("comments-review", "channel_admin", lambda w: "/comments/?show=review", screenshots=True),
     Screen("comments-hidden", "channel_admin", lambda w: "/comments/?show=hidden"),
@@ -130,22 +117,7 @@ SCREENS = [
 @pytest.mark.browser
 @pytest.mark.parametrize("screen", SCREENS, ids=[s.name for s in SCREENS])
 def test_moderation_page_is_accessible_on_a_laptop_and_a_phone(screen: Screen, world, page, sign_in, screenshot):
-    if screen.user:
-        sign_in(getattr(world, screen.user))
-    path = screen.path(world)
-    response = page.goto(path)
-    assert response is not None and response.ok, f"{path} answered {response and response.status}"
-    assert urlsplit(page.url).path == urlsplit(path).path, f"{path} redirected to {page.url}"
-
-    problems = _problems_at(page, page.viewport_size["width"])
-    if screen.screenshots:
-        screenshot(page, f"desktop-{screen.name}")
-    page.set_viewport_size(PHONE)
-    problems += _problems_at(page, PHONE["width"])
-    if screen.screenshots:
-        screenshot(page, f"phone-{screen.name}")
-
-    assert not problems, f"on {screen.name} ({page.url}):\n" + "\n".join(problems)
+    check_on_a_laptop_and_a_phone(screen, world, page, sign_in, screenshot)
 
 
 @pytest.mark.browser

@@ -15,7 +15,7 @@ from safesocial.policy import services
 from safesocial.policy.models import PolicyReview, ReviewStatus
 
 from .conftest import PHONE
-from .test_publishing_accessibility import _problems_at
+from .screens import problems_at
 
 
 @pytest.mark.browser
@@ -94,9 +94,9 @@ def test_the_review_pages_are_accessible_on_a_laptop_and_a_phone(page, sign_in, 
     for path in ("/policy/reviews/", f"/policy/reviews/{review.pk}/"):
         page.set_viewport_size({"width": 1280, "height": 800})
         page.goto(path)
-        problems += _problems_at(page, 1280)
+        problems += problems_at(page, 1280)
         page.set_viewport_size(PHONE)
-        problems += _problems_at(page, PHONE["width"])
+        problems += problems_at(page, PHONE["width"])
     screenshot(page, "phone-policy-review")
 
     # The trustee who records that the board noted it, on the approved review.
@@ -106,7 +106,7 @@ def test_the_review_pages_are_accessible_on_a_laptop_and_a_phone(page, sign_in, 
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"/policy/reviews/{review.pk}/")
     expect(page.get_by_role("button", name="Record that it was noted")).to_be_visible()
-    problems += _problems_at(page, 1280)
+    problems += problems_at(page, 1280)
     page.get_by_role("button", name="Record that it was noted").click()
     expect(page.get_by_text("Recorded: the governing body noted the reviewed policy.")).to_be_visible()
     expect(page.get_by_text(re.compile("by the Trust Board on"))).to_be_visible()

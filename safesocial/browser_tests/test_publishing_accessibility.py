@@ -9,9 +9,7 @@ var/screenshots/ for people to look over."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
@@ -25,9 +23,7 @@ from safesocial.publishing import services
 from safesocial.publishing.models import Post, PostStatus
 from safesocial.publishing.tests.conftest import make_channel, photo
 
-from .conftest import PHONE
-from .test_accessibility import BLOCKING, DANGLING_REFERENCES, axe, describe
-from .test_layout import OVERFLOWING
+from .screens import UNNAMED_GROUPS, Screen, check_on_a_laptop_and_a_phone
 
 
 @pytest.fixture(autouse=True)
@@ -121,17 +117,6 @@ def world(live_server, make_staff, seabright, teacher, head) -> World:
     return world
 
 
-@dataclass(frozen=True)
-class Screen:
-    """One page as one person sees it; `screenshots` saves it at desktop and phone widths."""
-
-    name: str
-    user: str | None  # an attribute of World; None for signed out
-    path: Callable[[World], str]
-    screenshots: bool = False
-    reach: Callable[[Page, World], None] | None = None  # steps from `path` to the page under test
-
-
 def _open_the_login(page: Page, world: World) -> None:
     page.get_by_label("Reason").fill("The office manager is off sick and a closure notice must go out today.")
     page.get_by_role("button", name="Show the login").click()
@@ -162,54 +147,12 @@ SCREENS = [
 ]
 
 
-def _problems_at(page: Page, width: int) -> list[str]:
-    problems = []
-    blocking = [v for v in axe.run(page).response["violations"] if v["impact"] in BLOCKING]
-    if blocking:
-        problems.append(f"axe at {width}px:\n{describe(blocking)}")
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    if scroll_width > width + 1:
-        problems.append(f"{scroll_width}px wide on a {width}px screen; too wide: {page.evaluate(OVERFLOWING)}")
-    dangling = page.evaluate(DANGLING_REFERENCES)
-    if dangling:
-        problems.append(f"hints and labels pointing at nothing: {dangling}")
-    return problems
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("screen", SCREENS, ids=[s.name for s in SCREENS])
 def test_publishing_page_is_accessible_on_a_laptop_and_a_phone(screen: Screen, world, page, sign_in, screenshot):
-    if screen.user:
-        sign_in(getattr(world, screen.user))
-    path = screen.path(world)
-    response = page.goto(path)
-    assert response is not None and response.ok, f"{path} answered {response and response.status}"
-    assert urlsplit(page.url).path == urlsplit(path).path, f"{path} redirected to {page.url}"
-    if screen.reach:
-        screen.reach(page, world)
-
-    problems = _problems_at(page, page.viewport_size["width"])
-    if screen.screenshots:
-        screenshot(page, f"desktop-{screen.name}")
-    page.set_viewport_size(PHONE)
-    problems += _problems_at(page, PHONE["width"])
-    if screen.screenshots:
-        screenshot(page, f"phone-{screen.name}")
-
-    assert not problems, f"on {screen.name} ({page.url}):\n" + "\n".join(problems)
+    check_on_a_laptop_and_a_phone(screen, world, page, sign_in, screenshot)
 
 
-# Checkboxes and radio buttons that share a name are one question; a screen reader announces the question only
-# from a fieldset's legend (or a named group). A <label for=""> names nothing at all.
-UNNAMED_GROUPS = """() => {
-  const named = el => el.closest('fieldset')?.querySelector(':scope > legend')
-    || el.closest('[role=group][aria-label], [role=group][aria-labelledby], [role=radiogroup]');
-  const groups = [...document.querySelectorAll('input[type=checkbox], input[type=radio]')]
-    .filter(el => document.querySelectorAll(`input[name="${el.name}"]`).length > 1 && !named(el))
-    .map(el => el.name);
-  const orphans = [...document.querySelectorAll('label[for=""]')].map(l => `<label for=""> ${l.textContent.trim()}`);
-  return [...new Set(groups)].map(name => `choices "${name}" have no group name`).concat(orphans);
-}"""
 FORMS = [s for s in SCREENS if s.name in {"post-new", "channel-propose", "channel-detail"}]
 
 
