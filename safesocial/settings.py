@@ -108,6 +108,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with one process's writers taking turns in order (safesocial/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "safesocial.sqlite"
+    # Tests run on Django's shared in-memory SQLite database, as with the stock backend's name.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     # WAL lets the web process read while the task worker writes. In WAL mode synchronous=NORMAL is still safe
     # against corruption and loses nothing on a crash of the process; only a power cut may undo the last commits.
     # It keeps commits from waiting on the disk while they hold the write lock (benchmarks/webhook_latency.py).
