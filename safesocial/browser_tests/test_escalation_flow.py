@@ -40,7 +40,9 @@ def test_dsl_takes_a_parent_through_two_steps_and_downloads_the_warning_letter(
     expect(page.get_by_role("heading", name="Parent escalations", level=1)).to_be_visible()
     page.get_by_role("link", name="Start an escalation").click()
 
-    page.get_by_label("Parent or carer on the school's records").select_option(label="Augusta Byron")
+    page.get_by_label("Parent or carer on the school's records").select_option(
+        label="Augusta Byron, parent or carer of Ada Lovelace (Year 4)"
+    )
     page.get_by_label("What was posted, in brief").fill("A public post naming a teacher over a class trip.")
     page.get_by_role("button", name="Start the escalation").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Escalation: Augusta Byron")

@@ -43,7 +43,7 @@ def test_teacher_declares_a_friendship_and_the_head_decides_it(page: Page, sign_
     page.goto("/")
     expect(page.get_by_text("1 declaration waits for your decision.")).to_be_visible()
     page.goto("/registers/")
-    page.get_by_role("link", name=f"Declared {timezone.localdate():%-d %b %Y}").click()
+    page.get_by_role("link", name=f"{teacher} (declaration of {timezone.localdate():%-d %b %Y})").click()
     page.get_by_label("Limit contact: for example, hide or restrict what the family sees").check()
     page.get_by_label("Advice given", exact=True).fill(
         "Keep school matters off social media and restrict what the family sees."

@@ -531,10 +531,16 @@ def dashboard_items(user: User) -> list[DashboardItem]:
         done = sum(d for d, _ in summary.values())
         total = sum(t for _, t in summary.values())
         where = trust.name if trust_wide else schools[0].name
+        # Say which version: a new one asks everyone again, and a figure that falls to 0 needs its reason beside it.
+        version = trust.policy_version
+        which = "the policy in force"
+        if version is not None:
+            since = timezone.localtime(version.effective_from)
+            which = f"version {version.document_version} of the policy, in force since {since:%-d %B %Y}"
         items.append(
             DashboardItem(
                 title="Policy acknowledged",
-                text=f"of {total} staff, parents and pupils at {where} have acknowledged the policy in force.",
+                text=f"of {total} staff, parents and pupils at {where} have acknowledged {which}.",
                 url=reverse("compliance:completion"),
                 link_text="Completion by school, class and group",
                 tone="ok" if total and done == total else "warn",

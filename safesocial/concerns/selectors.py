@@ -12,7 +12,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -284,7 +284,13 @@ def search_people(user: User, school: School, text: str) -> dict[str, list]:
         pupils = list(
             pupils_for(user, school).filter(Q(first_name__icontains=text) | Q(last_name__icontains=text))[:10]
         )
-        parents = list(ParentCarer.objects.filter(pupils__school=school, full_name__icontains=text).distinct()[:10])
+        # Each with their children at the school (`children`), so two parents of the same name can be told apart.
+        children = Pupil.objects.filter(school=school, on_roll=True).order_by("last_name", "first_name", "pk")
+        parents = list(
+            ParentCarer.objects.filter(pupils__school=school, full_name__icontains=text)
+            .distinct()
+            .prefetch_related(Prefetch("pupils", queryset=children, to_attr="children"))[:10]
+        )
     except Http404:
         pass  # the user's roles do not include seeing pupil records: they type names instead
     staff = list(staff_for(user).filter(full_name__icontains=text)[:10])
@@ -488,6 +494,20 @@ def dashboard_items(user: User) -> list[DashboardItem]:
         or schools_where(user, Action.RECEIVE_STAFF_CONCERNS).exists()
     )
     if not receives:
+        # Staff who report but do not receive concerns have no other way back to their reports (to add evidence).
+        mine = reported_by(user).filter(status=ConcernStatus.OPEN).count()
+        if mine:
+            items.append(
+                DashboardItem(
+                    "Concerns you reported",
+                    f"concern{'s' if mine != 1 else ''} you reported {'are' if mine != 1 else 'is'} still open. "
+                    "You can add evidence.",
+                    reverse("concerns:list"),
+                    "See your reports",
+                    "",
+                    mine,
+                )
+            )
         return items
     patterns = pattern_count(user)
     if patterns:

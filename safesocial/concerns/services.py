@@ -502,9 +502,32 @@ def concern_report_public(
 
 
 @transaction.atomic
-def concern_raise_from_comment(*, trust: Trust, school: School | None, kind: str, summary: str) -> Concern:
-    """Policy: anything suggesting a child may be at risk goes to the DSL of that school (and the trust's lead)."""
-    concern = _create(trust=trust, school=school, kind=kind, summary=summary, actor=None, source=Source.MODERATION)
+def concern_raise_from_comment(
+    *,
+    trust: Trust,
+    school: School | None,
+    kind: str,
+    summary: str,
+    occurred_at: dt.datetime | None = None,
+    platform: str = "",
+    url: str = "",
+    account_handle: str = "",
+) -> Concern:
+    """Policy: anything suggesting a child may be at risk goes to the DSL of that school (and the trust's lead).
+    Moderation passes when the comment was posted, the platform (`types.platform_of_channel`) and the author's
+    account, so the DSL's record says when and where, and the account counts in the patterns."""
+    concern = _create(
+        trust=trust,
+        school=school,
+        kind=kind,
+        summary=summary,
+        actor=None,
+        source=Source.MODERATION,
+        occurred_at=occurred_at,
+        platform=platform,
+        url=url,
+        account_handle=account_handle,
+    )
     _raise(concern, "SafeSocial moderation", People(), ())
     return concern
 
@@ -726,7 +749,7 @@ def concern_close(
         EntryKind.CLOSED,
         f"Closed. Lessons learnt: {concern.lessons} "
         + (f"Suggested change to {' and '.join(changes)}." if changes else "No change to the policy or curriculum.")
-        + (f" {open_actions} action(s) were still open." if open_actions else ""),
+        + (f" {open_actions} action{' was' if open_actions == 1 else 's were'} still open." if open_actions else ""),
     )
     audit_record(
         actor=actor,

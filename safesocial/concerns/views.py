@@ -182,6 +182,9 @@ def report(request: HttpRequest) -> HttpResponse:
         else:
             _say_what_was_kept(request, result.kept, result.refused, reported=True)
             return redirect("concerns:detail", pk=result.concern.pk)
+    if searching:
+        # The people search without JavaScript posts the whole form: it is not a send, so nothing is wrong yet.
+        form.errors.clear()
     kind = form.data.get("kind") if form.is_bound else request.GET.get("kind", "")
     return render(
         request,

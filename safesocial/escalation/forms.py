@@ -7,9 +7,24 @@ from safesocial.people.models import ParentCarer, School
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def parent_label(parent: ParentCarer) -> str:
+    """A parent as a choice, with their children when the query prefetched them (`children`), so that two parents
+    of the same name are not confused: "Noah Abbott, parent or carer of Ruby Abbott (Year 4)"."""
+    children = getattr(parent, "children", None)
+    if not children:
+        return str(parent)
+    named = ", ".join(f"{c.first_name} {c.last_name} (Year {c.year_group})" for c in children)
+    return f"{parent}, parent or carer of {named}"
+
+
+class ParentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ParentCarer) -> str:
+        return parent_label(obj)
+
+
 class StartForm(forms.Form):
     school = forms.ModelChoiceField(queryset=School.objects.none(), label="School")
-    parent = forms.ModelChoiceField(
+    parent = ParentChoiceField(
         queryset=ParentCarer.objects.none(),
         required=False,
         label="Parent or carer on the school's records",

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
 from safesocial.dashboard import DashboardItem
-from safesocial.people.models import ParentCarer, School, User
+from safesocial.people.models import ParentCarer, Pupil, School, User
 from safesocial.permissions import Action, schools_where
 
 from .models import Escalation, EscalationStatus, StepRecord, WarningLetter
@@ -51,11 +51,15 @@ def letter_for(user: User, escalation: Escalation, pk: int) -> WarningLetter:
 
 
 def parents_at(user: User) -> QuerySet[ParentCarer]:
-    """Parents and carers of pupils at the schools where the user manages escalations."""
+    """Parents and carers of pupils at the schools where the user manages escalations, each with those children
+    (prefetched as `children`), so two parents of the same name can be told apart."""
+    schools = schools_managed(user)
+    children = Pupil.objects.filter(school__in=schools, on_roll=True).order_by("last_name", "first_name", "pk")
     return (
-        ParentCarer.objects.filter(pupils__school__in=schools_managed(user), pupils__on_roll=True)
+        ParentCarer.objects.filter(pupils__school__in=schools, pupils__on_roll=True)
         .distinct()
         .order_by("full_name", "pk")
+        .prefetch_related(Prefetch("pupils", queryset=children, to_attr="children"))
     )
 
 
@@ -96,29 +100,40 @@ def dashboard_items(user: User) -> list[DashboardItem]:
         proposed=Count("pk", filter=Q(status=EscalationStatus.PROPOSED)),
         open=Count("pk", filter=Q(status=EscalationStatus.OPEN)),
     )
-    items = []
+    # One card: the proposals first (they wait for a decision), then what is open. The card shows the count as
+    # its figure and the text carries on from it.
     url = reverse("escalation:index")
-    if counts["proposed"]:
-        n = counts["proposed"]
-        items.append(
+    proposed, open_ = counts["proposed"], counts["open"]
+    if proposed:
+        text = f"proposed escalation{'s wait' if proposed != 1 else ' waits'} for your decision."
+        if open_:
+            text += f" {open_} {'are' if open_ != 1 else 'is'} open."
+        return [
             DashboardItem(
-                title="Parent escalations proposed",
-                text=f"{n} proposed escalation{'s' if n != 1 else ''} wait{'' if n != 1 else 's'} for a decision.",
+                title="Parent escalations",
+                text=text,
                 url=url + "#proposed",
                 link_text="See proposed escalations",
                 tone="warn",
-                count=n,
+                count=proposed,
             )
-        )
-    n = counts["open"]
-    items.append(
+        ]
+    if open_:
+        return [
+            DashboardItem(
+                title="Parent escalations",
+                text=f"escalation{'s are' if open_ != 1 else ' is'} open.",
+                url=url,
+                link_text="See the escalations",
+                count=open_,
+            )
+        ]
+    return [
         DashboardItem(
             title="Parent escalations",
-            text=f"{n} escalation{'s are' if n != 1 else ' is'} open." if n else "No escalation is open.",
+            text="No escalation is open.",
             url=url,
             link_text="See the escalations",
-            tone="" if n else "ok",
-            count=n,
+            tone="ok",
         )
-    )
-    return items
+    ]

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from safesocial.audit.services import audit_record
+from safesocial.concerns.selectors import can_open as may_open_concern
 from safesocial.forms import errors_into
 
 from . import selectors, services
@@ -116,11 +117,15 @@ def _detail(request: HttpRequest, escalation, status: int = 200, **forms) -> Htt
             "incident_date": escalation.started_at.date(),
         }
     )
+    concern = escalation.concern if escalation.concern_id else None
     return render(
         request,
         "escalation/detail.html",
         {
             "escalation": escalation,
+            # The concern it started from, linked only for someone who may open that concern.
+            "concern": concern,
+            "concern_link": concern is not None and may_open_concern(request.user, concern),
             "rungs": rungs,
             "records": records,
             "letters": escalation.letters.select_related("generated_by"),

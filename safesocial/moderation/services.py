@@ -15,6 +15,7 @@ from safesocial.audit.services import audit_record
 from safesocial.channels.models import Channel
 from safesocial.concerns.models import ConcernKind
 from safesocial.concerns.services import concern_raise_from_comment
+from safesocial.concerns.types import platform_of_channel
 from safesocial.people.models import ParentCarer, User
 from safesocial.permissions import Action as Perm
 from safesocial.permissions import may
@@ -274,6 +275,9 @@ def _escalate(comment: Comment, actor: User | None) -> None:
         kind=kind,
         summary=f"A comment on {comment.channel.name} may disclose a risk to a child or threaten someone. "
         f"SafeSocial hid it from the public and kept it. Why it was flagged: {_reasons(comment).rstrip('.')}.",
+        occurred_at=comment.created_at,
+        platform=platform_of_channel(comment.channel.platform),
+        account_handle=comment.author_name or comment.author_id,
     )
     comment.concern = concern
     comment.save(update_fields=["concern"])

@@ -6,6 +6,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from safesocial.permissions import Action as Perm
+from safesocial.permissions import may, schools_where
+
 from . import selectors, services
 from .models import Action
 
@@ -45,6 +48,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "comments": shown,
             "show": view,
             "queues": queues,
+            "escalation_schools": set(schools_where(request.user, Perm.MANAGE_ESCALATION).values_list("pk", flat=True)),
             "queue": queue,
             "offenders": selectors.offenders_for(request.user)[:50],
             "title": "Comments",
@@ -54,9 +58,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 def _masked(user, comment) -> bool:
     """A comment that became a safeguarding concern is read only by the people the policy names for concerns."""
-    from safesocial.permissions import Action as Perm
-    from safesocial.permissions import may
-
     return bool(comment.concern_id) and not may(user, Perm.RECEIVE_CONCERNS, comment.channel.school)
 
 

@@ -138,8 +138,7 @@ def dashboard_items(user: User) -> list[DashboardItem]:
             items.append(
                 DashboardItem(
                     title="Your friendship declarations",
-                    text=f"{own_due} of your declarations {_plural(own_due, 'needs', 'need')} re-confirming or "
-                    "updating.",
+                    text=f"of your declarations {_plural(own_due, 'needs', 'need')} re-confirming or updating.",
                     url=url + "#friendships",
                     link_text="Re-confirm or update",
                     tone="warn",
@@ -151,7 +150,8 @@ def dashboard_items(user: User) -> list[DashboardItem]:
             waiting = at.filter(status=FriendshipStatus.AWAITING).count()
             overdue = at.exclude(status=FriendshipStatus.WITHDRAWN).filter(reconfirm_due__lt=today).count()
             if waiting or overdue:
-                text = f"{waiting} {_plural(waiting, 'declaration waits', 'declarations wait')} for your decision."
+                # The card shows the count as its figure; the text carries on from it.
+                text = f"{_plural(waiting, 'declaration waits', 'declarations wait')} for your decision."
                 if overdue:
                     text += f" {overdue} {_plural(overdue, 'is', 'are')} overdue for re-confirmation."
                 items.append(
@@ -173,7 +173,7 @@ def dashboard_items(user: User) -> list[DashboardItem]:
         items.append(
             DashboardItem(
                 title="Requests to unblock a website",
-                text=f"{n} {_plural(n, 'request waits', 'requests wait')} for your decision.",
+                text=f"{_plural(n, 'request waits', 'requests wait')} for your decision.",
                 url=url + "#unblock",
                 link_text="Decide the requests",
                 tone="warn",
@@ -193,7 +193,7 @@ def dashboard_items(user: User) -> list[DashboardItem]:
             items.append(
                 DashboardItem(
                     title=title,
-                    text=f"{n} {_plural(n, 'waits', 'wait')} for your approval.",
+                    text=f"{_plural(n, 'request waits', 'requests wait')} for your approval.",
                     url=url + f"#{anchor}",
                     link_text="Decide",
                     tone="warn",

@@ -72,6 +72,9 @@ def test_the_dashboard_asks_staff_to_acknowledge_and_train_and_shows_heads_the_f
     assert waiting.count == 1
     card = next(i for i in selectors.dashboard_items(head) if i.title == "Policy acknowledged")
     assert "Seabright" in card.text and card.url == reverse("compliance:completion")
+    # A new version asks everyone again, so the card says which version the figure counts.
+    version = head.trust.policy_version
+    assert f"have acknowledged version {version.document_version} of the policy, in force since" in card.text
 
 
 def test_a_teacher_records_their_own_training_and_a_mistake_keeps_what_they_typed(signed_in, teacher):
@@ -227,6 +230,24 @@ def test_the_letters_carry_each_familys_own_code(rf, head, seabright, owls):
     for code in AcknowledgementCode.objects.all():
         assert services.letter_code(code) in html
     assert html.count('class="letter"') == 2
+
+
+def test_the_letters_keep_the_web_address_on_one_line(head, seabright, owls):
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "compliance/letters.html",
+        {
+            "school": seabright,
+            "class_name": "4O Owls",
+            "families": [{"pupil": owls[0].pupil, "pupil_code": "ABCD-EFGH", "parents": []}],
+            "policy": seabright.trust.policy,
+            "code_url": "https://safesocial.example.com/acknowledge/",
+            "school_url": "https://safesocial.example.com/schools/1/",
+        },
+    )
+    assert '<p class="address">https://safesocial.example.com/acknowledge/</p>' in html
+    assert "white-space: nowrap" in html
 
 
 def test_only_the_office_and_leaders_print_letters(signed_in, dsl, teacher, owls):

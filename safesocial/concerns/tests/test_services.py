@@ -416,3 +416,19 @@ def test_a_concern_about_a_colleague_with_no_school_goes_above_the_heads(assista
     assert concern.route == Route.HEAD
     assert list(selectors.receivers(concern)) == [ceo]
     assert not selectors.can_manage(head, concern)
+
+
+def test_a_concern_raised_from_a_comment_says_when_and_where_it_was_posted(trust, seabright):
+    posted = timezone.now() - dt.timedelta(minutes=3)
+    concern = services.concern_raise_from_comment(
+        trust=trust,
+        school=seabright,
+        kind="comment_disclosure",
+        summary="A comment may disclose a risk to a child.",
+        occurred_at=posted,
+        platform="facebook",
+        account_handle="Riley Stone",
+    )
+    concern.refresh_from_db()
+    assert concern.occurred_at == posted and concern.platform == "facebook"
+    assert concern.account_handle == "Riley Stone"

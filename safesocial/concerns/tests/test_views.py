@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from safesocial.audit.models import AuditEntry
 from safesocial.concerns import services
-from safesocial.concerns.models import Concern, ConcernStatus, Evidence
+from safesocial.concerns.models import Concern, ConcernStatus, EntryKind, Evidence
 from safesocial.concerns.services import People
 
 from .conftest import png_bytes
@@ -331,3 +331,67 @@ def test_actions_due_appear_on_the_assignees_dashboard(signed_in, head, assistan
     )
     body = signed_in(deputy_dsl).get("/").content.decode()
     assert "Safeguarding actions due" in body
+
+
+def test_the_close_form_puts_each_tick_box_before_its_label(signed_in, head, assistant, seabright):
+    concern = reported(assistant, seabright)
+    body = signed_in(head).get(reverse("concerns:detail", args=[concern.pk])).content.decode()
+    tick = body.index('name="policy_change"')
+    label = body.index(">The policy should change because of this</label>")
+    assert tick < label
+
+
+def test_closing_with_one_open_action_says_so_in_plain_english(signed_in, head, assistant, seabright, deputy_dsl):
+    concern = reported(assistant, seabright)
+    client = signed_in(head)
+    due = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
+    client.post(
+        reverse("concerns:action", args=[concern.pk]),
+        {"description": "Call the parent", "assigned_to": deputy_dsl.pk, "due_on": due},
+    )
+    client.post(reverse("concerns:close", args=[concern.pk]), {"outcome": "Resolved", "lessons": "Lock profiles"})
+    closed = concern.chronology.get(kind=EntryKind.CLOSED)
+    assert "1 action was still open." in closed.text and "(s)" not in closed.text
+
+
+def test_the_people_search_says_whose_parent_each_parent_is(signed_in, assistant, seabright, pupil, parent):
+    response = signed_in(assistant).get(
+        reverse("concerns:people"), {"school": seabright.pk, "people_q": "Rowan"}, HTTP_HX_REQUEST="true"
+    )
+    assert "Rowan Harbour, parent or carer of Nia Harbour (Year 4)" in response.content.decode()
+
+
+def test_searching_for_people_without_javascript_keeps_the_report_and_shows_no_error(
+    signed_in, assistant, seabright, pupil, parent
+):
+    data = form_data(seabright, occurred_at="", people_q="Harbour", search="1")
+    response = signed_in(assistant).post(reverse("concerns:report"), data)
+    body = response.content.decode()
+    assert response.status_code == 200 and not Concern.objects.exists()
+    assert "There is a problem" not in body and 'class="errorlist"' not in body
+    assert "Rowan Harbour, parent or carer of Nia Harbour (Year 4)" in body
+    assert "A friend request from Year 6" in body
+
+
+def test_a_reporter_finds_their_open_reports_from_the_dashboard(signed_in, head, assistant, seabright):
+    concern = reported(assistant, seabright)
+    body = signed_in(assistant).get("/").content.decode()
+    assert "Concerns you reported" in body and "concern you reported is still open." in body
+    assert concern.summary not in body  # a count and a link, never what was reported
+    services.concern_close(
+        actor=head, concern=concern, outcome="Done", lessons="None", policy_change=False, curriculum_change=False
+    )
+    assert "Concerns you reported" not in signed_in(assistant).get("/").content.decode()
+
+
+def test_someone_who_receives_concerns_gets_no_separate_card_for_their_own_reports(signed_in, head, seabright):
+    reported(head, seabright)
+    assert "Concerns you reported" not in signed_in(head).get("/").content.decode()
+
+
+def test_the_list_tells_a_reporter_these_are_their_reports_and_whether_each_is_open(signed_in, assistant, seabright):
+    concern = reported(assistant, seabright)
+    body = signed_in(assistant).get(reverse("concerns:list")).content.decode()
+    assert "Concerns you reported. The people the trust's policy names deal with them" in body
+    assert "Concerns you receive" not in body
+    assert f"({concern.reference}), " in body and ": open</li>" in body

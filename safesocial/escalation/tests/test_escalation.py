@@ -7,7 +7,9 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -317,10 +319,15 @@ def test_escalations_for_a_concern_are_listed_for_its_managers_only(head, dsl, s
 
 def test_dashboard_counts_proposed_and_open_escalations(head, teacher, escalation, trust, parent):
     services.escalation_propose_from_offender(offender=_offender(trust, parent))
-    items = {i.title: i for i in selectors.dashboard_items(head)}
-    assert items["Parent escalations proposed"].count == 1
-    assert items["Parent escalations"].count == 1
+    (card,) = selectors.dashboard_items(head)
+    assert card.title == "Parent escalations" and card.count == 1 and card.tone == "warn"
+    assert card.text == "proposed escalation waits for your decision. 1 is open."
     assert selectors.dashboard_items(teacher) == []
+
+
+def test_dashboard_says_how_many_escalations_are_open_once(head, escalation):
+    (card,) = selectors.dashboard_items(head)
+    assert card.count == 1 and card.text == "escalation is open."
 
 
 # Views ------------------------------------------------------------------------------------------------------------
@@ -504,3 +511,34 @@ def test_a_parents_post_concern_offers_the_ladder_with_its_account_and_parent_fi
     form = signed_in(head).get(start).context["form"]
     assert form.initial["parent"] == parent.pk and form.initial["account_handle"] == "some.parent"
     assert form.initial["account_platform"] == "facebook" and form.initial["school"] == seabright
+
+
+def test_two_parents_of_the_same_name_are_told_apart_by_their_children(signed_in, head, seabright):
+    _family(seabright, first="Milo", last="Ferro", parent_name="Kit Ferro")
+    _family(seabright, first="Ada", last="Lind", parent_name="Kit Ferro")
+    body = signed_in(head).get(reverse("escalation:start")).content.decode()
+    assert "Kit Ferro, parent or carer of Milo Ferro (Year " in body
+    assert "Kit Ferro, parent or carer of Ada Lind (Year " in body
+
+
+def test_the_start_form_costs_the_same_queries_however_many_parents(
+    signed_in, head, seabright, django_assert_num_queries
+):
+    _family(seabright, first="Child", last="Ferro", parent_name="Parent 0")
+    client = signed_in(head)
+    client.get(reverse("escalation:start"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("escalation:start"))
+    for n in range(1, 6):
+        _family(seabright, first=f"Child{n}", last="Ferro", parent_name=f"Parent {n}")
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get(reverse("escalation:start"))
+
+
+def test_an_escalation_links_back_to_the_concern_it_started_from(signed_in, head, seabright, parent, trust):
+    from safesocial.concerns.services import concern_raise_from_comment
+
+    concern = concern_raise_from_comment(trust=trust, school=seabright, kind="comment_threat", summary="Threat")
+    linked = services.escalation_start(actor=head, school=seabright, parent=parent, summary="A post.", concern=concern)
+    body = signed_in(head).get(reverse("escalation:detail", args=[linked.pk])).content.decode()
+    assert f'<a href="{reverse("concerns:detail", args=[concern.pk])}">{concern.reference}</a>' in body

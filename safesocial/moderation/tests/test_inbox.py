@@ -319,3 +319,31 @@ def test_each_school_has_its_own_queue_and_the_trust_one(client, sandbox, publis
 
 def test_a_moderator_cannot_open_another_schools_queue(client, sandbox, published, signed_in, moderator):
     assert signed_in(moderator).get(reverse("moderation:inbox") + "?queue=millbrook").status_code == 404
+
+
+def test_a_disclosure_concern_says_when_and_where_the_comment_was_posted(client, sandbox, published):
+    comment = _comment(client, sandbox, published, "my son is scared to go home because his dad hits him", "Jo Bloggs")
+    concern = comment.concern
+    assert concern.occurred_at == comment.created_at
+    assert concern.platform == "facebook" and concern.account_handle == "Jo Bloggs"
+
+
+def test_a_moderator_who_cannot_manage_escalations_is_not_linked_to_one(
+    client, sandbox, published, seabright, signed_in, moderator, head
+):
+    from safesocial.people.services import pupil_create
+
+    pupil = pupil_create(
+        actor=None,
+        school=seabright,
+        first_name="Ava",
+        last_name="Rowe",
+        date_of_birth=dt.date(2017, 5, 1),
+        year_group="3",
+    )
+    parent_create(actor=None, trust=seabright.trust, full_name="Pat Rowe", pupils=[(pupil, "mother")])
+    for text in ["You idiots", "Useless idiots the lot of you", "Shut up you morons"]:
+        _comment(client, sandbox, published, text, name="Pat Rowe")
+    escalation_url = reverse("escalation:detail", args=[pupil.parents.get().escalations.get().pk])
+    assert escalation_url not in signed_in(moderator).get(reverse("moderation:inbox")).content.decode()
+    assert signed_in(moderator).get(escalation_url).status_code == 404

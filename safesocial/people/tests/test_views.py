@@ -148,3 +148,10 @@ def test_head_cannot_give_a_role_at_another_school(signed_in, head, teacher, mil
 def test_trust_page_lists_schools_and_key_contacts(signed_in, teacher):
     body = signed_in(teacher).get(reverse("people:trust")).content.decode()
     assert "Seabright Primary School" in body and "Director of Safeguarding" in body
+
+
+def test_a_missing_page_says_so_in_words_and_links_home(signed_in, teacher):
+    response = signed_in(teacher).get("/no-such-page/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "We cannot find that page" in body and 'href="/"' in body

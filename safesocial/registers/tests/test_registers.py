@@ -443,3 +443,23 @@ def test_a_trust_without_friendship_disclosure_sees_no_friendship_register(signe
     body = client.get(reverse("registers:index")).content.decode()
     assert "Disclosure of social media friends" not in body and "Requests to unblock a website" in body
     assert client.get(reverse("registers:friendship_new")).status_code == 404
+
+
+def test_each_declaration_in_the_list_is_named_by_who_made_it(signed_in, teacher, head, make_staff, seabright, pupil):
+    colleague = make_staff(Role.TEACHER, seabright, "Cora Colleague")
+    first = _declare(teacher, seabright, pupils=[pupil])
+    second = _declare(colleague, seabright, pupils=[pupil])
+    body = signed_in(head).get(reverse("registers:index")).content.decode()
+    for declaration in (first, second):
+        link = f'<a href="{reverse("registers:friendship", args=[declaration.pk])}">{declaration.declarer}<span'
+        assert link in body
+
+
+def test_a_dashboard_card_shows_its_count_once(teacher, head, seabright, pupil):
+    _declare(teacher, seabright, pupils=[pupil])
+    services.unblock_request(actor=teacher, school=seabright, url="https://example.com/", reason="x")
+    cards = {i.title: i for i in selectors.dashboard_items(head)}
+    declarations = cards["Friendship declarations"]
+    assert declarations.count == 1 and declarations.text == "declaration waits for your decision."
+    for card in selectors.dashboard_items(head):
+        assert not card.text.startswith(str(card.count)), card
