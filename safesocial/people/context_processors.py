@@ -12,7 +12,10 @@ def trust(request):
             "audit": may(user, Action.VIEW_AUDIT) or may(user, Action.VIEW_AUDIT, _first_school(user)),
             "adopt": may(user, Action.ADOPT_POLICY),
             "moderate": _anywhere(user, Action.MODERATE_COMMENTS),
-            "concerns": _anywhere(user, Action.RECEIVE_CONCERNS) or _anywhere(user, Action.MANAGE_ESCALATION),
+            "concerns": any(
+                _anywhere(user, action)
+                for action in (Action.RECEIVE_CONCERNS, Action.RECEIVE_STAFF_CONCERNS, Action.MANAGE_ESCALATION)
+            ),
             "reports": _anywhere(user, Action.VIEW_REPORTS),
         }
     return {"current_trust": current, "nav": nav}

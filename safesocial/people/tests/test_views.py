@@ -155,3 +155,8 @@ def test_a_missing_page_says_so_in_words_and_links_home(signed_in, teacher):
     assert response.status_code == 404
     body = response.content.decode()
     assert "We cannot find that page" in body and 'href="/"' in body
+
+
+def test_the_ceo_who_receives_concerns_about_heads_has_the_concerns_link(signed_in, ceo):
+    page = signed_in(ceo).get("/").content.decode()
+    assert 'href="/concerns/"' in page
