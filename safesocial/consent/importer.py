@@ -17,6 +17,7 @@ from django.db import transaction
 from safesocial.audit.services import audit_record
 from safesocial.people.models import ParentCarer, Pupil, PupilParent, School, User
 from safesocial.permissions import Action, require
+from safesocial.registers.services import friendship_flag_new_link
 
 from .models import Method, Purpose
 from .selectors import current_consent
@@ -272,6 +273,7 @@ def import_pupils(*, actor: User | None, school: School, data: bytes) -> ImportR
         pupil = existing.get(row.mis_id)
         if pupil is None:
             pupil = Pupil.objects.create(school=school, mis_id=row.mis_id, **fields)
+            friendship_flag_new_link(pupil=pupil)
             result.created += 1
         elif any(getattr(pupil, k) != v for k, v in fields.items()):
             for k, v in fields.items():
@@ -328,7 +330,9 @@ def _parent(school: School, pupil: Pupil, contact: dict[str, str], result: Impor
             setattr(parent, k, contact[k])
         if changed:
             parent.save(update_fields=changed)
-    PupilParent.objects.get_or_create(
+    _, linked_now = PupilParent.objects.get_or_create(
         pupil=pupil, parent=parent, defaults={"relationship": contact["relationship"] or "Parent/carer"}
     )
+    if linked_now:
+        friendship_flag_new_link(parent=parent)
     return parent

@@ -92,3 +92,19 @@ def test_the_command_line_import_reports_problems_and_fails(seabright, tmp_path)
         call_command("import-pupils", str(bad), "--school", "seabright")
     call_command("import-pupils", str(SAMPLE), "--school", "seabright")
     assert Pupil.objects.filter(school=seabright).count() == 4
+
+
+def test_a_family_a_colleague_declared_is_flagged_when_the_import_brings_it_to_the_school(seabright, head, teacher):
+    from safesocial.registers.services import friendship_declare
+
+    declared = friendship_declare(
+        actor=teacher,
+        school=seabright,
+        nature="Family friends since university.",
+        platforms=["facebook"],
+        family_names="Kim Lowe",
+    )
+    data = (HEADER + "A1,Ava,Lowe,01/02/2018,2,Kim Lowe,kim@example.com,Y\n").encode()
+    import_pupils(actor=head, school=seabright, data=data)
+    declared.refresh_from_db()
+    assert declared.needs_update_at is not None
