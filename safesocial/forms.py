@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
 def errors_into(form: forms.Form, exc: ValidationError) -> None:
@@ -16,3 +18,17 @@ def errors_into(form: forms.Form, exc: ValidationError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def service_ran(form: forms.Form, call: Callable[[], object]) -> bool:
+    """Run a service function for a valid form. A refusal (bad input, or a permission the policy does not give) goes
+    back onto the form and the answer is False; True when the service went through."""
+    try:
+        call()
+    except ValidationError as exc:
+        errors_into(form, exc)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+    else:
+        return True
+    return False

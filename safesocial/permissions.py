@@ -151,6 +151,15 @@ def _assignments(user: User) -> list[tuple[int | None, Role]]:
     return cached
 
 
+def role_scope(user: User, role: Role | str) -> tuple[bool, set[int]]:
+    """(holds the role trust-wide, the ids of the schools where it is held), from the roles loaded once per request."""
+    held = _assignments(user) if getattr(user, "is_authenticated", False) and user.is_active else []
+    return (
+        any(sid is None and r == role for sid, r in held),
+        {sid for sid, r in held if sid is not None and r == role},
+    )
+
+
 def roles_at(user: User, school: School | None) -> frozenset[Role]:
     """Roles that count at this school: those held there and those held trust-wide.
     With no school, only trust-wide roles count."""

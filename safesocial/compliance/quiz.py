@@ -74,9 +74,8 @@ def questions(policy: Policy) -> list[Question]:
         ),
     ]
     if policy.concerns.friendship_disclosure:
-        who = " and the ".join(r.label.lower() for r in policy.concerns.friendship_discussed_with) or (
-            Role.DSL.label.lower()
-        )
+        roles = policy.concerns.friendship_discussed_with or [policy.concerns.friendship_decided_by]
+        who = " and the ".join(Role(r).label.lower() for r in roles)
         right = f"Do not accept it; if you already know the family, declare it and discuss it with the {who}"
         explanation = "A friendship that existed before the child joined is declared, and the decision recorded."
     else:

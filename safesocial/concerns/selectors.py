@@ -21,7 +21,7 @@ from safesocial.audit.models import AuditEntry
 from safesocial.audit.services import audit_record
 from safesocial.dashboard import DashboardItem
 from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, School, Trust, User
-from safesocial.permissions import Action, allowed_roles, is_trust_wide, schools_where
+from safesocial.permissions import Action, allowed_roles, is_trust_wide, role_scope, schools_where
 
 from .models import (
     ActionStatus,
@@ -40,16 +40,6 @@ from .types import BY_KEY, PLATFORM_LABELS, account_key, platform_of_channel
 # Who may manage which concerns -------------------------------------------------------------------------------------
 
 
-def _role_scope(user: User, role: str) -> tuple[bool, set[int]]:
-    """(holds the role trust-wide, the schools where it is held)."""
-    held = getattr(user, "_concern_roles", None)
-    if held is None:
-        held = list(user.role_assignments.values_list("school_id", "role"))
-        user._concern_roles = held  # type: ignore[attr-defined]
-    trust_wide = any(sid is None and r == role for sid, r in held)
-    return trust_wide, {sid for sid, r in held if sid is not None and r == role}
-
-
 def _route_q(route: str, trust_wide: bool, school_ids: set[int]) -> Q:
     if trust_wide:
         return Q(route=route)
@@ -60,9 +50,9 @@ def _managed_q(user: User) -> Q:
     policy = user.trust.policy
     sg_schools = set(schools_where(user, Action.RECEIVE_CONCERNS).values_list("pk", flat=True))
     q = _route_q(Route.SAFEGUARDING, is_trust_wide(user, Action.RECEIVE_CONCERNS), sg_schools)
-    q |= _route_q(Route.STAFF, *_role_scope(user, policy.concerns.about_staff_to))
-    q |= _route_q(Route.HEAD, *_role_scope(user, policy.concerns.about_head_to))
-    q |= _route_q(Route.LEADER, _role_scope(user, policy.concerns.about_leader_to)[0], set())
+    q |= _route_q(Route.STAFF, *role_scope(user, policy.concerns.about_staff_to))
+    q |= _route_q(Route.HEAD, *role_scope(user, policy.concerns.about_head_to))
+    q |= _route_q(Route.LEADER, role_scope(user, policy.concerns.about_leader_to)[0], set())
     return q
 
 

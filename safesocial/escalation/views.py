@@ -56,9 +56,9 @@ def _from_concern(concern) -> dict | None:
     """Started from a concern: its school, the account it names and the parent it links, filled in."""
     if concern is None:
         return None
-    from safesocial.concerns.models import ConcernLink
+    from safesocial.concerns.selectors import links_of
 
-    parent = ConcernLink.objects.filter(concern=concern, parent__isnull=False).values_list("parent", flat=True).first()
+    parent = next((link.parent_id for link in links_of(concern) if link.parent_id), None)
     return {
         "school": concern.school,
         "parent": parent,

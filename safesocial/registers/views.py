@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from safesocial.forms import errors_into
+from safesocial.forms import errors_into, service_ran
 from safesocial.people.models import ParentCarer, Pupil
 from safesocial.permissions import Action, may, schools_where
 
@@ -184,16 +184,12 @@ def friendship_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def friendship_decide(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = selectors.friendship_for(request.user, pk)
     form = DecideFriendshipForm(request.POST)
-    if form.is_valid():
-        try:
-            services.friendship_decide(actor=request.user, declaration=declaration, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_into(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Decision recorded. The member of staff can see it and the advice.")
-            return redirect("registers:friendship", pk=pk)
+    if form.is_valid() and service_ran(
+        form,
+        lambda: services.friendship_decide(actor=request.user, declaration=declaration, **form.cleaned_data),
+    ):
+        messages.success(request, "Decision recorded. The member of staff can see it and the advice.")
+        return redirect("registers:friendship", pk=pk)
     return _friendship_detail(request, declaration, status=400, decide_form=form)
 
 
@@ -215,18 +211,14 @@ def friendship_reconfirm(request: HttpRequest, pk: int) -> HttpResponse:
 def friendship_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = selectors.friendship_for(request.user, pk)
     form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.friendship_withdraw(
-                actor=request.user, declaration=declaration, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            errors_into(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Declaration withdrawn.")
-            return redirect("registers:friendship", pk=pk)
+    if form.is_valid() and service_ran(
+        form,
+        lambda: services.friendship_withdraw(
+            actor=request.user, declaration=declaration, reason=form.cleaned_data["reason"]
+        ),
+    ):
+        messages.success(request, "Declaration withdrawn.")
+        return redirect("registers:friendship", pk=pk)
     return _friendship_detail(request, declaration, status=400, withdraw_form=form)
 
 
@@ -294,16 +286,12 @@ def unblock_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def unblock_decide(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.unblock_request_for(request.user, pk)
     form = DecideUnblockForm(request.POST, may_refer=item.status == UnblockStatus.REQUESTED)
-    if form.is_valid():
-        try:
-            services.unblock_decide(actor=request.user, request=item, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_into(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Decision recorded. The person who asked can see it.")
-            return redirect("registers:unblock", pk=pk)
+    if form.is_valid() and service_ran(
+        form,
+        lambda: services.unblock_decide(actor=request.user, request=item, **form.cleaned_data),
+    ):
+        messages.success(request, "Decision recorded. The person who asked can see it.")
+        return redirect("registers:unblock", pk=pk)
     return _unblock_detail(request, item, status=400, form=form)
 
 
