@@ -18,6 +18,12 @@ It runs there on the same texts (its predictions are written to a file and read 
 predict_prob >= 0.5. It is one linear offensive-language model, so it is compared on every task, including those it
 was not built for (spam, personal information), where it shows what a profanity filter alone would catch.
 
+alt-profanity-check was trained on the whole Davidson data set (with Jigsaw's toxic comments), so on Davidson's test
+split it marks tweets it was trained on. The last column is therefore its recipe (the published train_model.py:
+TfidfVectorizer(stop_words="english", min_df=0.0001) and a calibrated, class-balanced LinearSVC, predict_prob >= 0.5)
+retrained, in the same Python, on exactly the train splits our abuse head learns from (Davidson, HateXplain and OLID,
+"hate or offensive"), so that neither model has seen a test split.
+
 Speed: comments per second on one core through classify() (CPU time of this process, so other load on the machine
 matters less) and through `safesocial moderate` end to end (a subprocess reading a generated JSONL file).
 """
@@ -88,6 +94,41 @@ def apc_probabilities(python: str | None, texts: list[str], cache: Path) -> list
     return probabilities
 
 
+APC_RETRAIN_SCRIPT = """
+import json, sys
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+data = json.load(open(sys.argv[1], encoding="utf-8"))
+vectorizer = TfidfVectorizer(stop_words="english", min_df=0.0001)
+x = vectorizer.fit_transform(data["train"])
+model = CalibratedClassifierCV(LinearSVC(class_weight="balanced", dual=False, tol=1e-2, max_iter=100000))
+model.fit(x, data["labels"])
+json.dump([float(p) for p in model.predict_proba(vectorizer.transform(data["texts"]))[:, 1]], open(sys.argv[2], "w"))
+"""
+APC_RETRAIN_SETS = ("davidson", "hatexplain", "olid")
+
+
+def apc_retrained_probabilities(python: str | None, texts: list[str], cache: Path) -> list[float] | None:
+    """alt-profanity-check's recipe trained on our abuse head's train splits, then run on `texts`."""
+    if not python:
+        return None
+    if cache.exists():
+        cached = json.loads(cache.read_text())
+        if len(cached) == len(texts):
+            return cached
+    train = [e for name in APC_RETRAIN_SETS for e in datasets.load(name, "train")]
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target = Path(tmp) / "data.json", Path(tmp) / "probs.json"
+        payload = {"train": [e.text for e in train], "labels": [e.labels["abuse"] for e in train], "texts": texts}
+        source.write_text(json.dumps(payload), encoding="utf-8")
+        subprocess.run([python, "-c", APC_RETRAIN_SCRIPT, str(source), str(target)], check=True)
+        probabilities = json.loads(target.read_text())
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps(probabilities))
+    return probabilities
+
+
 # (data set, task, gold label, which of our categories answer it)
 TASKS = [
     ("davidson", "hate or offensive", lambda e: e.labels["abuse"] == 1, ("abuse", "hate")),
@@ -110,12 +151,23 @@ def accuracy_on_datasets(apc_python: str | None, cache_dir: Path) -> list[dict]:
     for name in dict.fromkeys(task[0] for task in TASKS):
         examples[name] = datasets.load(name, "test")
         results[name] = [classify(e.text) for e in examples[name]]
+    # The retrained recipe is trained once and run on every test split together.
+    every_text = [e.text for rows in examples.values() for e in rows]
+    retrained = apc_retrained_probabilities(apc_python, every_text, cache_dir / "retrained.json")
+    retrained_of, offset = {}, 0
+    for name, split in examples.items():
+        retrained_of[name] = retrained[offset : offset + len(split)] if retrained else None
+        offset += len(split)
     for name, task, gold_of, categories in TASKS:
         gold = [gold_of(e) for e in examples[name]]
         ours = [fires(r, *categories) for r in results[name]]
         row = {"data set": name, "task": task, "n": len(gold), "positives": sum(gold), "ours": prf(gold, ours)}
-        probabilities = apc_probabilities(apc_python, [e.text for e in examples[name]], cache_dir / f"{name}.json")
-        row["apc"] = prf(gold, [p >= 0.5 for p in probabilities]) if probabilities else None
+        texts = [e.text for e in examples[name]]
+        for column, probabilities in (
+            ("apc", apc_probabilities(apc_python, texts, cache_dir / f"{name}.json")),
+            ("apc retrained", retrained_of[name]),
+        ):
+            row[column] = prf(gold, [p >= 0.5 for p in probabilities]) if probabilities else None
         rows.append(row)
     return rows
 
@@ -240,16 +292,19 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     print(f"alt-profanity-check: {args.apc_python or 'not run (no --apc-python)'}\n")
     print("Held-out data sets: precision / recall / F1")
-    print("| data set | task | n (positive) | ours | alt-profanity-check |\n|---|---|---|---|---|")
+    print(
+        "| data set | task | n (positive) | ours | alt-profanity-check | its recipe on our train splits |\n"
+        "|---|---|---|---|---|---|"
+    )
     for row in accuracy_on_datasets(args.apc_python, args.cache):
         print(
             f"| {row['data set']} | {row['task']} | {row['n']} ({row['positives']}) | {fmt(row['ours'])} "
-            f"| {fmt(row['apc'])} |"
+            f"| {fmt(row['apc'])} | {fmt(row['apc retrained'])} |"
         )
     row, per_type = accuracy_on_presidio(args.apc_python, args.cache)
     print(
         f"| {row['data set']} | {row['task']} | {row['n']} ({row['positives']}) | {fmt(row['ours'])} "
-        f"| {fmt(row['apc'])} |"
+        f"| {fmt(row['apc'])} | n/a |"
     )
     print(
         "\npresidio spans found (overlapped by a pii span):",
