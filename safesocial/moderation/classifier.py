@@ -213,6 +213,10 @@ ORGANISATION_CONTACT_REASON = (
 FULL_NAME_REASON = (
     "This names a pupil in full (“{shown}”): a child's full name is personal information on a public page."
 )
+UNCHECKED_NAME_REASON = (
+    "This seems to name a pupil in full with their class (“{shown}”): a child's full name is personal information "
+    "on a public page, and without the school's register consent cannot be checked."
+)
 FIRST_NAME_REASON = "This may name a pupil (“{shown}”): check who it is. " + patterns.CHILD_NAME_RULE
 BEHAVIOUR_REASON = "This discusses a behaviour incident (“{shown}”). " + text_checks.BEHAVIOUR_RULE
 NAMED_IN_INCIDENT_REASON = "This names a pupil in a comment about a behaviour incident (“{shown}”). " + (
@@ -406,7 +410,12 @@ def classify(
             span = (hit.start, hit.end)
             behaviour.append(span)
             collector.rule("inflammatory", 1030, 0.7, span, BEHAVIOUR_REASON.format(shown=_shown(text, span)))
-    if register:
+    if not register:
+        named = patterns.NAMED_PUPIL.finditer(text) if patterns.NAMED_PUPIL_GATE.search(text) else ()
+        for match in named:
+            span = match.span()
+            collector.rule("pii", 1043, 0.65, span, UNCHECKED_NAME_REASON.format(shown=_shown(text, span)))
+    else:
         for hit in text_checks.pupil_names(text, register):
             span = (hit.start, hit.end)
             shown = _shown(text, span)
@@ -425,7 +434,7 @@ def classify(
             collector.rule(rule.category, key, rule.score, span, rule.reason.format(match=_shown(text, span)))
 
     results = {name: collector.result(name) for name in CATEGORIES}
-    _explain_away_spam(results, collector)
+    _explain_away_spam(text, results, collector)
     return Classification(results)
 
 
@@ -436,7 +445,24 @@ EXPLAINED_SPAM_REASON = (
 EXPLAINERS = {"pii": "contact details", "commercial": "an advert", "donation": "an appeal for money"}
 
 
-def _explain_away_spam(results: dict[str, CategoryResult], collector: _Collector) -> None:
+# What spam asks of its reader: a link, a number to ring or text, an address, a reply, money. A comment with none of
+# these ("Is the open evening for 2025 or 2026 starters?") is not spam, however the model scores its words.
+CALL_TO_ACTION = re.compile(
+    r"https?://|www\.|\.(?:com|co\.uk|net|org|ly|io|me|uk|info|biz|xyz)\b|@|\d{5}|[£$€%]|\b(?:call|ring|text|txt|"
+    r"reply|click|tap|subscribe|sub|visit|follow|claim|win|won|winner|prize|free|dm|pm|inbox|message|msg|whatsapp|"
+    r"check|join|watch|order|buy|offer|cash|urgent|send|contact|apply|register|sign\s+up|download|link|channel|"
+    r"video|page|profile|bio|account|money|earn|bitcoin|crypto|invest\w*|deal|sale|discount|voucher|code|stop|"
+    r"like\s+(?:this|my)|thumbs\s+up|search|look\s+up|see\s+my|my\s+new|playlist|views|billed|pics|address)\b|"
+    r"su[bcs]*cri",
+    re.IGNORECASE,
+)
+ASKS_NOTHING_REASON = (
+    "Reads a little like spam to the model, but asks nothing of the reader (no link, number, address or offer), so "
+    "it is not treated as spam."
+)
+
+
+def _explain_away_spam(text: str, results: dict[str, CategoryResult], collector: _Collector) -> None:
     """A parent's phone number, a uniform sale or a sponsorship appeal is not spam, though the spam data sets are full
     of phone numbers, prices and appeals: when one of those categories fires and no spam pattern did, the model's
     spam score is held below the spam threshold, and the other category decides."""
@@ -446,3 +472,5 @@ def _explain_away_spam(results: dict[str, CategoryResult], collector: _Collector
     if explained and spam.score > 0.5 and rule_spam < 0.5:
         reason = EXPLAINED_SPAM_REASON.format(what=EXPLAINERS[explained[0]])
         results["spam"] = CategoryResult("spam", 0.5, spam.spans, reason)
+    elif spam.score > 0.5 and rule_spam < 0.5 and CALL_TO_ACTION.search(text) is None:
+        results["spam"] = CategoryResult("spam", 0.5, spam.spans, ASKS_NOTHING_REASON)

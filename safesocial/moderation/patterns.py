@@ -30,12 +30,22 @@ class Rule:
     reason: str
     pattern: re.Pattern[str]
     triggers: tuple[str, ...]  # the pattern is only tried when one of these is in the lower-cased comment
+    requires: tuple[str, ...] = ()  # ... and, if given, one of these too
+
+    def gated_in(self, lowered: str) -> bool:
+        return any(t in lowered for t in self.triggers) and (
+            not self.requires or any(t in lowered for t in self.requires)
+        )
 
 
-def rule(category: str, score: float, reason: str, pattern: str, triggers: str) -> Rule:
-    """`triggers` are separated by spaces, or by "|" when some of them hold a space ("like my|left him")."""
-    words = tuple(t for t in triggers.split("|" if "|" in triggers else None) if t)
-    return Rule(category, score, reason, re.compile(pattern, _I), words)
+def _words_of(triggers: str) -> tuple[str, ...]:
+    return tuple(t for t in triggers.split("|" if "|" in triggers else None) if t)
+
+
+def rule(category: str, score: float, reason: str, pattern: str, triggers: str, requires: str = "") -> Rule:
+    """`triggers` are separated by spaces, or by "|" when some of them hold a space ("like my|left him"). A rule
+    whose matches all hold two kinds of word (a person and a verb) can name the second kind in `requires`."""
+    return Rule(category, score, reason, re.compile(pattern, _I), _words_of(triggers), _words_of(requires))
 
 
 # Words that point at a child, used inside several patterns.
@@ -45,7 +55,8 @@ CHILD = (
     r"step-?son|step-?daughter|pupil|student|year\s*\d+)"
 )
 ADULT_AT_HOME = (
-    r"(?:(?:my|his|her|their|the|your)\s+)?(?:dad|father|mum|mother|step-?dad|step-?father|step-?mum|step-?mother|"
+    r"(?:(?:my|his|her|their|the|your)\s+)?(?:dad|daddy|father|mum|mummy|mam|mammy|mom|mommy|mother|step-?dad|"
+    r"step-?father|step-?mum|step-?mother|"
     r"(?:mum|mother)['\u2019]?s\s+(?:boyfriend|partner)|(?:dad|father)['\u2019]?s\s+(?:girlfriend|partner)|partner|boyfriend|"
     r"girlfriend|husband|wife|uncle|grandad|grandfather|brother|parents?|carer)"
 )
@@ -612,6 +623,476 @@ COMPLAINT_RULES = [
     ),
 ]
 
+# ---------------------------------------------------------------------------------------------------------------------
+# Wider phrasings. A set of 130 comments written blind (by someone who had not read these rules) showed how many
+# ways people put the same things: a man offering children a look at his puppies, older lads paying a child to
+# "drop stuff off", "see what happens to your windows", "apparently he got walked off site", "DM for prices",
+# "chuck a couple of quid in". These rules widen each category to such phrasings; each is still anchored on words
+# that carry the meaning, so ordinary thanks and questions do not match.
+# ---------------------------------------------------------------------------------------------------------------------
+
+KIDS = (
+    r"(?:kids|children|pupils|girls|boys|little\s+ones|year\s*\d+s?|yr\s*\d+s?|y\d+s|under[\s-]?\d+s|u\d+s|"
+    r"reception(?:\s+kids)?|"
+    r"(?:my|our|his|her|their)\s+(?:son|daughter|child|kid|boy|girl|lad|nephew|niece|grandson|granddaughter))"
+)
+ADULT = r"(?:man|woman|bloke|guy|fella|stranger|adult|grown\s+(?:man|woman|up)|men|lads?\s+in\s+a\s+car)"
+STAFF_MEMBER = (
+    r"(?:teacher|ta|teaching\s+assistant|dinner\s+lady|dinner\s+ladies|lunchtime\s+supervisor|midday\s+supervisor|"
+    r"coach|caretaker|(?-i:(?:Mr|Mrs|Miss|Ms|Mx)\.?\s+[A-Z][a-zA-Z'\u2019-]+))"
+)
+
+SAFEGUARDING_RULES += [
+    rule(
+        "safeguarding",
+        0.85,
+        "This may be an adult trying to lure children (“{match}”). " + SAFEGUARDING_RULE,
+        rf"\b{ADULT}\b[^.!?\n]{{0,80}}?\b(?:asking|asked|asks|offering|offered|offers|inviting|invited|telling|told|"
+        r"trying\s+to\s+get|tried\s+to\s+get|waving\s+at|calling\s+(?:over|out\s+to)|giving)\b[^.!?\n]{0,60}?\b"
+        r"(?:sweets|puppies|puppy|kittens|vapes|cash|money|cigarettes|fags|alcohol|drugs|weed|a\s+lift|lifts|"
+        r"in(?:to)?\s+(?:his|her|the|a)\s+(?:car|van)|"
+        r"(?:come|go)\s+(?:and\s+see|with\s+(?:him|her)|to\s+(?:his|her)\s+(?:house|flat|car|van))|get\s+in)\b",
+        "man woman bloke guy fella stranger adult grown men lad",
+        "sweets pupp kitten vapes cash money cigarettes fags alcohol drugs weed lift car van come go get",
+    ),
+    rule(
+        "safeguarding",
+        0.85,
+        "This may be an adult contacting children online (“{match}”). " + SAFEGUARDING_RULE,
+        rf"\b(?:an?\s+)?{ADULT}\b[^.!?\n]{{0,60}}?\b(?:messag\w*|texting|dm\w*|snapchat\w*|add(?:ed|ing)|"
+        rf"follow(?:ed|ing)|send(?:ing)?|sent)\b\s+(?:\w+\s+){{0,2}}?{KIDS}\b|"
+        r"\badded\s+(?:\w+\s+){0,2}?to\s+(?:a|an|some)\s+(?:\w+\s+)?(?:group\s*chat|chat|group)\s+by\s+(?:an?\s+)?"
+        r"(?:adult|man|grown|stranger|someone|somebody|older)\b|"
+        rf"\b(?:messag\w*|texting)\s+(?:{KIDS}|them|him|her)\s+(?:late\s+)?at\s+night\b|"
+        rf"\b{STAFF_MEMBER}\b[^.!?\n]{{0,40}}?\b(?:adding|added|adds|messaging|messaged|following|dm\w*|texting|"
+        rf"snapchat\w*)\s+(?:\w+\s+){{0,2}}?(?:{KIDS}|students)\b",
+        "man woman bloke guy fella stranger adult grown men lad added messag texting teacher ta coach mr mrs miss ms "
+        "mx dinner lunchtime midday caretaker",
+        "messag texting dm snapchat add follow send sent",
+    ),
+    rule(
+        "safeguarding",
+        0.9,
+        "This may be a child being exploited (“{match}”). " + SAFEGUARDING_RULE,
+        r"\b(?:giving|gave|given|buying|bought|offering|offered|paying|paid)\s+(?:him|her|them|"
+        r"(?:my|our|his|her|their)\s+\w+|kids|children|year\s*\d+s?)\s+(?:\w+\s+){0,3}?(?:money|cash|a\s+(?:new\s+)?"
+        r"phone|phones|trainers|vapes|drugs|weed|alcohol|gifts|presents)\b[^.!?\n]{0,60}?\b(?:to|for)\s+"
+        r"['\u2018\u2019\"]?(?:drop|deliver|carry|hold|take|run|running\s+errands|errands|move|look\s+after|keep|"
+        r"sell)\b",
+        "giving gave given buying bought offering offered paying paid",
+    ),
+    rule(
+        "safeguarding",
+        0.7,
+        "This may describe a child who is neglected (“{match}”). " + SAFEGUARDING_RULE,
+        r"\b(?:always|often|constantly|every\s+night|still)\s+(?:out|outside|wandering|on\s+the\s+streets?|left)\b"
+        r"[^.!?\n]{0,40}?\b(?:on\s+(?:his|her|their)\s+own|alone|till\s+\d|until\s+\d|late\s+at\s+night|at\s+night|"
+        r"\d+\s*pm|midnight)\b|\bnever\s+(?:has|got|gets|have|wears?|wearing)\s+(?:a\s+)?(?:coat|shoes|socks|"
+        r"clean\s+clothes|breakfast|dinner|lunch|food)\b|\b(?:no|without\s+a)\s+coat\s+in\s+(?:the\s+)?(?:snow|rain|"
+        r"winter|cold|freezing)\b",
+        "always often constantly every night still never coat",
+    ),
+    rule(
+        "safeguarding",
+        0.7,
+        "This may describe violence in a child's home (“{match}”). " + SAFEGUARDING_RULE,
+        r"\b(?:screaming|shouting|smashing|crashing|banging|fighting)\b[^.!?\n]{0,50}?\b(?:next\s+door|from\s+"
+        r"(?:their|the|next)\s+(?:house|flat|door)|every\s+night)\b[^.!?\n]{0,100}?\b(?:kids|children|little\s+ones|"
+        r"baby|reception|year\s*\d)\b|\bhear(?:d)?\s+(?:him|her|them)\s+(?:hitting|beating|hurting|screaming\s+at)\s+"
+        r"(?:her|him|them|the\s+kids|the\s+children)\b",
+        "screaming shouting smashing crashing banging fighting hear",
+    ),
+    rule(
+        "safeguarding",
+        0.85,
+        "This may be an allegation that a member of staff hurt a child (“{match}”): the DSL passes these to the "
+        "LADO. " + SAFEGUARDING_RULE,
+        rf"\b{STAFF_MEMBER}\s+(?:\w+\s+){{0,3}}?(?:grabbed|dragged|shoved|pushed|slapped|hit|smacked|shook|pinched|"
+        r"yanked|kicked|punched|locked|grabbing|dragging|shoving|pushing|slapping|hitting|smacking|shaking|"
+        r"hurting|kicking|punching)\s+(?:my|our|a|the|his|her|their)\s+(?:\w+\s+)?(?:son|daughter|child|kid|"
+        r"boy|girl|lad|little\s+one|pupil|year\s*\d+)\b",
+        "teacher ta teaching dinner lunchtime midday coach caretaker mr mrs miss ms mx",
+    ),
+    rule(
+        "safeguarding",
+        0.55,
+        "This raises a worry about a child (“{match}”): the DSL should see it. " + SAFEGUARDING_RULE,
+        r"\b(?:i['\u2019]?m|i\s+am|we['\u2019]?re|we\s+are)\s+(?:really\s+|so\s+|very\s+|quite\s+|getting\s+)?"
+        r"(?:worried|concerned)\s+(?:about|for)\s+(?:him|her|them|the\s+(?:little\s+)?(?:girl|boy|kids|children|lad|"
+        r"baby))\b(?!\s+(?:reading|writing|maths|spelling|progress|exams?|grades|results|homework))",
+        "worried concerned",
+    ),
+]
+
+THREAT_RULES += [
+    rule(
+        "threat",
+        0.8,
+        "This reads as a veiled threat (“{match}”). " + THREAT_RULE,
+        r"\b(?:again|one\s+more\s+time|once\s+more|try\s+it|do\s+(?:it|that)\s+again)\b[^.!?\n]{0,30}?\band\s+see\s+"
+        r"what\s+happens\b|\bwhat\s+happens\s+to\s+(?:your|her|his|their)\s+(?:windows|car|house|tyres|face|kids)\b|"
+        r"\bsleep\s+with\s+one\s+eye\s+open\b|\b(?:i['\u2019]?d|i\s+would)\s+(?:be\s+careful|watch\s+(?:my|your|"
+        r"her|his)\s+back|keep\s+(?:my|your|her|his)\s+head\s+down)\s+if\s+i\s+(?:were|was)\s+(?:you|her|him|them)\b|"
+        r"\b(?:eating|eat|swallow(?:ing)?|pick(?:ing)?\s+up)\s+(?:her|his|their|your)\s+(?:own\s+)?teeth\b|"
+        r"\bknock\s+(?:her|his|their|your)\s+(?:\w+\s+)?(?:teeth|block|head|lights)\s+(?:out|off|in)\b",
+        "again|one more|once more|try it|what happens|sleep|careful|watch|keep|teeth|knock",
+    ),
+    rule(
+        "threat",
+        0.75,
+        "This reads as a threat to confront someone (“{match}”). " + THREAT_RULE,
+        r"\b(?:i['\u2019]?ll|i\s+will|we['\u2019]?ll|we\s+will)\s+be\s+waiting\b[^.!?\n]{0,50}?\bfor\s+(?:that|him|"
+        r"her|them|the\s+(?:head|teacher|dinner\s+lady|ta|woman|man|lad|kid|boy|girl))\b|"
+        r"\b(?:some(?:one|body)|people|we)\s+(?:needs?\s+to|should|ought\s+to|will|are\s+going\s+to|gonna)\s+"
+        r"(?:sort|deal\s+with|teach)\s+(?:them|him|her|that\s+\w+)\s+(?:out|a\s+lesson)\b",
+        "waiting sort deal teach",
+    ),
+]
+
+INFLAMMATORY_RULES += [
+    rule(
+        "inflammatory",
+        0.65,
+        "This spreads a rumour about the school or its staff (“{match}”). " + INFLAMMATORY_RULE,
+        r"\b(?:apparently|heard|rumour\s+is|word\s+on\s+the\s+street|i['\u2019]?m\s+told|someone\s+told\s+me|"
+        r"a\s+little\s+bird)\b[^.!?\n]{0,80}?\b(?:sacked|suspended|walked\s+off|escorted\s+off|marched\s+off|"
+        r"arrested|police|nicking|stealing|stole|fiddling|affair|drunk|investigat\w*|fight|fighting|kicked\s+off|"
+        r"let\s+go|forced\s+out|done\s+for|struck\s+off|caught|hushed|covered\s+up|cover[\s-]up)\b|\bthe\s+real\s+"
+        r"reason\b",
+        "apparently|heard|rumour|word on|told|little bird|real reason",
+    ),
+    rule(
+        "inflammatory",
+        0.7,
+        "This calls on people to act against the school (“{match}”). " + INFLAMMATORY_RULE,
+        r"\b(?:one|1)[\s-]star\s+reviews?\b|\blet['\u2019]?s\s+(?:all\s+)?show\s+(?:them|the\s+(?:head|school|trust|"
+        r"governors|teachers?))\b|\b(?:keep|pull)\s+(?:your|our|the|their)\s+(?:kids|children)\s+(?:off|out|home)\b"
+        r"[^.!?\n]{0,60}?\b(?:show|protest|won['\u2019]?t\s+put\s+up|strike|make\s+a\s+point|boycott)\b",
+        "star show keep pull",
+    ),
+    rule(
+        "inflammatory",
+        0.65,
+        "This singles out a child or stirs up feeling about an incident (“{match}”). " + INFLAMMATORY_RULE,
+        r"\b(?:the|that|this)\s+(?:\w+\s+)?(?:kid|lad|girl|boy|child)\s+(?:who|that)\s+(?:(?:started|caused)\s+"
+        r"(?:the|a|it|all)\b|(?:\w+\s+)?(?:bit|bites|hit|hits|"
+        r"punched|kicked|pushed|bullied|bullies|hurt|attacked|stole|spat\s+at|threatened)\s+(?:my|our|his|her|a|the|"
+        r"other|our)\s+(?:\w+\s+)?(?:son|daughter|kid|child|boy|girl|lad|friend|teacher|ta|[A-Z][a-z]+)\b)|"
+        r"\b(?:throwing|threw|"
+        r"throws)\s+(?:chairs|tables|things\s+at)\b|\b(?:massive|huge|big|proper)\s+fight\b|\bteachers?\s+"
+        r"(?:just\s+)?stood\s+(?:there|and\s+watched)\b|\bdon['\u2019]?t\s+(?:let\s+them\s+fool\s+you|be\s+fooled|"
+        r"believe\s+(?:the|their|a\s+word|everything|anything))\b",
+        "kid lad girl boy child throwing threw throws fight stood fool fooled believe",
+    ),
+]
+
+ABUSE_RULES += [
+    rule(
+        "abuse",
+        0.75,
+        "This insults someone (“{match}”). " + ABUSE_RULE,
+        r"\b(?:you|ya|u|what\s+an?|(?:is|s)\s+an?|(?:is|s)\s+such\s+an?)\s+(?:absolute\s+|total\s+|complete\s+|utter\s+|"
+        r"useless\s+|lazy\s+|stuck[\s-]up\s+|two[\s-]faced\s+|jumped[\s-]up\s+|fat\s+|ugly\s+|little\s+|scruffy\s+){0,3}"
+        r"(?:prat|prick|scrote|weapon|melt|mug|div|berk|wet\s+wipe|dipstick|pleb|cow|witch|tosspot|"
+        r"joke\s+of\s+a\s+(?:teacher|head|woman|man))s?\b|\bbunch\s+of\s+(?:\w+\s+)?(?:clowns|idiots|muppets|morons|"
+        r"losers|wasters|scrotes|pricks|tossers|scum|animals)\b|\b(?:he|she|they)['\u2019]?(?:s|re)\s+(?:\w+\s+)?feral\b|"
+        r"\bthick\s+as\s+(?:mince|shit|pig\s+shit|two\s+short\s+planks|a\s+brick|muck)\b|"
+        r"\b(?:parents|people|mums|dads|some\s+of\s+you|half\s+of\s+you)\s+on\s+here\s+(?:are|r)\s+(?:so\s+|proper\s+|"
+        r"actually\s+)?(?:thick|stupid|idiots|morons|brain\s*dead|clueless|pathetic|vile|scum)\b|"
+        r"\bdressed\s+like\s+a\s+(?:bin\s*bag|tramp|clown|slapper|hooker|prostitute|scarecrow)\b|"
+        r"\bthe\s+state\s+of\s+(?:her|him|them|that\s+(?:teacher|woman|man|ta)|the\s+(?:teacher|head|ta|dinner\s+"
+        r"lady))\b|\bfreaks?\s+like\s+(?:that|him|her|them|you)\b",
+        "prat|prick|scrote|weapon|melt|mug|div|berk|wipe|dipstick|pleb|cow|witch|tosspot|joke|bunch of|feral|thick|"
+        "on here|dressed|state|freak",
+    ),
+]
+
+HATE_RULES += [
+    rule(
+        "hate",
+        0.85,
+        "This attacks people for who they are (“{match}”). " + HATE_RULE,
+        rf"\b(?:dirty|filthy|stinking|thieving|scrounging|smelly)\s+{GROUPS}|"
+        r"\b(?:get\s+)?back\s+in\s+the\s+kitchen\b|\bput\s+a\s+woman\s+in\s+charge\b|"
+        r"\b(?:gay|trans|lgbt\w*|homo|tranny)\s+(?:crap|shit|filth|garbage|rubbish|muck|perverts?|freaks?)\b",
+        "dirty filthy stinking thieving scrounging smelly kitchen woman gay trans lgbt homo tranny",
+    ),
+    rule(
+        "hate",
+        0.7,
+        "This attacks people for who they are (“{match}”). " + HATE_RULE,
+        r"\b(?:half|most|all|none|loads|lots)\s+(?:of\s+)?(?:the\s+)?(?:kids|children|families|parents|pupils|class)\b"
+        r"[^.!?\n]{0,40}?\bcan['\u2019]?t\s+(?:even\s+)?speak\s+english\b|\b(?:bloke|man|fella)\s+in\s+a\s+dress\b"
+        r"[^\n]{0,100}?\b(?:sick|disgusting|wrong|freak|freaks|shouldn['\u2019]?t|pervert|vile)\b",
+        "english dress",
+    ),
+]
+
+COMMERCIAL_RULES += [
+    rule(
+        "commercial",
+        0.8,
+        "This advertises something for sale or a service (“{match}”). " + COMMERCIAL_RULE,
+        r"\b(?:dm|pm|message|inbox|text|whatsapp)\s+(?:me\s+|us\s+)?for\s+(?:prices|pricing|details|bookings?|"
+        r"more\s+info|info|orders?|a\s+quote|rates|availability)\b|"
+        r"\bselling\b[^.!?\n]{0,80}?(?:[£$]\s?\d|\bcollection\s+only\b|\bthe\s+lot\b|\bono\b|\bage\s+\d|"
+        r"\bsize\s+\d|\bring\s+\d|\bcall\s+\d|\bdm\b|\bpm\b|\binbox\b)|[£$]\s?\d+(?:\.\d\d)?\s+the\s+lot\b|"
+        r"\bbook\s+(?:now\s+)?(?:on|via|through|at)\s+(?:our|my)\s+(?:page|website|site|facebook)\b|"
+        r"\bdiscount\s+for\s+(?:parents|families|anyone\s+from|school)\b",
+        "dm|pm|message|inbox|text|whatsapp|selling|the lot|book|discount",
+    ),
+    rule(
+        "commercial",
+        0.75,
+        "This advertises a service for hire (“{match}”). " + COMMERCIAL_RULE,
+        r"\b(?:hire|for\s+hire|for\s+(?:kids['\u2019]?\s+)?(?:parties|birthdays|events|weddings))\b(?=[^\n]{0,120}?"
+        r"(?:\b(?:inbox|dm|pm|message|ring|call|text|book|prices|discount|contact|whatsapp)\b|[£$]\s?\d|\d{5}))",
+        "hire parties birthdays events weddings",
+    ),
+]
+
+DONATION_RULES += [
+    rule(
+        "donation",
+        0.75,
+        "This asks people for money (“{match}”). " + DONATION_RULE,
+        r"\b(?:share|support|back)\s+(?:our|my|the|this|his|her)\s+(?:\w+\s+)?(?:fundraiser|fundraising\s+page|"
+        r"appeal|gofundme|just\s?giving\s+page)\b|\b(?:trying|hoping|aiming|want|need|needs)\s+to\s+raise\s+(?:£|\d|"
+        r"money|funds|as\s+much)|\bchuck\s+(?:a\s+)?(?:couple\s+of\s+|few\s+)?(?:quid|pounds?|£\s?\d+|a\s+fiver|"
+        r"a\s+tenner)\s+in\b|\b(?:a\s+)?(?:couple\s+of|few)\s+quid\s+(?:in|towards)\b",
+        "share support back raise chuck quid",
+    ),
+]
+
+SPAM_RULES += [
+    rule(
+        "spam",
+        0.85,
+        "This advertises a money-making scheme (“{match}”). " + SPAM_RULE,
+        r"\b(?:made|make|earned|earn|making)\s+[£$]\s?\d[\d,.k]*\s+(?:this|last|in\s+a|in\s+one|every|each|a|per)\s+"
+        r"(?:week|month|day|fortnight)\b|\b(?:trading|invested|investing)\s+(?:in\s+)?(?:bitcoin|crypto|forex|"
+        r"btc)\s+with\b",
+        "made make earned earn making trading invested investing",
+    ),
+]
+
+COMPLAINT_RULES += [
+    rule(
+        "complaint",
+        0.7,
+        "This complains that the school has not answered or acted (“{match}”). " + COMPLAINT_RULE,
+        r"\b(?:no\s*one|nobody|no-one)(?:['\u2019]s|\s+has)\s+(?:got\s+back|answered|replied|responded|returned|"
+        r"listened|bothered|apologised|apologized)\b|\b(?:won['\u2019]?t|doesn['\u2019]?t|don['\u2019]?t|never)\s+"
+        r"return(?:s|ed)?\s+my\s+(?:calls|emails|messages)\b|\bformal\s+(?:response|apology)\b|"
+        r"\bsaid\s+(?:they['\u2019]?d|they\s+would|it\s+would\s+be|she['\u2019]?d|he['\u2019]?d)\s+(?:deal|sort|look\s+"
+        r"into|handle)\w*\b[^.!?\n]{0,40}?\b(?:weeks|months|ages|days)\s+ago\b|\b(?:communication|support|advice|"
+        r"help|teaching|organisation|response|provision)\s+(?:has|have)\s+been\s+(?:non[\s-]?existent|appalling|"
+        r"shocking|terrible|awful|dreadful|a\s+joke|rubbish|useless|poor)\b|\b(?:no\s*one|nobody|no-one)\s+(?:at|from|in)\s+the\s+(?:school|trust|office)\s+(?:will|can|"
+        r"has|have|is|ever)\b|\banswer\s+my\s+(?:\w+\s+)?(?:emails?|calls?|messages?|letters?)\b|"
+        r"\b(?:i['\u2019]?ve|i\s+have|we['\u2019]?ve|we\s+have)\s+(?:raised|reported|mentioned|complained\s+about|"
+        r"emailed\s+about)\s+(?:it|this|that)\s+(?:(?:with|to)\s+(?:the\s+)?\w+(?:\s+\w+)?\s+)?(?:twice|three\s+times|\d+\s+times|several\s+times|before|already|"
+        r"again|repeatedly)\b|\ba\s+straight\s+answer\b|\b(?:needs|support)\s+(?:aren['\u2019]?t|are\s+not|"
+        r"isn['\u2019]?t|is\s+not)\s+being\s+met\b|\b(?:disappointed|fed\s+up|sick\s+and\s+tired)\b(?=[^.!?\n]{0,100}?"
+        r"\b(?:my\s+(?:son|daughter|child|kids?|lad|boy|girl)|school|teacher|class|head|staff)\b)[^.!?\n]{0,100}?"
+        r"\b(?:again|third\s+time|second\s+time|every\s+time|every\s+year)\b",
+        "no one|nobody|no-one|noone|answer|return|formal|said they|said it|said she|said he|has been|have been|"
+        "raised|reported|mentioned|complained|emailed|being met|disappointed|fed up|sick and tired",
+    ),
+]
+
+SAFEGUARDING_RULES.append(
+    rule(
+        "safeguarding",
+        0.9,
+        "This may be children being used to run drugs or packages (“{match}”). " + SAFEGUARDING_RULE,
+        r"\b(?:getting|got|making|made|using|paying|paid|asking|asked)\s+(?:\w+\s+){0,2}?(?:kids|children|"
+        r"year\s*\d+s?|him|her|them|lads|boys|girls|my\s+\w+|our\s+\w+)\s+to\s+(?:run|carry|deliver|drop\s+off|hold|"
+        r"move|sell|stash|look\s+after)\s+(?:\w+\s+)?(?:packages|parcels|bags|drugs|stuff|things|gear|weed|"
+        r"phones)\b",
+        "getting got making made using paying paid asking asked",
+    )
+)
+THREAT_RULES.append(
+    rule(
+        "threat",
+        0.8,
+        "This reads as a threat (“{match}”). " + THREAT_RULE,
+        r"\bi\s+know\s+(?:where|what|which\s+(?:car|street|house|road|estate))\s+(?:\w+\s+){0,3}?(?:lives?|drives|"
+        r"parks)\b|\b(?:getting|get|gets|will\s+get)\s+a\s+(?:little\s+)?visit\s+from\s+(?:me|us|my)\b|"
+        r"\bpick(?:ing)?\s+(?:his|her|their|your)\s+teeth\s+up\b|\b(?:tyres|tires)\s+(?:let\s+down|slashed)\b|"
+        r"\b(?:whoever|he|she|they|you)\b[^.!?\n]{0,50}?\b(?:will|['\u2019]ll)\s+get\s+dealt\s+with\b|"
+        r"\b(?:going\s+to|gonna|will|['\u2019]ll|is|are)\s+(?:\w+\s+)?(?:get|getting)\s+(?:a\s+)?(?:slap|smack|battered|"
+        r"a\s+battering|a\s+kicking|a\s+hiding|a\s+good\s+hiding|done\s+in|filled\s+in|leathered|decked|lamped|"
+        r"a\s+clip\s+round)\b|\bwon['\u2019]?t\s+be\s+walking\s+(?:away|home|again|straight)\b|"
+        r"\b(?:won['\u2019]?t|doesn['\u2019]?t|don['\u2019]?t)\s+sort\s+(?:him|her|them|it)\s+(?:out\s+)?(?:then\s+)?i\s+will\b",
+        "know|get|getting|walking|sort|visit|teeth|tyres|tires|dealt",
+    )
+)
+INFLAMMATORY_RULES.append(
+    rule(
+        "inflammatory",
+        0.65,
+        "This stirs up feeling or spreads a fight (“{match}”). " + INFLAMMATORY_RULE,
+        r"\bshare\s+if\s+you\s+agree\b|\btell\s+every(?:one|body)\s+you\s+know\b|\b(?:telling|tell|warning|warn)\s+"
+        r"every\s+(?:parent|mum|dad|one|body)\b|\burge\s+(?:every|all)\s+(?:parent|parents|one|body|mum|dad)\b|"
+        r"\bdon['\u2019]?t\s+let\s+(?:them|him|her|the\s+\w+)\s+speak\b|\bpack\s+the\s+hall\b|"
+        r"\bneeds?\s+(?:kicking|throwing|chucking|booting)\s+out\b|\bshouldn['\u2019]?t\s+be\s+in\s+(?:a\s+)?"
+        r"(?:mainstream|this\s+school|our\s+school|that\s+class|normal\s+school)\b|\b(?:the|that)\s+(?:fat|ugly|"
+        r"thick|smelly|weird|ginger)\s+(?:lad|kid|girl|boy|child|one)\b|\bkeep\s+(?:your|the)\s+(?:kids|children)\s+"
+        r"away\s+from\s+(?:him|her|them|that)\b|(?-i:\b(?:[Tt]hat|[Tt]he|[Tt]his)\s+(?:boy|girl|lad|kid)\s+[A-Z][a-z]+)\b"
+        r"[^.!?\n]{0,20}?\b(?:started|caused)\s+(?:the|a|it)\b|\b(?:video|clip|footage|vid)\s+of\s+"
+        r"(?:the|a|that)\s+fight\b|\bgot\s+what\s+(?:she|he|they)\s+deserved\b|\blives\s+at\b[^.!?\n]{0,60}?\bif\s+"
+        r"any(?:one|body)\s+wants\s+to\b",
+        "share if|tell every|telling every|warn|urge|let them|let him|let her|let the|pack the hall|kicking out|"
+        "throwing out|chucking out|booting out|mainstream|this school|our school|that class|normal school|fat|ugly|"
+        "thick|smelly|weird|ginger|away from|started|caused|video|clip|footage|vid of|deserved|lives at",
+    )
+)
+HATE_RULES.append(
+    rule(
+        "hate",
+        0.8,
+        "This calls LGBT+ people a danger to children (“{match}”). " + HATE_RULE,
+        r"\b(?:groomers|paedos|pedos|perverts|nonces)\b[^.!?\n]{0,60}?\b(?:gay|lgbt\w*|trans|pride|rainbow|drag)\b|"
+        r"\b(?:gay|lgbt\w*|trans|pride|rainbow|drag)\b[^.!?\n]{0,60}?\b(?:groomers|paedos|pedos|perverts|nonces)\b",
+        "groomers paedos pedos perverts nonces",
+    )
+)
+SPAM_RULES.append(
+    rule(
+        "spam",
+        0.85,
+        "This reads like a scam or a fake account (“{match}”). " + SPAM_RULE,
+        r"\bhello\s+dear\b|\baccept\s+my\s+(?:friend\s+)?request\b|\bi\s+want\s+to\s+be\s+your\s+friend\b|"
+        r"\bearn\s+from\s+home\b|\bno\s+experience\s+(?:needed|required|necessary)\b",
+        "hello dear|accept my|be your friend|earn from home|no experience",
+    )
+)
+COMMERCIAL_RULES.append(
+    rule(
+        "commercial",
+        0.75,
+        "This advertises something for sale or a service (“{match}”). " + COMMERCIAL_RULE,
+        r"\b(?:i|we)\s+(?:do|make|sell|offer|supply|provide)\b[^.!?\n]{0,60}?(?:link\s+in\s+(?:my\s+)?bio|\bdm\b|"
+        r"\bpm\b|\binbox\b|\bmessage\s+me\b|[£$]\s?\d|\bprices\b|\borders?\b)|\bmobile\s+(?:service|beautician|"
+        r"hairdresser|nails|tans?)\b|[£$]\s?\d+(?:\.\d\d)?\b[^\n]{0,60}?\b(?:text|call|ring|dm|pm|inbox|whatsapp)\s+"
+        r"(?:me\s+)?(?:on\s+)?0[1-7]",  # a mobile or landline: prize spam gives 08 and 09 numbers
+        "i do|i make|i sell|i offer|i supply|i provide|we do|we make|we sell|we offer|we supply|we provide|mobile|£|$",
+    )
+)
+DONATION_RULES.append(
+    rule(
+        "donation",
+        0.8,
+        "This asks people for money (“{match}”). " + DONATION_RULE,
+        r"\b(?:anything|whatever)\s+(?:you\s+can\s+)?(?:give|spare|donate)\s+(?:\w+\s+)?(?:helps|counts|would\s+help|"
+        r"is\s+appreciated)\b|\b(?:can|could|would)\s+(?:every(?:one|body)|people|you\s+all|anyone)\s+(?:\w+\s+){0,2}?"
+        r"(?:chip\s+in|donate|spare\s+a|sponsor)\b|\bpaypal\s+me\b",
+        "anything|whatever|can every|could every|would every|can people|could people|can you all|can anyone|"
+        "could anyone|would anyone|paypal",
+    )
+)
+
+ETHNIC_GROUPS = (
+    r"(?:immigrants|migrants|foreigners|refugees|asylum\s+seekers|muslims|jews|hindus|sikhs|blacks|asians|pakis|"
+    r"pakistanis|indians|africans|romanians|poles|eastern\s+europeans|travellers|gypsies|gyppos|pikeys|roma|"
+    r"albanians|somalis|nigerians|arabs)"
+)
+SAFEGUARDING_RULES += [
+    rule(
+        "safeguarding",
+        0.7,
+        "This may describe a child who is neglected or hurt at home (“{match}”). " + SAFEGUARDING_RULE,
+        r"\b(?:same|dirty|filthy|smelly|unwashed)\s+clothes\s+(?:every|each|all)\s+(?:day|week)\b|\b(?:always|often|"
+        r"constantly|permanently)\s+(?:filthy|dirty|smelly|unwashed|covered\s+in\s+bruises)\b|"
+        r"\b(?:drag(?:ged|s|ging)?|yank(?:ed|s|ing)?|pull(?:ed|s|ing)?)\s+(?:him|her|them)\b[^.!?\n]{0,40}?\bby\s+"
+        r"(?:his|her|their)\s+(?:arm|hair|neck|collar|ear)\b|\b(?:screams|screaming|cries|crying|sobbing)\s+every\s+"
+        r"night\b",
+        "same|dirty|filthy|smelly|unwashed|always|often|constantly|permanently|drag|yank|pull|every night",
+    ),
+    rule(
+        "safeguarding",
+        0.8,
+        "This may be an allegation of sexual abuse or a child carrying a weapon (“{match}”). " + SAFEGUARDING_RULE,
+        r"\b(?:is|s|he['\u2019]?s|she['\u2019]?s)\s+a\s+(?:nonce|paedo|pedo|paedophile|pedophile|groomer|kiddie\s+"
+        r"fiddler)\b|\b(?:brings|bringing|carries|carrying)\s+(?:a\s+)?(?:knife|blade|machete|"
+        r"weapon|gun|knuckle\s*duster)\s+(?:in|into|to)\b",
+        "nonce paedo pedo paedophile pedophile groomer fiddler knife blade machete weapon gun knuckle",
+    ),
+]
+HATE_RULES += [
+    rule(
+        "hate",
+        0.8,
+        "This attacks people for who they are (“{match}”). " + HATE_RULE,
+        rf"\bfull\s+of\s+{ETHNIC_GROUPS}\b|\b{ETHNIC_GROUPS}\b[^.!?\n]{{0,60}}?\b(?:rob|robbing|thieves|thieving|"
+        r"steal\s+everything|shouldn['\u2019]?t\s+be\s+allowed|scum|vermin)\b|\b(?:travellers?|traveller\s+site|"
+        r"gypsy|gyppo)\s+(?:kids|children|families|site|lot)\b[^.!?\n]{0,60}?\b(?:rob|robbing|thieves|thieving|steal|"
+        r"shouldn['\u2019]?t\s+be\s+allowed|dirty|scum)\b|\bturn(?:ing|s|ed)?\s+(?:\w+\s+){0,3}?(?:gay|trans|lesbian|"
+        r"queer)\b|\bwhatever\s+['\u2018\u2019\"]?it['\u2018\u2019\"]?\s+wants\s+to\s+be\s+called\b",
+        "full of|immigrants|migrants|foreigners|refugees|asylum|muslims|jews|hindus|sikhs|blacks|asians|pakis|"
+        "pakistanis|indians|africans|romanians|poles|europeans|travellers|traveller|gypsies|gypsy|gyppo|pikeys|roma|"
+        "albanians|somalis|nigerians|arabs|turn|wants to be called",
+    ),
+]
+COMMERCIAL_RULES += [
+    rule(
+        "commercial",
+        0.75,
+        "This advertises a business or service (“{match}”). " + COMMERCIAL_RULE,
+        r"\b(?:childminding|childminder|nursery|tutoring|tuition|cleaning|dog\s+walking|ironing|wraparound)\b"
+        r"[^.!?\n]{0,40}?\b(?:has|have|got|with)\s+(?:\d+|two|three|four|some|a\s+few)\s+(?:\w+\s+)?(?:spaces|places|"
+        r"slots)\b|\b(?:i|we)\s+(?:do|make|sell)\s+(?:\w+\s+){0,2}?(?:cakes|cupcakes|balloons|nails|lashes|brows|tans|"
+        r"hair|labels|candles|prints|portraits|photography|tutoring|ironing|cleaning|face\s+painting)\b[^.!?\n]{0,60}?"
+        r"\bif\s+any(?:one|body)\s+(?:wants|needs|is\s+interested|fancies)\b",
+        "childmind|nursery|tutoring|tuition|cleaning|dog walking|ironing|wraparound|i do|i make|i sell|we do|we make|"
+        "we sell",
+    ),
+]
+DONATION_RULES += [
+    rule(
+        "donation",
+        0.75,
+        "This asks people for money (“{match}”). " + DONATION_RULE,
+        r"\bany\s+(?:money|cash|donations?)\s+(?:at\s+all\s+)?(?:please|would|will|is|helps)\b|\bchuck\s+(?:a\s+)?"
+        r"(?:few\s+|couple\s+of\s+)?(?:quid|pounds?|£\s?\d+|a\s+fiver|a\s+tenner)\b|\b(?:all\s+)?proceeds\s+"
+        r"(?:go|going|will\s+go)\s+to\s+(?:her|his|my|our|their)\b|[£$]\s?\d+\s+(?:a|per)\s+vote\b",
+        "any money|any cash|any donation|chuck|proceeds|vote",
+    ),
+]
+COMPLAINT_RULES += [
+    rule(
+        "complaint",
+        0.65,
+        "This complains about how the school has handled something (“{match}”). " + COMPLAINT_RULE,
+        r"\bnot\s+acceptable\b|\b(?:second|third|fourth|fifth)\s+(?:week|time|day|month)\s+(?:running|in\s+a\s+row)\b|"
+        r"\b(?:disappointed|unhappy|appalled|angry|furious|upset)\s+(?:with|at|by|about)\s+(?:how|the\s+way)\s+"
+        r"(?:this|it|that|the\s+school|they|you)\b|\blet\s+down\s+again\b|\bpromised\b[^.!?\n]{0,80}?\bnever\s+"
+        r"(?:happened|came|arrived|materialised)\b|\b(?:they|the\s+school|school|staff|teachers?)\s+(?:did|have\s+"
+        r"done|has\s+done|do)\s+(?:absolutely\s+)?nothing\b(?!\s+wrong)|\b(?:been\s+)?waiting\s+(?:for\s+)?"
+        r"(?:\w+\s+)?(?:days|weeks|\d+\s+days|a\s+week|a\s+fortnight)\s+(?:for|about|now|on)\b",
+        "acceptable|running|in a row|disappointed|unhappy|appalled|angry|furious|upset|let down|promised|nothing|"
+        "waiting",
+    ),
+]
+
+# A pupil named in full with their class, for when there is no register to check names and consent against
+# ("Oliver Mensah in 6C", "Lily-Rose Hartley in Year 2"): the classifier uses it only without a register.
+_NOT_A_FIRST_NAME = (
+    r"(?!(?:Mr|Mrs|Miss|Ms|Mx|Dr|Sir|Dame|Lord|Lady|St|Saint|Head|Deputy|Year|Yr|Class|Team|House|Well|Congratulations|"
+    r"Congrats|Thanks|Thank|Everyone|All|The|Our|My|Your|Their|His|Her|Happy|Merry|Good|Great|Big|Huge|Massive|"
+    r"Sports|Christmas|Easter|Harvest|World|Book|Red|Children|Kids|Parents|Staff|School|Trust|Ofsted|Reception|"
+    r"Nursery|Key|Stage|Upper|Lower|Junior|Infant|Primary|Secondary|Sixth|Form)\b)"
+)
+NAMED_PUPIL_GATE = re.compile(r"year|yr|y\d|class|reception|nursery|\d[a-z]", _I)
+NAMED_PUPIL = re.compile(
+    r"(?<!Mr\s)(?<!Mrs\s)(?<!Ms\s)(?<!Mx\s)(?<!Dr\s)(?<!Miss\s)(?<!Sir\s)\b"
+    + _NOT_A_FIRST_NAME
+    + r"(?-i:[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+(?!(?:In|From)\b)[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+(?:in|from)\s+"
+    r"(?:(?:year|yr|y)\s*\d{1,2}\b|reception\b|nursery\b|(?-i:\d{1,2}[A-Z]{1,2})\b|class\s+\d+\b)",
+    _I,
+)
+
 RULES = [
     *THREAT_RULES,
     *HATE_RULES,
@@ -653,4 +1134,5 @@ def rules_gated_in(lowered: str) -> list[tuple[int, Rule]]:
     keys = {key for trigger, key in _SHORT_TRIGGERS if trigger in lowered}
     for gram in _TRIGRAMS.intersection([lowered[i : i + 3] for i in range(len(lowered) - 2)]):
         keys.update(key for trigger, key in _TRIGGERS_BY_TRIGRAM[gram] if key not in keys and trigger in lowered)
-    return [(key, RULES[key]) for key in sorted(keys)]
+    found = [(key, RULES[key]) for key in sorted(keys)]
+    return [(key, r) for key, r in found if not r.requires or any(t in lowered for t in r.requires)]

@@ -199,8 +199,9 @@ class _WordList:
             for stem, kind, severity in self.stems
             if len(parts) >= len(stem) and re.fullmatch("".join(parts[: len(stem)]), stem)
         ]
-        # f*ck could be feck, and is not: the worse reading wins.
-        return min(matches, key=lambda found: found[1] != "block", default=None)
+        # f*ck could be feck, and is not: the worse reading wins. Among the readings that block, swearing wins over a
+        # slur: f*** is far likelier "fuck" than "fags", and calling it a slur would call the comment hateful.
+        return min(matches, key=lambda found: (found[1] != "block", found[0] == "slur"), default=None)
 
 
 DOUBLED = re.compile(r"(.)\1+")

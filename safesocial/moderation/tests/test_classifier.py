@@ -198,6 +198,70 @@ def test_everyday_worries_are_not_safeguarding():
         assert classify(text)["safeguarding"].score < DEFAULT_THRESHOLDS["safeguarding"][1], text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A man in a silver car keeps offering the Year 3s sweets by the park gate",
+        "There's a grown man adding Year 7 girls on Snapchat, please check phones",
+        "Older lads are paying my nephew in cash and trainers to drop off parcels",
+        "The dinner lady grabbed my daughter by the wrist and left marks",
+        "Our coach keeps messaging the under 12s late at night, is that normal?",
+        "Some lads from out of town are getting Year 9s to carry bags for them",
+        "The girl in my son's class wears the same clothes every day and is always filthy",
+        "my little sister says mummy hurts her when she cries",
+    ],
+)
+def test_disclosures_phrased_in_other_ways_reach_the_dsl(text):
+    assert decide(classify(text)) == "escalate", classify(text).scores
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Do that to my kid once more and see what happens to your car",
+        "I'd sleep with one eye open if I were you Mr Grant",
+        "I know which road that teacher lives on. Just saying",
+        "The head is getting a visit from me and my cousins on Monday",
+        "Whoever pushed my lad will get dealt with",
+    ],
+)
+def test_veiled_threats_are_threats(text):
+    assert "threat" in fired(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Apparently the deputy got walked off site on Friday, ask them why", "inflammatory"),
+        ("Everyone leave one star reviews until they listen", "inflammatory"),
+        ("DM for prices, all occasions catered for", "commercial"),
+        ("Selling two school coats age 9-10, £8 the lot", "commercial"),
+        ("Could everyone chip in for Mia's operation? PayPal me", "donation"),
+        ("I've raised this with the office four times and nobody's got back to me", "complaint"),
+        ("Hello dear, I want to be your friend, please accept my request", "spam"),
+    ],
+)
+def test_wider_phrasings_are_found(text, category):
+    assert category in fired(text)
+
+
+def test_a_question_that_asks_nothing_of_the_reader_is_not_spam():
+    result = classify("Is the open evening for September 2025 starters or 2026?")
+    assert "spam" not in {r.name for r in result.fired()}
+    assert "spam" in fired("Text WIN to 87121 for your £1000 prize now")
+
+
+def test_a_starred_out_swear_word_reads_as_swearing_not_as_a_slur():
+    assert fired("f***ing brilliant result") == {"abuse"}
+
+
+def test_a_pupil_named_in_full_with_their_class_is_pii_unless_the_register_can_check_consent():
+    text = "Well done Zara Whitfield in Year 4 for the poetry prize"
+    assert "pii" in fired(text)
+    assert "pii" not in fired(text, register=REGISTER)  # Zara's parents consented to her name being used
+    assert "pii" not in fired("Mrs Whitfield in Year 4 is brilliant")
+
+
 # --- Complaints -------------------------------------------------------------------------------------------------------
 
 
@@ -356,5 +420,5 @@ def test_the_trigram_index_tries_exactly_the_rules_whose_triggers_occur(text):
     from safesocial.moderation import patterns
 
     lowered = text.lower()
-    expected = [key for key, rule in enumerate(patterns.RULES) if any(t in lowered for t in rule.triggers)]
+    expected = [key for key, rule in enumerate(patterns.RULES) if rule.gated_in(lowered)]
     assert [key for key, _ in patterns.rules_gated_in(lowered)] == expected
