@@ -184,3 +184,35 @@ def test_a_colleague_who_is_the_subject_of_a_concern_cannot_find_it_anywhere(
     sign_in(head)
     page.goto("/concerns/?q=Rendell")
     expect(page.get_by_role("link", name=f"Concern {about_her.pk}")).to_be_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
+def test_the_dsl_applies_the_filters_with_a_button(
+    browser, live_server, two_factor, head, assistant, seabright, javascript
+):
+    """Choosing a filter changes nothing by surprise for someone who needs a button to act (WCAG 3.2.2); the same
+    button works with JavaScript off, when the page reloads with the filters in its address."""
+    from django.conf import settings
+    from django.test import Client
+
+    services.concern_report(actor=assistant, school=seabright, kind="friend_request", summary="A friend request.")
+    bullying = services.concern_report(
+        actor=assistant, school=seabright, kind="cyberbullying_of_pupil", summary="Unkind messages in a chat."
+    ).concern
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript, locale="en-GB")
+    context.set_default_timeout(10_000)
+    two_factor(head)
+    client = Client()
+    client.force_login(head)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+    page = context.new_page()
+    page.goto("/concerns/")
+    expect(page.locator("#results caption")).to_contain_text("2 concerns")
+    page.get_by_label("Kind").select_option(label=bullying.get_kind_display())
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page.locator("#results caption")).to_contain_text("1 concern")
+    expect(page.get_by_role("link", name=f"Concern {bullying.pk}")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"kind=cyberbullying_of_pupil"))
+    context.close()

@@ -104,6 +104,12 @@ SCREENS = [
     Screen("comments-review", "channel_admin", lambda w: "/comments/?show=review", screenshots=True),
     Screen("comments-hidden", "channel_admin", lambda w: "/comments/?show=hidden"),
     Screen("comments-all", "channel_admin", lambda w: "/comments/?show=all"),
+    Screen(
+        "comments-by-author",
+        "channel_admin",
+        lambda w: f"/comments/?author={Offender.objects.get(author_name='Rex Rude').pk}&show=all",
+    ),
+    Screen("comments-not-a-moderator", "head", lambda w: "/comments/"),
     Screen("comment", "channel_admin", lambda w: f"/comments/{w.abuse.pk}/", screenshots=True),
     Screen("comment-complaint", "channel_admin", lambda w: f"/comments/{w.complaint.pk}/"),
     Screen("comment-masked", "channel_admin", lambda w: f"/comments/{w.disclosure.pk}/"),

@@ -177,6 +177,13 @@ def test_a_visitor_who_keeps_being_abusive_is_proposed_for_a_block(page, sign_in
     offender = page.get_by_role("listitem").filter(has_text="Rex Rude")
     expect(offender).to_contain_text("block proposed")
 
+    # The evidence, and the way to the block: the author's comments, then one of them.
+    offender.get_by_role("link", name="Comments by Rex Rude").click()
+    expect(page.get_by_role("table")).to_contain_text("3 comments by Rex Rude")
+    expect(row_of(page, "Rex Rude")).to_have_count(3)
+    row_of(page, MORE_ABUSE[1]).get_by_role("link").click()
+    expect(page.get_by_role("button", name="Block the author")).to_be_visible()
+
 
 @pytest.mark.browser
 def test_a_disclosure_does_not_count_towards_a_block_of_the_person_who_made_it(

@@ -17,7 +17,7 @@ VISITORS = [
     ("Sam Keating", "Shut up you morons, nobody wants your newsletter"),
     ("Jo Parkes", "Mrs Okafor never replies to emails, this school ignores every complaint"),
     ("A Parent", "my daughter says she is scared to go home because her stepdad hits her"),
-    ("Lee Marsh", "Selling raffle tickets and homemade cakes, message me on 07700 900461"),
+    ("Robyn Tallis", "Selling raffle tickets and homemade cakes, message me on 07700 900461"),
 ]
 
 

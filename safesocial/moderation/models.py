@@ -48,6 +48,14 @@ class Comment(models.Model):
         cats = self.classification.get("categories", [])
         return sorted((c for c in cats if c.get("fired")), key=lambda c: -c["score"])
 
+    @property
+    def suggests_complaint_reply(self) -> bool:
+        """Policy 001: a complaint is pointed to the complaints procedure with a polite reply. The reply is offered
+        only when the trust's thresholds redirect the comment: one that is also abusive, hateful or threatening is
+        hidden for that, and thanking its author "for getting in touch" would read as condoning it. A moderator may
+        still write a reply of their own."""
+        return self.suggested_action == "redirect" and any(c["name"] == "complaint" for c in self.top_categories)
+
 
 class Action(models.TextChoices):
     HIDE = "hide", "Hidden"

@@ -3,8 +3,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from safesocial.people.models import User
-from safesocial.permissions import Action, is_trust_wide, schools_where
+from safesocial.people.models import RoleAssignment, User
+from safesocial.permissions import Action, allowed_roles, is_trust_wide, schools_where
 
 from .models import Comment, Offender
 
@@ -35,6 +35,39 @@ def offenders_for(user: User) -> QuerySet[Offender]:
         Offender.objects.filter(trust_id=user.trust_id, block_proposed_at__isnull=False)
         .select_related("parent")
         .prefetch_related("escalations")
+    )
+
+
+def offender_for(user: User, pk: str | int) -> Offender:
+    """One repeat offender, whose comments a moderator opens from the list; anything else is missing (404)."""
+    try:
+        offender = offenders_for(user).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        offender = None
+    if offender is None:
+        raise Http404("No such author")
+    return offender
+
+
+def moderator_roles(user: User) -> list[str]:
+    """The roles the trust's policy names to moderate comments on its channels, as people call them."""
+    if not user.is_authenticated or user.trust is None:
+        return []
+    return sorted(role.label for role in allowed_roles(Action.MODERATE_COMMENTS, user.trust.policy))
+
+
+def moderators_near(user: User) -> QuerySet[RoleAssignment]:
+    """Who moderates comments at the schools this user works in, and across the trust: the people to tell about
+    a comment when the user does not moderate any channel themselves."""
+    trust = user.trust if user.is_authenticated else None
+    if trust is None:
+        return RoleAssignment.objects.none()
+    roles = [role.value for role in allowed_roles(Action.MODERATE_COMMENTS, trust.policy)]
+    return (
+        RoleAssignment.objects.filter(trust=trust, user__is_active=True, role__in=roles)
+        .filter(Q(school__in=schools_where(user, Action.VIEW_SCHOOL)) | Q(school__isnull=True))
+        .select_related("user", "school")
+        .order_by("school__name", "user__full_name", "role")
     )
 
 

@@ -127,8 +127,13 @@ def _scores(comment: Comment) -> dict[str, float]:
 
 
 def _reasons(comment: Comment) -> str:
-    fired = comment.top_categories
-    return "; ".join(c.get("reason") or c["name"] for c in fired) or "no category fired"
+    """Why the categories fired, as the sentences a moderator reads in the history and the DSL in a concern.
+    Each reason is already a sentence (or two), so they follow one another rather than being run together."""
+    sentences = []
+    for c in comment.top_categories:
+        reason = (c.get("reason") or f"Flagged as {c['name']}").strip()
+        sentences.append(reason if reason.endswith((".", "!", "?")) else f"{reason}.")
+    return " ".join(sentences) or "No category fired."
 
 
 def comment_receive(*, channel: Channel, incoming: Incoming) -> tuple[Comment, bool]:
@@ -274,7 +279,7 @@ def _escalate(comment: Comment, actor: User | None) -> None:
         school=comment.channel.school,
         kind=kind,
         summary=f"A comment on {comment.channel.name} may disclose a risk to a child or threaten someone. "
-        f"SafeSocial hid it from the public and kept it. Why it was flagged: {_reasons(comment).rstrip('.')}.",
+        f"SafeSocial hid it from the public and kept it. Why it was flagged: {_reasons(comment)}",
         occurred_at=comment.created_at,
         platform=platform_of_channel(comment.channel.platform),
         account_handle=comment.author_name or comment.author_id,

@@ -395,3 +395,17 @@ def test_the_list_tells_a_reporter_these_are_their_reports_and_whether_each_is_o
     assert "Concerns you reported. The people the trust's policy names deal with them" in body
     assert "Concerns you receive" not in body
     assert f"({concern.reference}), " in body and ": open</li>" in body
+
+
+def test_the_filters_have_a_visible_button_and_apply_without_javascript(signed_in, head, assistant, seabright):
+    import re
+
+    reported(assistant, seabright, summary="A friend request")
+    staff = reported(assistant, seabright, kind="cyberbullying_of_staff", summary="Posts about a teacher")
+    client = signed_in(head)
+    form = re.search(r'<form[^>]*role="search".*?</form>', client.get(reverse("concerns:list")).content.decode(), re.S)
+    assert '<button type="submit">Apply filters</button>' in form.group(0) and "noscript" not in form.group(0)
+    # What the button sends, with JavaScript off: a whole page, filtered.
+    page = client.get(reverse("concerns:list"), {"q": "", "status": "", "school": "", "kind": "cyberbullying_of_staff"})
+    body = page.content.decode()
+    assert "<html" in body and "1 concern<" in body and f"/concerns/{staff.pk}/" in body

@@ -6,6 +6,7 @@ import hmac
 import json
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -347,3 +348,128 @@ def test_a_moderator_who_cannot_manage_escalations_is_not_linked_to_one(
     escalation_url = reverse("escalation:detail", args=[pupil.parents.get().escalations.get().pk])
     assert escalation_url not in signed_in(moderator).get(reverse("moderation:inbox")).content.decode()
     assert signed_in(moderator).get(escalation_url).status_code == 404
+
+
+# --- What a moderator reads and where it leads ----------------------------------------------------------------
+
+
+def _stored(channel, text, suggested, fired, author="Jo Parkes"):
+    """A comment as the classifier left it: these tests are about the page, whatever the model scores tomorrow."""
+    categories = [{"name": n, "score": 0.9, "spans": [], "reason": f"This reads as {n}.", "fired": True} for n in fired]
+    return Comment.objects.create(
+        channel=channel,
+        external_id=f"stored-{Comment.objects.count()}",
+        author_id=f"visitor-{author}",
+        author_name=author,
+        text=text,
+        created_at=timezone.now(),
+        classification={"categories": categories},
+        suggested_action=suggested,
+        needs_review=True,
+    )
+
+
+def test_an_abusive_complaint_is_offered_no_friendly_reply_but_can_still_be_answered(sandbox, signed_in, moderator):
+    from safesocial.moderation.views import COMPLAINT_REPLY
+
+    comment = _stored(sandbox, "Useless idiots, Mr Jones ignores my complaints", "hide", ["abuse", "complaint"])
+    assert not comment.suggests_complaint_reply
+    body = signed_in(moderator).get(reverse("moderation:comment", args=[comment.pk])).content.decode()
+    assert "We want to put this right" not in body and COMPLAINT_REPLY not in body
+    assert "suggested because this reads as a complaint" not in body
+    assert 'name="text"' in body and "Send reply" in body  # the moderator may write a reply of their own
+
+
+@pytest.mark.parametrize(
+    ("suggested", "fired", "offered"),
+    [
+        ("redirect", ["complaint"], True),
+        ("hide", ["abuse", "complaint"], False),
+        ("hide", ["hate", "complaint"], False),
+        ("review", ["threat", "complaint"], False),
+        ("review", ["inflammatory"], False),
+    ],
+)
+def test_the_complaint_reply_is_suggested_only_when_the_thresholds_redirect_a_complaint(
+    sandbox, suggested, fired, offered
+):
+    assert _stored(sandbox, "Words", suggested, fired).suggests_complaint_reply is offered
+
+
+def test_the_history_gives_each_reason_as_its_own_sentence(client, sandbox, published, signed_in, moderator):
+    text = "You are useless idiots and the school ignores my complaints, Mr Jones never answers"
+    comment = _comment(client, sandbox, published, text)
+    reasons = [c["reason"] for c in comment.top_categories]
+    assert len(reasons) >= 2 and comment.status == CommentStatus.HIDDEN, comment.classification
+    event = comment.events.get(action="hide")
+    assert event.reason == "Hidden automatically: " + " ".join(r if r.endswith(".") else f"{r}." for r in reasons)
+    body = signed_in(moderator).get(reverse("moderation:comment", args=[comment.pk])).content.decode()
+    assert ".;" not in body
+
+
+def test_a_repeat_offender_links_to_their_comments_where_the_block_button_is(
+    client, sandbox, published, signed_in, moderator
+):
+    for text in ["You idiots", "Useless idiots the lot of you", "Shut up you morons"]:
+        _comment(client, sandbox, published, text, name="Rex Rude")
+    _comment(Client(), sandbox, published, "Lovely photos", name="Kim Kind")  # another visitor
+    offender = Offender.objects.get(author_name="Rex Rude")
+    page = signed_in(moderator).get(reverse("moderation:inbox")).content.decode()
+    link = f'href="{reverse("moderation:inbox")}?author={offender.pk}&amp;show=all">Comments by Rex Rude</a>'
+    assert link in page
+
+    theirs = signed_in(moderator).get(reverse("moderation:inbox"), {"author": offender.pk, "show": "all"})
+    body = theirs.content.decode()
+    assert "3 comments by Rex Rude" in body and "Lovely photos" not in body
+    latest = Comment.objects.filter(author_name="Rex Rude").first()
+    assert f'href="{reverse("moderation:comment", args=[latest.pk])}"' in body
+    comment_page = signed_in(moderator).get(reverse("moderation:comment", args=[latest.pk])).content.decode()
+    assert "Block the author" in comment_page
+
+
+def test_an_authors_comments_never_name_them_as_the_maker_of_a_disclosure(
+    client, sandbox, published, signed_in, moderator
+):
+    _comment(client, sandbox, published, "my son is scared to go home because his dad hits him", name="Rex Rude")
+    for text in ["You idiots", "Useless idiots the lot of you", "Shut up you morons"]:
+        _comment(client, sandbox, published, text, name="Rex Rude")
+    offender = Offender.objects.get(author_name="Rex Rude")
+    body = signed_in(moderator).get(reverse("moderation:inbox"), {"author": offender.pk}).content.decode()
+    assert "3 comments by Rex Rude" in body and "A possible safeguarding concern" not in body
+
+
+def test_only_a_moderator_can_open_an_authors_comments(client, sandbox, published, signed_in, moderator, teacher):
+    for text in ["You idiots", "Useless idiots the lot of you", "Shut up you morons"]:
+        _comment(client, sandbox, published, text, name="Rex Rude")
+    offender = Offender.objects.get(author_name="Rex Rude")
+    teachers_view = signed_in(teacher).get(reverse("moderation:inbox"), {"author": offender.pk})
+    assert "Rex Rude" not in teachers_view.content.decode()
+    assert signed_in(moderator).get(reverse("moderation:inbox"), {"author": "nobody"}).status_code == 404
+    assert signed_in(moderator).get(reverse("moderation:inbox"), {"author": offender.pk + 1}).status_code == 404
+
+
+def test_someone_who_moderates_no_channel_is_told_who_does(client, sandbox, published, signed_in, dsl, moderator):
+    _comment(client, sandbox, published, "You are all useless idiots")
+    body = signed_in(dsl).get(reverse("moderation:inbox")).content.decode()
+    assert "You do not moderate comments on any of the trust" in body
+    assert "Channel administrator" in body
+    assert "Nothing waiting" not in body and "0 comments" not in body and "useless idiots" not in body
+    assert "Mo Moderator" not in body  # Seabright's moderator: the DSL works at Millbrook
+    mine = signed_in(moderator).get(reverse("moderation:inbox")).content.decode()
+    assert "You do not moderate" not in mine
+
+
+def test_someone_who_moderates_no_channel_sees_the_moderators_of_their_school(signed_in, teacher, moderator):
+    body = signed_in(teacher).get(reverse("moderation:inbox")).content.decode()
+    assert "Mo Moderator: Channel administrator at Seabright" in body
+
+
+def test_the_inbox_reads_in_few_queries(
+    client, sandbox, published, signed_in, moderator, django_assert_max_num_queries
+):
+    for n in range(5):
+        _comment(client, sandbox, published, f"You idiots number {n}", name=f"Rude {n % 2}")
+    signed_in(moderator)
+    client.get(reverse("moderation:inbox"))
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("moderation:inbox") + "?show=all").status_code == 200

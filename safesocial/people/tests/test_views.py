@@ -160,3 +160,16 @@ def test_a_missing_page_says_so_in_words_and_links_home(signed_in, teacher):
 def test_the_ceo_who_receives_concerns_about_heads_has_the_concerns_link(signed_in, ceo):
     page = signed_in(ceo).get("/").content.decode()
     assert 'href="/concerns/"' in page
+
+
+def test_the_staff_filters_have_a_visible_button_and_apply_without_javascript(
+    signed_in, head, teacher, make_staff, seabright
+):
+    import re
+
+    client = signed_in(head)
+    form = re.search(r'<form[^>]*role="search".*?</form>', client.get(reverse("people:staff")).content.decode(), re.S)
+    assert '<button type="submit">Apply filters</button>' in form.group(0) and "noscript" not in form.group(0)
+    make_staff(Role.TEACHER, seabright, "Nina Other")
+    body = client.get(reverse("people:staff"), {"q": "Tess", "school": "seabright"}).content.decode()
+    assert "<html" in body and "Tess Teacher" in body and "Nina Other" not in body
