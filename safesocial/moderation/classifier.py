@@ -9,7 +9,9 @@
 A cascade of three cheap steps, all on the CPU with no network and nothing heavier than numpy:
 
 1. British praise ("smashed it", "bloody freezing", "sick!") is replaced by "great" before anything else reads it.
-2. A linear model (features.py, trained by training/train.py on the public data sets) scores abuse, hate and spam.
+2. Two linear models over the same features (features.py): one trained by training/train.py on the public data sets
+   scores abuse, hate and spam; one trained by training/train_school.py on school-page comments written for
+   SafeSocial scores safeguarding, threats, inflammatory comments, complaints, adverts and appeals.
 3. Rules: publishing/text_checks.py for swearing and slurs, personal information, behaviour incidents and (with a
    register) pupils' names; patterns.py for threats, hate and abuse phrasings, inflammatory comments, commercial
    posts, donation requests, safeguarding disclosures and complaints, which no data set covers.
@@ -58,7 +60,7 @@ __all__ = [
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 Span = tuple[int, int]
-Rows = tuple[np.ndarray, float, list[int], float]  # features.scaled_rows
+Rows = tuple[np.ndarray, float, np.ndarray, float]  # features.scaled_rows
 
 
 @dataclass(frozen=True)
@@ -108,60 +110,79 @@ class ModelError(RuntimeError):
 
 
 class LinearModel:
-    """The shipped artefact: linear.npz (a float16 weight table) and linear.json (biases and how it was made)."""
+    """A shipped artefact: NAME.npz (a float16 weight table) and NAME.json (biases and how it was made).
 
-    def __init__(self, directory: Path = MODEL_DIR):
-        config = json.loads((directory / "linear.json").read_text(encoding="utf-8"))
+    "linear" (training/train.py) scores abuse, hate and spam from the public data sets; "school"
+    (training/train_school.py) scores the categories only school comments teach, with its features folded into a
+    smaller table (2**bits rows: a feature's row is its row in features.py with the upper bits dropped)."""
+
+    def __init__(self, directory: Path = MODEL_DIR, name: str = "linear"):
+        config = json.loads((directory / f"{name}.json").read_text(encoding="utf-8"))
         if config.get("format") != "safesocial-linear" or config.get("features_version") != features.FEATURES_VERSION:
-            raise ModelError(f"{directory} holds a model for other features: retrain with training/train.py")
-        if config["bits"] != features.BITS:
-            raise ModelError(f"{directory}: the model has 2**{config['bits']} rows, the features 2**{features.BITS}")
-        raw = (directory / "linear.npz").read_bytes()
+            raise ModelError(f"{directory}/{name} is a model for other features: retrain it (training/)")
+        if not 0 < config["bits"] <= features.BITS:
+            raise ModelError(
+                f"{directory}/{name}: the model has 2**{config['bits']} rows, the features 2**{features.BITS}"
+            )
+        raw = (directory / f"{name}.npz").read_bytes()
         if hashlib.sha256(raw).hexdigest() != config["weights_sha256"]:
-            raise ModelError(f"{directory}/linear.npz does not match linear.json: the artefact is damaged")
-        with np.load(directory / "linear.npz", allow_pickle=False) as archive:
+            raise ModelError(f"{directory}/{name}.npz does not match {name}.json: the artefact is damaged")
+        with np.load(directory / f"{name}.npz", allow_pickle=False) as archive:
             self.weights = archive["weights"].astype(np.float32)
+        if self.weights.shape[0] != 1 << config["bits"]:
+            raise ModelError(f"{directory}/{name}.npz has {self.weights.shape[0]} rows, not 2**{config['bits']}")
+        self.mask = None if config["bits"] == features.BITS else (1 << config["bits"]) - 1
         self.heads: list[str] = list(config["heads"])
         self.biases = np.asarray(config["biases"], dtype=np.float32)
         self.column = {head: i for i, head in enumerate(self.heads)}
 
-    def logits(self, normalised: str) -> tuple[np.ndarray, Rows]:
-        """One logit per head, and the feature rows they came from (word_contributions reuses them)."""
-        rows = features.scaled_rows(normalised)
+    def logits(self, rows: Rows) -> tuple[np.ndarray, Rows]:
+        """One logit per head from features.scaled_rows, and the rows as this model reads them (word_contributions
+        takes those)."""
         chars, char_scale, words, word_scale = rows
+        if self.mask is not None:
+            chars = chars & self.mask
+            words = words & self.mask
+            rows = (chars, char_scale, words, word_scale)
         z = self.biases.astype(np.float64)
         if len(chars):
             z = z + self.weights[chars].sum(axis=0) * char_scale
-        if words:
+        if len(words):
             z = z + self.weights[words].sum(axis=0) * word_scale
         return z, rows
 
-    def word_contributions(self, text: str, normalised: str, head: str, rows: Rows) -> list[tuple[float, Span]]:
+    def word_contributions(self, layout: TokenLayout, head: str, rows: Rows) -> list[tuple[float, Span]]:
         """How much each word of the comment pushed one head's score up, as (logit, span), largest first.
 
         Each n-gram counts for the word it starts in, each word pair half for each of its words. Words are found
         back in the comment in order; one the normaliser changed beyond recognition (a link, a number) has no
         span and is left out."""
         chars, char_scale, word_rows, word_scale = rows
-        tokens = normalised.split(" ")
-        if not tokens or not len(chars):
+        n = len(layout.spans)
+        if not n or not len(chars):
             return []
         column = self.weights[:, self.column[head]]
-        bounds = np.concatenate(([0], np.cumsum([len(t) + 1 for t in tokens])[:-1]))  # each token's space before it
-        owner = np.minimum(np.searchsorted(bounds, features.char_starts(normalised), side="right") - 1, len(tokens) - 1)
-        values = np.bincount(owner, weights=column[chars], minlength=len(tokens)) * char_scale
-        n = len(tokens)
+        values = np.bincount(layout.owner, weights=column[chars], minlength=n) * char_scale
         values += column[word_rows[:n]] * word_scale
         if len(word_rows) > n:
             pairs = column[word_rows[n:]] * (word_scale / 2)
             values[:-1] += pairs
             values[1:] += pairs
-        found = []
-        for value, span in zip(values, _find_in_order(text, tokens), strict=True):
-            if span is not None:
-                found.append((float(value), span))
+        found = [(float(value), span) for value, span in zip(values, layout.spans, strict=True) if span is not None]
         found.sort(key=lambda item: -item[0])
         return found
+
+
+class TokenLayout:
+    """Where the normalised comment's tokens are, worked out once for every head that needs its words: which token
+    each character n-gram starts in, and each token's span in the comment."""
+
+    def __init__(self, text: str, normalised: str):
+        tokens = normalised.split(" ")
+        bounds = np.concatenate(([0], np.cumsum([len(t) + 1 for t in tokens])[:-1]))  # each token's space before it
+        starts = features.char_starts(normalised)
+        self.owner = np.minimum(np.searchsorted(bounds, starts, side="right") - 1, len(tokens) - 1)
+        self.spans = _find_in_order(text, tokens)
 
 
 def _find_in_order(text: str, tokens: list[str]) -> list[Span | None]:
@@ -189,6 +210,11 @@ def model() -> LinearModel:
     return LinearModel()
 
 
+@cache
+def school_model() -> LinearModel:
+    return LinearModel(name="school")
+
+
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z > -40 else 0.0
 
@@ -201,6 +227,14 @@ MODEL_REASONS = {
     "abuse": "The wording reads as abusive or offensive ({words}). " + patterns.ABUSE_RULE,
     "hate": "The wording reads as hostile to people for who they are ({words}). " + patterns.HATE_RULE,
     "spam": "This reads like spam or an advert ({words}). " + patterns.SPAM_RULE,
+    "safeguarding": "The wording reads like a possible worry about a child's safety ({words}). "
+    + patterns.SAFEGUARDING_RULE,
+    "threat": "The wording reads like a threat ({words}). " + patterns.THREAT_RULE,
+    "inflammatory": "The wording reads like stirring up feeling or singling someone out ({words}). "
+    + patterns.INFLAMMATORY_RULE,
+    "complaint": "The wording reads like a complaint about the school ({words}). " + patterns.COMPLAINT_RULE,
+    "commercial": "The wording reads like an advert for a business ({words}). " + patterns.COMMERCIAL_RULE,
+    "donation": "The wording reads like a request for money ({words}). " + patterns.DONATION_RULE,
 }
 CONTACT_REASON = (
     "This shares personal information (“{shown}”). Phone numbers, email and home addresses and postcodes are hidden "
@@ -247,6 +281,12 @@ BEHAVIOUR_TRIGGERS = re.compile(
     "incident|exclu|suspen|expel|detention|sent|isolation|fight|bull|police|arrest|behav|swore|threw|punch|kick|hit|"
     "assault|attack|slap|bit|vandal|report|restrain|sanction|caught|stole"
 )
+
+
+# The words behind a model's score are worked out only when the score reaches SafeSocial's usual threshold for its
+# category (most of the time they would be thrown away). A trust that sets a lower threshold still sees the category
+# fire, with the whole comment as its span.
+SPAN_FLOOR = {name: threshold for name, (_, threshold) in DEFAULT_THRESHOLDS.items()}
 
 
 class _Collector:
@@ -359,24 +399,27 @@ def classify(
     readable, praise = _neutralise_praise(text)
     lowered = readable.lower()
 
-    # 1. The linear model, on the text with praise neutralised.
-    linear = model()
+    # 1. The models, on the text with praise neutralised: the public data sets' and the school comments'.
     normalised = features.normalise(readable)
     if normalised:
-        logits, rows = linear.logits(normalised)
-        for head, z in zip(linear.heads, logits, strict=True):
-            score = _sigmoid(float(z))
-            if score < 0.05:
-                continue
-            spans: list[Span] = []
-            words = ""
-            if score >= 0.5:
-                contributions = [c for c in linear.word_contributions(readable, normalised, head, rows) if c[0] > 0]
-                top = [c for c in contributions[:3] if c[0] >= 0.25 * contributions[0][0]] if contributions else []
-                spans = [span for _, span in top] or [(0, len(text))]
-                words = ", ".join(f"“{text[a:b]}”" for _, (a, b) in sorted(top, key=lambda c: c[1]))
-                words = words or "the comment as a whole"
-            collector.model[head] = (score, spans, MODEL_REASONS[head].format(words=words))
+        rows = features.scaled_rows(normalised)
+        layout: TokenLayout | None = None
+        for linear in (model(), school_model()):
+            logits, own_rows = linear.logits(rows)
+            for head, z in zip(linear.heads, logits, strict=True):
+                score = _sigmoid(float(z))
+                if score < 0.05:
+                    continue
+                spans: list[Span] = []
+                words = "the comment as a whole"
+                if score >= SPAN_FLOOR[head]:
+                    layout = layout or TokenLayout(readable, normalised)
+                    contributions = [c for c in linear.word_contributions(layout, head, own_rows) if c[0] > 0]
+                    top = [c for c in contributions[:3] if c[0] >= 0.25 * contributions[0][0]] if contributions else []
+                    spans = [span for _, span in top] or [(0, len(text))]
+                    words = ", ".join(f"“{text[a:b]}”" for _, (a, b) in sorted(top, key=lambda c: c[1]))
+                    words = words or "the comment as a whole"
+                collector.model[head] = (score, spans, MODEL_REASONS[head].format(words=words))
 
     # 2. The rules of publishing/text_checks.py.
     for hit in text_checks.offensive_language(text):

@@ -99,10 +99,10 @@ def word_indices(normalised: str) -> list[int]:
     return rows
 
 
-def scaled_rows(normalised: str) -> tuple[np.ndarray, float, list[int], float]:
+def scaled_rows(normalised: str) -> tuple[np.ndarray, float, np.ndarray, float]:
     """Both bags with the weight each of their features carries (one over the square root of the bag's size)."""
     chars = char_indices(normalised)
-    words = word_indices(normalised)
+    words = np.asarray(word_indices(normalised), dtype=np.int64)
     char_scale = 1.0 / np.sqrt(len(chars)) if len(chars) else 0.0
-    word_scale = 1.0 / np.sqrt(len(words)) if words else 0.0
+    word_scale = 1.0 / np.sqrt(len(words)) if len(words) else 0.0
     return chars, float(char_scale), words, float(word_scale)

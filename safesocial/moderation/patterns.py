@@ -192,6 +192,10 @@ HATE_RULES = [
         "back send scum vermin animals parasites disgusting disease plague rapists terrorists paedos pedos groomers "
         "subhuman filth evil ill abomination welcome ruining taking invading more rid ban keep dragging bringing "
         "everywhere",
+        "back send immigrant migrant foreign refugee asylum muslim jew hindu sikh christian black asian pakistan "
+        "indian african romanian poles polish european traveller gyps roma gay lesbian trans homosexual women girls "
+        "disabled autistic special bangladeshi nigerian somali chinese brown albanian syrian afghan kurdish turkish "
+        "arab",
     ),
     rule(
         "hate",
@@ -422,6 +426,8 @@ DONATION_RULES = [
         r"give)\b",
         "please pls plz kindly could can would go fund giving crowd paypal ko-fi kofi patreon sponsor rais any every "
         "text spare give link page help donation contribution anyone",
+        "donat sponsor chip give fund crowd paypal ko-fi kofi patreon amount penny pound little text spare help "
+        "contribution",
     ),
     rule(
         "donation",
@@ -570,6 +576,9 @@ COMPLAINT_RULES = [
         rf"\b{STAFF}\b[^.!?\n]{{0,60}}?\b{COMPLAINT_NEGATIVE}\b|\b{COMPLAINT_NEGATIVE}\b[^.!?\n]{{0,20}}?\b{STAFF}\b",
         "mr mrs miss ms mx dr sir head teacher tutor senco receptionist office staff ta assistant management slt "
         "governors trust",
+        "rude|useless|disgrace|incompetent|unprofessional|hopeless|joke|lazy|horrible|awful|nasty|shouted|screamed|"
+        "yelled|humiliated|embarrassed|pick|singled|ignor|never|doesn|don|should|need|not fit|out of order|bull|"
+        "clueless|arrogant|dismissive|patronising|condescending|fail|let|lied|lying|liar|no idea|power trip|bothered",
     ),
     rule(
         "complaint",
@@ -596,6 +605,7 @@ COMPLAINT_RULES = [
         r"messaged|written|wrote)\s+(?:the\s+school\s+|the\s+office\s+|them\s+|you\s+)?(?:\w+\s+){0,2}?(?:twice|"
         r"three\s+times|four\s+times|\d+\s+times|several\s+times|repeatedly|multiple\s+times|numerous\s+times)\b",
         "no one nobody waiting reply response heard emailed rang called phoned messaged written wrote",
+        "no one|nobody|no-one|waiting|reply|response|answer|heard|twice|times|repeatedly",
     ),
     rule(
         "complaint",

@@ -340,16 +340,37 @@ def test_an_unknown_category_or_action_in_a_policy_is_refused():
 # --- The artefact -----------------------------------------------------------------------------------------------------
 
 
-def test_the_model_ships_as_a_small_non_pickle_artefact_that_matches_its_config():
+def test_the_models_ship_as_small_non_pickle_artefacts_that_match_their_configs():
     directory = classifier.MODEL_DIR
     files = sorted(p.name for p in directory.iterdir())
-    assert files == ["linear.json", "linear.npz"]
+    assert files == ["linear.json", "linear.npz", "school.json", "school.npz"]
     assert sum((directory / f).stat().st_size for f in files) < 15_000_000
-    with np.load(directory / "linear.npz", allow_pickle=False) as archive:
-        assert archive["weights"].dtype == np.float16
-    config = json.loads((directory / "linear.json").read_text())
-    assert config["heads"] == ["abuse", "hate", "spam"]
-    classifier.LinearModel(directory)  # checks the hash, the feature version and the size
+    heads = {
+        "linear": ["abuse", "hate", "spam"],
+        "school": ["safeguarding", "threat", "inflammatory", "complaint", "commercial", "donation"],
+    }
+    for name, expected in heads.items():
+        with np.load(directory / f"{name}.npz", allow_pickle=False) as archive:
+            assert archive["weights"].dtype == np.float16
+        assert json.loads((directory / f"{name}.json").read_text())["heads"] == expected
+        classifier.LinearModel(directory, name)  # checks the hash, the feature version and the size
+
+
+def test_a_damaged_artefact_is_refused(tmp_path):
+    for name in ("school.json", "school.npz"):
+        (tmp_path / name).write_bytes((classifier.MODEL_DIR / name).read_bytes())
+    raw = bytearray((tmp_path / "school.npz").read_bytes())
+    raw[-100] ^= 0xFF
+    (tmp_path / "school.npz").write_bytes(bytes(raw))
+    with pytest.raises(classifier.ModelError, match="damaged"):
+        classifier.LinearModel(tmp_path, "school")
+
+
+def test_the_school_model_finds_a_worry_no_rule_describes():
+    text = "She keeps giving her things away and saying goodbye to her friends, I'm frightened for her"
+    result = classify(text)
+    assert decide(result) == "escalate"
+    assert "The wording reads like a possible worry" in result["safeguarding"].reason
 
 
 def test_classifying_needs_only_numpy_at_run_time():
