@@ -471,8 +471,10 @@ def classify(
                 collector.rule("inflammatory", 1042, 0.85, span, NAMED_IN_INCIDENT_REASON.format(shown=shown))
 
     # 3. The curated patterns.
+    same_offsets = len(lowered) == len(readable)  # true unless a character changes length when lower-cased
     for key, rule in patterns.rules_gated_in(lowered):
-        for match in rule.pattern.finditer(readable):
+        found = rule.lowered.finditer(lowered) if rule.lowered and same_offsets else rule.pattern.finditer(readable)
+        for match in found:
             span = match.span()
             collector.rule(rule.category, key, rule.score, span, rule.reason.format(match=_shown(text, span)))
 

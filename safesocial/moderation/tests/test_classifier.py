@@ -443,3 +443,16 @@ def test_the_trigram_index_tries_exactly_the_rules_whose_triggers_occur(text):
     lowered = text.lower()
     expected = [key for key, rule in enumerate(patterns.RULES) if rule.gated_in(lowered)]
     assert [key for key, _ in patterns.rules_gated_in(lowered)] == expected
+
+
+def test_rules_run_on_the_lower_cased_comment_find_exactly_what_they_find_ignoring_case():
+    from safesocial.moderation import patterns
+
+    cases = yaml.safe_load((HERE / "cases_school.yaml").read_text(encoding="utf-8"))["cases"]
+    texts = [case["text"] for case in cases]
+    texts += [text.upper() for text in texts] + [text.title() for text in texts]
+    fast = [r for r in patterns.RULES if r.lowered is not None]
+    assert len(fast) > len(patterns.RULES) / 2  # most rules take the fast path
+    for text in texts:
+        for r in fast:
+            assert [m.span() for m in r.lowered.finditer(text.lower())] == [m.span() for m in r.pattern.finditer(text)]
