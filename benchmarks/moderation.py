@@ -79,21 +79,27 @@ def fires(result, *names: str) -> bool:
     return any(result[n].score >= DEFAULT_THRESHOLDS[n][1] for n in names)
 
 
-def apc_probabilities(python: str | None, texts: list[str], cache: Path) -> list[float] | None:
+def _probabilities(python: str | None, script: str, payload, count: int, cache: Path) -> list[float] | None:
+    """Run `script` in the Python that has alt-profanity-check (`payload()` is its JSON input), keeping the answer in
+    `cache` for the next run; None when no such Python was given."""
     if not python:
         return None
-    cache.parent.mkdir(parents=True, exist_ok=True)
     if cache.exists():
         cached = json.loads(cache.read_text())
-        if len(cached) == len(texts):
+        if len(cached) == count:
             return cached
     with tempfile.TemporaryDirectory() as tmp:
-        source, target = Path(tmp) / "texts.json", Path(tmp) / "probs.json"
-        source.write_text(json.dumps(texts), encoding="utf-8")
-        subprocess.run([python, "-c", APC_SCRIPT, str(source), str(target)], check=True)
+        source, target = Path(tmp) / "input.json", Path(tmp) / "probs.json"
+        source.write_text(json.dumps(payload()), encoding="utf-8")
+        subprocess.run([python, "-c", script, str(source), str(target)], check=True)
         probabilities = json.loads(target.read_text())
+    cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps(probabilities))
     return probabilities
+
+
+def apc_probabilities(python: str | None, texts: list[str], cache: Path) -> list[float] | None:
+    return _probabilities(python, APC_SCRIPT, lambda: texts, len(texts), cache)
 
 
 APC_RETRAIN_SCRIPT = """
@@ -113,22 +119,12 @@ APC_RETRAIN_SETS = ("davidson", "hatexplain", "olid")
 
 def apc_retrained_probabilities(python: str | None, texts: list[str], cache: Path) -> list[float] | None:
     """alt-profanity-check's recipe trained on our abuse head's train splits, then run on `texts`."""
-    if not python:
-        return None
-    if cache.exists():
-        cached = json.loads(cache.read_text())
-        if len(cached) == len(texts):
-            return cached
-    train = [e for name in APC_RETRAIN_SETS for e in datasets.load(name, "train")]
-    with tempfile.TemporaryDirectory() as tmp:
-        source, target = Path(tmp) / "data.json", Path(tmp) / "probs.json"
-        payload = {"train": [e.text for e in train], "labels": [e.labels["abuse"] for e in train], "texts": texts}
-        source.write_text(json.dumps(payload), encoding="utf-8")
-        subprocess.run([python, "-c", APC_RETRAIN_SCRIPT, str(source), str(target)], check=True)
-        probabilities = json.loads(target.read_text())
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps(probabilities))
-    return probabilities
+
+    def payload() -> dict:
+        train = [e for name in APC_RETRAIN_SETS for e in datasets.load(name, "train")]
+        return {"train": [e.text for e in train], "labels": [e.labels["abuse"] for e in train], "texts": texts}
+
+    return _probabilities(python, APC_RETRAIN_SCRIPT, payload, len(texts), cache)
 
 
 # (data set, task, gold label, which of our categories answer it)

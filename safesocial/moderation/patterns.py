@@ -36,9 +36,10 @@ class Rule:
     lowered: re.Pattern[str] | None = None
 
     def gated_in(self, lowered: str) -> bool:
-        return any(t in lowered for t in self.triggers) and (
-            not self.requires or any(t in lowered for t in self.requires)
-        )
+        return any(t in lowered for t in self.triggers) and self.required_in(lowered)
+
+    def required_in(self, lowered: str) -> bool:
+        return not self.requires or any(t in lowered for t in self.requires)
 
 
 def _words_of(triggers: str) -> tuple[str, ...]:
@@ -1160,4 +1161,4 @@ def rules_gated_in(lowered: str) -> list[tuple[int, Rule]]:
     for gram in _TRIGRAMS.intersection([lowered[i : i + 3] for i in range(len(lowered) - 2)]):
         keys.update(key for trigger, key in _TRIGGERS_BY_TRIGRAM[gram] if key not in keys and trigger in lowered)
     found = [(key, RULES[key]) for key in sorted(keys)]
-    return [(key, r) for key, r in found if not r.requires or any(t in lowered for t in r.requires)]
+    return [(key, r) for key, r in found if r.required_in(lowered)]

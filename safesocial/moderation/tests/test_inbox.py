@@ -119,10 +119,8 @@ def test_a_third_strike_proposes_a_block_and_the_first_step_for_a_parent(client,
     assert offender.escalation_step == seabright.trust.policy.parents.escalation[0].key
 
 
-def test_a_third_strike_by_a_parent_on_roll_proposes_the_first_step_of_the_ladder(
-    client, sandbox, published, seabright, signed_in, head
-):
-    from safesocial.escalation.models import Escalation
+def _three_strikes_from_a_parent_on_roll(client, sandbox, published, seabright):
+    """Pat Rowe, Ava's mother, leaves three abusive comments on the sandbox page; Ava is returned."""
     from safesocial.people.services import pupil_create
 
     pupil = pupil_create(
@@ -136,6 +134,15 @@ def test_a_third_strike_by_a_parent_on_roll_proposes_the_first_step_of_the_ladde
     parent_create(actor=None, trust=seabright.trust, full_name="Pat Rowe", pupils=[(pupil, "mother")])
     for text in ["You idiots", "Useless idiots the lot of you", "Shut up you morons"]:
         _comment(client, sandbox, published, text, name="Pat Rowe")
+    return pupil
+
+
+def test_a_third_strike_by_a_parent_on_roll_proposes_the_first_step_of_the_ladder(
+    client, sandbox, published, seabright, signed_in, head
+):
+    from safesocial.escalation.models import Escalation
+
+    _three_strikes_from_a_parent_on_roll(client, sandbox, published, seabright)
     escalation = Escalation.objects.get(parent__full_name="Pat Rowe")
     assert escalation.status == "proposed" and escalation.school == seabright
     assert escalation.proposed_step == seabright.trust.policy.parents.escalation[0].key
@@ -332,19 +339,7 @@ def test_a_disclosure_concern_says_when_and_where_the_comment_was_posted(client,
 def test_a_moderator_who_cannot_manage_escalations_is_not_linked_to_one(
     client, sandbox, published, seabright, signed_in, moderator, head
 ):
-    from safesocial.people.services import pupil_create
-
-    pupil = pupil_create(
-        actor=None,
-        school=seabright,
-        first_name="Ava",
-        last_name="Rowe",
-        date_of_birth=dt.date(2017, 5, 1),
-        year_group="3",
-    )
-    parent_create(actor=None, trust=seabright.trust, full_name="Pat Rowe", pupils=[(pupil, "mother")])
-    for text in ["You idiots", "Useless idiots the lot of you", "Shut up you morons"]:
-        _comment(client, sandbox, published, text, name="Pat Rowe")
+    pupil = _three_strikes_from_a_parent_on_roll(client, sandbox, published, seabright)
     escalation_url = reverse("escalation:detail", args=[pupil.parents.get().escalations.get().pk])
     assert escalation_url not in signed_in(moderator).get(reverse("moderation:inbox")).content.decode()
     assert signed_in(moderator).get(escalation_url).status_code == 404

@@ -86,10 +86,10 @@ PENALTIES = {"abuse": (3e-5, 1e-5), "hate": (1e-5, 3e-6), "spam": (1e-5, 3e-6)}
 MAX_FALSE_ALARMS = {"abuse": 0.02, "hate": 0.01, "spam": 0.01}
 
 
-def default_thresholds() -> dict[str, float]:
+def default_thresholds(heads: tuple[str, ...] = HEADS) -> dict[str, float]:
     from safesocial.moderation.thresholds import DEFAULT_THRESHOLDS
 
-    return {head: DEFAULT_THRESHOLDS[head][1] for head in HEADS}
+    return {head: DEFAULT_THRESHOLDS[head][1] for head in heads}
 
 
 def _ham_clean(name: str, examples: list[datasets.Example]) -> list[datasets.Example]:
@@ -271,40 +271,55 @@ def train(*, verbose: bool = True) -> tuple[np.ndarray, dict]:
     return weights, report
 
 
-def write(weights: np.ndarray, report: dict, directory: Path = MODEL_DIR) -> Path:
+def write(
+    weights: np.ndarray,
+    report: dict,
+    directory: Path = MODEL_DIR,
+    *,
+    name: str = "linear",
+    bits: int = features.BITS,
+    heads: tuple[str, ...] = HEADS,
+) -> Path:
+    """NAME.npz (float16 weights) and NAME.json (biases, feature settings, the weights' SHA-256 and the training
+    report): the artefact classifier.LinearModel loads."""
     directory.mkdir(parents=True, exist_ok=True)
     packed = weights.astype(np.float16)
-    path = directory / "linear.npz"
+    path = directory / f"{name}.npz"
     # np.savez_compressed stamps no time into the archive: the same weights give the same bytes.
     np.savez_compressed(path, weights=packed)
     config = {
         "format": "safesocial-linear",
         "features_version": features.FEATURES_VERSION,
-        "bits": features.BITS,
+        "bits": bits,
         "char_ngrams": list(features.CHAR_NGRAMS),
-        "heads": list(HEADS),
-        "biases": [report["heads"][head]["bias"] for head in HEADS],
+        "heads": list(heads),
+        "biases": [report["heads"][head]["bias"] for head in heads],
         "weights_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         "training": report,
     }
-    (directory / "linear.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    (directory / f"{name}.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return path
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=MODEL_DIR, help="where to write linear.npz and linear.json")
+def command(argv: list[str] | None, *, description: str, name: str, train_model, write_model) -> int:
+    """The trainers' command line: train, then write the artefact or (--check) compare with the shipped one."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", type=Path, default=MODEL_DIR, help=f"where to write {name}.npz and {name}.json")
     parser.add_argument("--check", action="store_true", help="train, and compare with the shipped weights")
     args = parser.parse_args(argv)
-    weights, report = train()
+    weights, report = train_model()
     if args.check:
-        shipped = np.load(MODEL_DIR / "linear.npz")["weights"]
+        shipped = np.load(MODEL_DIR / f"{name}.npz")["weights"]
         same = np.array_equal(shipped, weights.astype(np.float16))
         print("same as the shipped model" if same else "DIFFERENT from the shipped model")
         return 0 if same else 1
-    path = write(weights, report, args.out)
+    path = write_model(weights, report, args.out)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) and {path.with_suffix('.json').name}")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return command(argv, description=__doc__.splitlines()[0], name="linear", train_model=train, write_model=write)
 
 
 if __name__ == "__main__":

@@ -23,9 +23,7 @@ lands on the category's default threshold. Deterministic, as train.py is; about 
 
 from __future__ import annotations
 
-import argparse
 import hashlib
-import json
 import sys
 import time
 from pathlib import Path
@@ -35,9 +33,10 @@ import yaml
 
 from safesocial.moderation import features
 from safesocial.moderation.training import datasets
+from safesocial.moderation.training import train as train_linear
 from safesocial.moderation.training.train import EXTRA_SHARE, _ham_clean, featurise, fit
 
-MODEL_DIR = Path(__file__).resolve().parents[1] / "model"
+MODEL_DIR = train_linear.MODEL_DIR
 CORPUS = Path(__file__).resolve().parent / "school_comments.yaml"
 SCHOOL_BITS = 18
 HEADS = ("safeguarding", "threat", "inflammatory", "complaint", "commercial", "donation")
@@ -55,12 +54,6 @@ MIN_PRECISION = {
     "commercial": 0.85,
     "donation": 0.85,
 }
-
-
-def default_thresholds() -> dict[str, float]:
-    from safesocial.moderation.thresholds import DEFAULT_THRESHOLDS
-
-    return {head: DEFAULT_THRESHOLDS[head][1] for head in HEADS}
 
 
 def fold_of(text: str) -> int:
@@ -92,11 +85,6 @@ def load() -> tuple[list[str], list[set[str]], list[str]]:
     return texts, labels, extra
 
 
-def f1(y: np.ndarray, predicted: np.ndarray) -> float:
-    tp = float(np.sum(predicted & (y == 1)))
-    return 2 * tp / (2 * tp + float(np.sum(predicted & (y == 0))) + float(np.sum(~predicted & (y == 1)))) if tp else 0.0
-
-
 def best_cut(
     logits: np.ndarray, y: np.ndarray, allowed: np.ndarray, extra: np.ndarray, min_precision: float
 ) -> tuple[float, float]:
@@ -110,7 +98,7 @@ def best_cut(
         flagged = logits >= cut
         if flagged.any() and float(np.mean(y[flagged])) < min_precision:
             continue
-        score = f1(y[~extra], logits[~extra] >= cut)
+        score = train_linear.f1(y[~extra], logits[~extra] >= cut)
         if score > best[1] + 1e-12:
             best = (float(cut), score)
     return best
@@ -129,7 +117,7 @@ def train(*, verbose: bool = True) -> tuple[np.ndarray, dict]:
     log(f"{n} school comments, {len(extra_texts)} extra negatives, {time.perf_counter() - started:.1f}s")
     weights = np.zeros((size, len(HEADS)), dtype=np.float32)
     report: dict = {"heads": {}}
-    thresholds = default_thresholds()
+    thresholds = train_linear.default_thresholds(HEADS)
     for h, head in enumerate(HEADS):
         y = np.array([int(head in labels[i]) if i < n else 0 for i in range(len(everything))], dtype=np.float64)
         positives = float(y[:n].sum())
@@ -166,37 +154,13 @@ def train(*, verbose: bool = True) -> tuple[np.ndarray, dict]:
 
 
 def write(weights: np.ndarray, report: dict, directory: Path = MODEL_DIR) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "school.npz"
-    np.savez_compressed(path, weights=weights.astype(np.float16))
-    config = {
-        "format": "safesocial-linear",
-        "features_version": features.FEATURES_VERSION,
-        "bits": SCHOOL_BITS,
-        "char_ngrams": list(features.CHAR_NGRAMS),
-        "heads": list(HEADS),
-        "biases": [report["heads"][head]["bias"] for head in HEADS],
-        "weights_sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        "training": report,
-    }
-    (directory / "school.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return path
+    return train_linear.write(weights, report, directory, name="school", bits=SCHOOL_BITS, heads=HEADS)
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=MODEL_DIR, help="where to write school.npz and school.json")
-    parser.add_argument("--check", action="store_true", help="train, and compare with the shipped weights")
-    args = parser.parse_args(argv)
-    weights, report = train()
-    if args.check:
-        shipped = np.load(MODEL_DIR / "school.npz")["weights"]
-        same = np.array_equal(shipped, weights.astype(np.float16))
-        print("same as the shipped model" if same else "DIFFERENT from the shipped model")
-        return 0 if same else 1
-    path = write(weights, report, args.out)
-    print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB) and {path.with_suffix('.json').name}")
-    return 0
+    return train_linear.command(
+        argv, description=__doc__.splitlines()[0], name="school", train_model=train, write_model=write
+    )
 
 
 if __name__ == "__main__":
