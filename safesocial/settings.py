@@ -7,6 +7,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from safesocial import keys
+
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("SAFESOCIAL_DATA_DIR", Path.cwd() / "var"))
 
@@ -31,8 +33,25 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_keys(name: str, make=None) -> list[str]:
+    """A key list (newest first) from NAME or NAME_FILE; when neither is set, generated once into the data
+    directory's secrets/ folder with mode 0600, so no published key is ever in use, the demo's included."""
+    configured = keys.key_list(env_str(name))
+    if configured:
+        return configured
+    return keys.generated(
+        Path(env_str("SECRETS_DIR", str(DATA_DIR / "secrets"))), name.lower(), *([make] if make else [])
+    )
+
+
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "insecure-demo-key-set-SECRET_KEY-in-production")
+# Django's own key (sessions, CSRF, password reset); older keys after the first still verify while they are rotated out.
+SECRET_KEY, *SECRET_KEY_FALLBACKS = env_keys("SECRET_KEY")
+# Separate keys, each its own list (newest first): parents' consent and acknowledgement links, channel credentials and
+# two-factor secrets at rest (Fernet keys), and the audit chain's keyed hash.
+SIGNING_KEYS = env_keys("SIGNING_KEYS")
+CREDENTIALS_KEYS = env_keys("CREDENTIALS_KEYS", keys.fernet_key)
+AUDIT_KEYS = env_keys("AUDIT_KEYS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("SITE_NAME", "SafeSocial")
@@ -230,7 +249,6 @@ YOUTUBE_API_URL = env_str("YOUTUBE_API_URL", "https://www.googleapis.com")
 PLATFORM_TIMEOUT_SECONDS = env_int("PLATFORM_TIMEOUT_SECONDS", 20)
 # The public URL at which platforms fetch media SafeSocial hosts (Instagram takes images by URL only).
 MEDIA_PUBLIC_URL = env_str("MEDIA_PUBLIC_URL", SITE_ROOT + "/media/public/")
-CREDENTIALS_KEYS = env_str("CREDENTIALS_KEYS")
 PUBLISH_GRACE_MINUTES = env_int("PUBLISH_GRACE_MINUTES", 60)
 # Facebook and Instagram webhooks: the app secret signs deliveries; the verify token answers Meta's subscription check.
 META_APP_SECRET = env_str("META_APP_SECRET")

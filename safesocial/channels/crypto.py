@@ -1,10 +1,7 @@
-"""Encryption of channel credentials at rest. Keys come from the environment (CREDENTIALS_KEYS: Fernet keys,
-comma-separated, newest first, so old keys can be rotated out); the demo derives one from SECRET_KEY."""
+"""Encryption of channel credentials at rest. Keys come from settings.CREDENTIALS_KEYS: Fernet keys, newest first, so
+old keys can be rotated out; configured in the environment or generated once into the data directory."""
 
 from __future__ import annotations
-
-import base64
-import hashlib
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -12,12 +9,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def _fernet() -> MultiFernet:
-    keys = [k.strip() for k in getattr(settings, "CREDENTIALS_KEYS", "").split(",") if k.strip()]
-    if not keys:
-        digest = hashlib.sha256(("safesocial-credentials:" + settings.SECRET_KEY).encode()).digest()
-        keys = [base64.urlsafe_b64encode(digest).decode()]
     try:
-        return MultiFernet([Fernet(k) for k in keys])
+        return MultiFernet([Fernet(k) for k in settings.CREDENTIALS_KEYS])
     except ValueError as exc:
         raise ImproperlyConfigured("CREDENTIALS_KEYS must hold Fernet keys (Fernet.generate_key())") from exc
 
