@@ -41,9 +41,17 @@ class PublishRequest:
     text: str
     media: tuple[MediaItem, ...] = ()
     link: str | None = None
-    # Unique per post, channel and post version; the sandbox enforces it and adapters use it to find a post
-    # that reached the platform when a worker died before recording it.
+    # Unique per post, channel and post version; the sandbox enforces it. Facebook and X take no idempotency key
+    # and keep no hidden field a key could travel in, so their adapters find a post by its text and time instead.
     idempotency_key: str = ""
+    # The earliest moment this post could have reached the platform (aware): find_published ignores older posts
+    # with the same words, which a school may well have posted before.
+    not_before: dt.datetime | None = None
+
+
+def is_recent(created_at: dt.datetime, request: PublishRequest) -> bool:
+    """Whether a post the platform created at this time could be this request's."""
+    return request.not_before is None or created_at >= request.not_before
 
 
 @dataclass(frozen=True)
@@ -124,8 +132,9 @@ class Adapter(Protocol):
         ...
 
     def find_published(self, account: Account, request: PublishRequest) -> PublishResult | None:
-        """After a worker died mid-publish: is this post already on the platform? (Looks at the account's
-        recent posts for the same text.) None if not found."""
+        """Before sending again after an attempt whose outcome is unknown (a timeout, a lost answer, a worker that
+        died): is this post already on the platform? (Looks at the account's recent posts for the same text, created
+        at or after `request.not_before`.) None if not found."""
         ...
 
 

@@ -36,6 +36,7 @@ from .base import (
     Unsupported,
     ValidationProblem,
     check_limits,
+    is_recent,
 )
 
 # Graph error codes (developers.facebook.com/docs/graph-api/guides/error-handling, .../overview/rate-limiting and
@@ -191,8 +192,9 @@ class FacebookPageAdapter:
         params = {"fields": "id,message,created_time", "limit": 25}
         body = graph("GET", f"{account.external_id}/posts", account, params=params)
         wanted = _message(request).strip()
-        for post in body.get("data", []) if isinstance(body, dict) else []:
-            if str(post.get("message", "")).strip() == wanted and post.get("id"):
+        for post in http.data_list(body):
+            created = http.parse_time(post.get("created_time"), platform="Facebook")
+            if str(post.get("message", "")).strip() == wanted and post.get("id") and is_recent(created, request):
                 return _post_result(post["id"])
         return None
 

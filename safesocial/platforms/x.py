@@ -33,6 +33,7 @@ from .base import (
     Unsupported,
     ValidationProblem,
     check_limits,
+    is_recent,
 )
 
 ALT_TEXT_LIMIT = 1_000  # POST /2/media/metadata
@@ -132,11 +133,12 @@ class XAdapter:
         return PublishResult(tweet_id, f"https://x.com/i/web/status/{tweet_id}")
 
     def find_published(self, account: Account, request: PublishRequest) -> PublishResult | None:
-        params = {"max_results": 20, "exclude": "replies,retweets"}
+        params = {"max_results": 20, "exclude": "replies,retweets", "tweet.fields": "created_at"}
         body = _call("GET", f"/2/users/{account.external_id}/tweets", account, params=params)
         wanted = self._as_posted(request).text
-        for tweet in body.get("data", []) if isinstance(body, dict) else []:
-            if _same_text(str(tweet.get("text", "")), wanted) and tweet.get("id"):
+        for tweet in http.data_list(body):
+            created = http.parse_time(tweet.get("created_at"), platform="X")
+            if _same_text(str(tweet.get("text", "")), wanted) and tweet.get("id") and is_recent(created, request):
                 return PublishResult(tweet["id"], f"https://x.com/i/web/status/{tweet['id']}")
         return None
 

@@ -2,7 +2,11 @@
 
 A delivery is claimed with one conditional UPDATE, so of two workers only one sends it. The call to the
 platform happens outside any transaction; if the worker dies before recording the result, the claim's lease
-runs out and the next sweep asks the platform whether the post is already there before sending again."""
+runs out and a sweep puts the delivery back in the outbox. Any send after the first (a retry after a timeout or
+a lost answer, a recovered lease) asks the platform whether the post is already there before sending again.
+
+The end of a claim's lease is also its token: only the worker still holding the lease records a failure, so a
+worker that heard back after its lease ran out cannot put back a delivery that another worker has taken over."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import datetime as dt
 import logging
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from safesocial.audit.services import audit_record
@@ -27,6 +31,9 @@ log = logging.getLogger(__name__)
 
 LEASE = dt.timedelta(minutes=5)
 MAX_ATTEMPTS = 6
+# A post found on the platform counts as this delivery's only if it is no older than the post's approval, less this
+# margin for the platform's clock and its whole-second times: a school may post the same words twice.
+CLOCK_MARGIN = dt.timedelta(minutes=10)
 
 
 def backoff(attempts: int, retry_after: int | None = None) -> dt.timedelta:
@@ -56,7 +63,12 @@ def _request(delivery: Delivery) -> PublishRequest:
                     alt_text=image.alt_text,
                 )
             )
-    return PublishRequest(text=post.text, media=tuple(media), idempotency_key=delivery.idempotency_key)
+    return PublishRequest(
+        text=post.text,
+        media=tuple(media),
+        idempotency_key=delivery.idempotency_key,
+        not_before=post.approved_at - CLOCK_MARGIN if post.approved_at else None,
+    )
 
 
 def _account(channel: Channel) -> Account:
@@ -64,13 +76,16 @@ def _account(channel: Channel) -> Account:
     return Account(external_id=channel.external_id, access_token=token, channel_id=channel.pk)
 
 
-def _claim(delivery_id: int, now: dt.datetime) -> bool:
+def _claim(delivery_id: int, now: dt.datetime) -> dt.datetime | None:
+    """The lease, if this worker got the delivery. It runs from the real time too: a long sweep's `now` is old by
+    the time it reaches its last delivery, and a lease already over when taken would invite a second sender."""
+    lease = max(now, timezone.now()) + LEASE
     claimed = Delivery.objects.filter(
         pk=delivery_id,
         status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRY],
         next_attempt_at__lte=now,
-    ).update(status=DeliveryStatus.SENDING, lease_until=now + LEASE)
-    return claimed == 1
+    ).update(status=DeliveryStatus.SENDING, lease_until=lease, attempts=F("attempts") + 1)
+    return lease if claimed == 1 else None
 
 
 SKIPPED = "skipped"
@@ -80,32 +95,38 @@ def deliver(delivery_id: int, now: dt.datetime | None = None) -> str:
     """Send one delivery if it is due and nobody else has it. Returns its status afterwards, or SKIPPED
     when another worker has it or it was not due (so a sweep counts only its own work)."""
     now = now or timezone.now()
-    if not _claim(delivery_id, now):
+    lease = _claim(delivery_id, now)
+    if lease is None:
         return SKIPPED
     delivery = Delivery.objects.select_related("post__trust", "channel__trust").get(pk=delivery_id)
-    Delivery.objects.filter(pk=delivery_id).update(attempts=delivery.attempts + 1)
-    delivery.attempts += 1
     try:
         adapter = adapter_for(delivery.channel)
         request = _request(delivery)
         problems = adapter.validate(request)
         if problems:
             raise PlatformError("; ".join(p.message for p in problems))
-        result = adapter.publish(_account(delivery.channel), request)
+        account = _account(delivery.channel)
+        # Neither Facebook nor X takes an idempotency key, so before any send but the first ask the platform:
+        # the last attempt may have got there without anyone hearing so.
+        result = adapter.find_published(account, request) if delivery.attempts > 1 else None
+        if result is None:
+            result = adapter.publish(account, request)
     except TemporaryError as exc:
-        return _record_failure(delivery, exc.message, now=now, retry_after=exc.retry_after, temporary=True)
+        return _record_failure(delivery, lease, exc.message, now=now, retry_after=exc.retry_after, temporary=True)
     except PlatformError as exc:
-        return _record_failure(delivery, exc.message, now=now, temporary=False)
+        return _record_failure(delivery, lease, exc.message, now=now, temporary=False)
     except Exception as exc:  # a bug or an unreadable credential: keep the post, tell people, never loop
         log.exception("delivery %s failed unexpectedly", delivery_id)
         message = f"SafeSocial could not publish this post ({type(exc).__name__})."
-        return _record_failure(delivery, message, now=now, temporary=False)
+        return _record_failure(delivery, lease, message, now=now, temporary=False)
     return _record_success(delivery, result.external_id, result.url or "")
 
 
 @transaction.atomic
 def _record_success(delivery: Delivery, external_id: str, url: str) -> str:
-    updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+    """The post is on the platform, whoever holds the lease now: recorded even after the lease ran out, so that a
+    delivery put back in the outbox meanwhile is not sent again."""
+    updated = Delivery.objects.filter(pk=delivery.pk, status__in=[DeliveryStatus.SENDING, DeliveryStatus.RETRY]).update(
         status=DeliveryStatus.PUBLISHED,
         external_id=external_id,
         external_url=url,
@@ -127,16 +148,25 @@ def _record_success(delivery: Delivery, external_id: str, url: str) -> str:
 
 @transaction.atomic
 def _record_failure(
-    delivery: Delivery, message: str, *, now: dt.datetime, temporary: bool, retry_after: int | None = None
+    delivery: Delivery,
+    lease: dt.datetime,
+    message: str,
+    *,
+    now: dt.datetime,
+    temporary: bool,
+    retry_after: int | None = None,
 ) -> str:
     retry = temporary and delivery.attempts < MAX_ATTEMPTS
     status = DeliveryStatus.RETRY if retry else DeliveryStatus.FAILED
-    Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
+    updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING, lease_until=lease).update(
         status=status,
         last_error=message[:2000],
         lease_until=None,
         next_attempt_at=now + backoff(delivery.attempts, retry_after) if retry else None,
     )
+    if not updated:  # the lease ran out and another worker has the delivery: what happens next is its to say
+        log.warning("delivery %s: lease lost before recording %r", delivery.pk, message[:200])
+        return SKIPPED
     audit_record(
         actor="publisher",
         action="post.delivery_retry" if retry else "post.delivery_failed",
@@ -168,24 +198,13 @@ def _settle(post_id: int) -> None:
 
 
 def recover_lost(now: dt.datetime | None = None) -> int:
-    """Deliveries whose worker died mid-send: ask the platform if the post got there; else send again."""
+    """Deliveries whose worker died mid-send go back to the outbox, due now; deliver() asks the platform whether the
+    post got there before sending again. One UPDATE that checks the lease has run out, so a delivery that another
+    sweep has just recovered and claimed (with a fresh lease) is left to it."""
     now = now or timezone.now()
-    count = 0
-    for delivery in Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_until__lt=now).select_related(
-        "post", "channel"
-    ):
-        try:
-            found = adapter_for(delivery.channel).find_published(_account(delivery.channel), _request(delivery))
-        except PlatformError:
-            found = None
-        if found:
-            _record_success(delivery, found.external_id, found.url or "")
-        else:
-            Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.SENDING).update(
-                status=DeliveryStatus.RETRY, next_attempt_at=now, lease_until=None
-            )
-        count += 1
-    return count
+    return Delivery.objects.filter(status=DeliveryStatus.SENDING, lease_until__lt=now).update(
+        status=DeliveryStatus.RETRY, next_attempt_at=now, lease_until=None
+    )
 
 
 @transaction.atomic

@@ -91,6 +91,10 @@ def _parse_multipart(content_type: str, raw: bytes) -> tuple[dict[str, str], dic
     return form, files
 
 
+class _AnswerLost(Exception):
+    """The request was carried out but its answer never reached the client: the connection is dropped instead."""
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
@@ -131,7 +135,10 @@ class StandIn(ABC):
             raise AssertionError(f"{type(self).__name__} failed while answering") from self.bugs[0]
 
     def fail(self, failure: str, on: str = "") -> None:
-        """Answer requests whose path and query contain `on` (all, by default) with this failure."""
+        """Answer requests whose path and query contain `on` (all, by default) with this failure. Besides each
+        platform's own failures, every stand-in knows "slow" (answers after slow_seconds), and two that leave the
+        client not knowing what happened: "answer_lost" (the request is carried out, then the connection drops
+        before the answer) and "answer_late" (carried out, answered after slow_seconds)."""
         self.failure, self.fail_on = failure, on
 
     def calls(self, method: str, path_end: str = "") -> list[Received]:
@@ -146,6 +153,13 @@ class StandIn(ABC):
         if self.failure and self.fail_on in target:
             if self.failure == "slow":
                 time.sleep(self.slow_seconds)
+            elif self.failure in ("answer_lost", "answer_late"):
+                with self._lock:
+                    reply = self.route(request)
+                if self.failure == "answer_lost":
+                    raise _AnswerLost
+                time.sleep(self.slow_seconds)
+                return reply
             elif (reply := self.failure_reply(self.failure, request)) is not None:
                 return reply
         with self._lock:  # the stand-in's store is shared by the server's threads
@@ -183,6 +197,9 @@ class StandIn(ABC):
                     request.json = json.loads(raw)
                 try:
                     status, body, headers = standin.dispatch(request, target)
+                except _AnswerLost:
+                    self.close_connection = True
+                    return
                 except Exception as exc:  # the client only sees a dropped connection; make the test say why
                     standin.bugs.append(exc)
                     raise
@@ -386,9 +403,10 @@ class GraphStandIn(StandIn):
 
     # --- Comments ------------------------------------------------------------------------------------------------
 
-    def add_post(self, message: str = "Harvest festival this Friday") -> str:
+    def add_post(self, message: str = "Harvest festival this Friday", *, created: float | None = None) -> str:
         post_id = f"{self.page_id}_{self.next_id('9000')}"
-        self.posts.insert(0, {"id": post_id, "message": message, "created_time": _now()})
+        created_time = _now() if created is None else _graph_time(created)
+        self.posts.insert(0, {"id": post_id, "message": message, "created_time": created_time})
         return post_id
 
     def add_media(self, caption: str = "Sports day!") -> str:
@@ -637,7 +655,8 @@ class XStandIn(StandIn):
             case "GET", path if path == f"/2/users/{self.user_id}/tweets":
                 exclude = request.query.get("exclude", "").split(",")
                 own = [t for t in self.tweets if not ("replies" in exclude and t.get("in_reply_to"))]
-                tweets = [self._as_read(t) for t in own[: int(request.query.get("max_results", 10))]]
+                fields = request.query.get("tweet.fields", "").split(",")
+                tweets = [self._as_read(t, fields) for t in own[: int(request.query.get("max_results", 10))]]
                 meta = {"result_count": len(tweets)}
                 return 200, ({"data": tweets, "meta": meta} if tweets else {"meta": meta}), {}
             case "GET", "/2/tweets/search/recent":
@@ -812,13 +831,17 @@ class XStandIn(StandIn):
             {},
         )
 
-    @staticmethod
-    def _as_read(tweet: dict[str, Any]) -> dict[str, Any]:
+    def _as_read(self, tweet: dict[str, Any], fields: list[str]) -> dict[str, Any]:
         # As X hands text back: HTML-escaped, links shortened to t.co, and a t.co link to the photos appended.
         text = re.sub(r"https?://\S+", "https://t.co/AbC123xYz0", html.escape(tweet["text"], quote=False))
         if tweet["media_ids"]:
             text += " https://t.co/PhOtO98765"
-        return {"id": tweet["id"], "text": text, "edit_history_tweet_ids": [tweet["id"]]}
+        read = {"id": tweet["id"], "text": text, "edit_history_tweet_ids": [tweet["id"]]}
+        if "created_at" in fields:  # only when asked for with tweet.fields, as on X
+            read["created_at"] = time.strftime(
+                "%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(self.everything[tweet["id"]]["created"])
+            )
+        return read
 
 
 # --- YouTube Data API v3 ---------------------------------------------------------------------------------------------

@@ -93,13 +93,11 @@ def test_a_worker_that_died_after_sending_is_not_sent_again(teacher, colleague, 
     delivery = post.deliveries.get()
     # The worker claimed it and the post reached Facebook; then the worker died before recording it.
     Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENDING, lease_until=when, attempts=1)
-    graph.posts.insert(
-        0, {"id": f"{graph.page_id}_99", "message": post.text, "created_time": "2026-11-21T09:00:00+0000"}
-    )
+    posted = graph.add_post(post.text)
     outcome = deliver_due(now=when + LEASE + dt.timedelta(minutes=1))
     delivery.refresh_from_db()
     assert outcome["recovered"] == 1
-    assert delivery.status == DeliveryStatus.PUBLISHED and delivery.external_id == f"{graph.page_id}_99"
+    assert delivery.status == DeliveryStatus.PUBLISHED and delivery.external_id == posted
     assert graph.calls("POST", "/feed") == []
 
 
