@@ -4,7 +4,6 @@ Like healthchecks' alice/bob/charlie, each fixture is a person a test can talk a
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,26 +153,47 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _flush_past_audit_triggers() -> Iterator[None]:
-    """Let the live server's transactional database be emptied between tests on SQLite.
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits count in the cache, which outlives each test's database: every test starts with none used."""
+    from django.core.cache import cache
 
-    The audit app's triggers refuse DELETE on audit entries, and on SQLite Django flushes with DELETE
-    (PostgreSQL uses TRUNCATE, which row triggers ignore). Around the flush only, drop the triggers and put
-    them back, reusing the migration's own SQL so the two cannot drift apart."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _checkpoints_of_this_test(settings, tmp_path):
+    # A test never reads or appends to a real data directory's audit checkpoints.
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_append_only_triggers() -> Iterator[None]:
+    """Let a transactional test database (the live server's) be emptied between tests.
+
+    The database refuses to delete or truncate the audit trail and the concern record, whoever asks: that is the
+    point of its triggers. Around the test runner's flush only, and inside its transaction, every trigger the database
+    holds is set aside and put back, so a new trigger never needs a change here."""
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        yield
-        return
     DatabaseOperations = type(connection.ops)
-    triggers = importlib.import_module("safesocial.audit.migrations.0003_append_only_triggers")
     flush = DatabaseOperations.execute_sql_flush
 
     def execute_sql_flush(self, sql_list):
-        if any("audit_auditentry" in sql for sql in sql_list):
-            sql_list = [*triggers.SQLITE_REVERSE, *sql_list, *triggers.SQLITE]
-        return flush(self, sql_list)
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "sqlite":
+                cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+                triggers = cursor.fetchall()
+                before = [f'DROP TRIGGER "{name}"' for name, _ in triggers]
+                after = [sql for _, sql in triggers]
+            else:
+                cursor.execute("SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal")
+                tables = [table for (table,) in cursor.fetchall()]
+                before = [f"ALTER TABLE {table} DISABLE TRIGGER USER" for table in tables]
+                after = [f"ALTER TABLE {table} ENABLE TRIGGER USER" for table in tables]
+        return flush(self, [*before, *sql_list, *after])
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(DatabaseOperations, "execute_sql_flush", execute_sql_flush)

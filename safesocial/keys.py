@@ -6,11 +6,17 @@ key first and keep the old ones after it until nothing signed or encrypted with 
 
 from __future__ import annotations
 
-import base64
+import datetime
 import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 
 
 def _random_secret() -> str:
@@ -19,7 +25,7 @@ def _random_secret() -> str:
 
 def fernet_key() -> str:
     """A key in the form Fernet expects (32 random bytes, URL-safe base64)."""
-    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+    return Fernet.generate_key().decode()
 
 
 def key_list(value: str) -> list[str]:
@@ -49,3 +55,38 @@ def generated(directory: Path, name: str, make: Callable[[], str] = _random_secr
     if not keys:
         raise RuntimeError(f"{path} holds no key: delete it to have a new one generated")
     return keys
+
+
+def sign(obj: Any, *, salt: str, compress: bool = False) -> str:
+    """A signed, timestamped token for a link we send (parents' consent, acknowledgements): signed with the newest
+    of settings.SIGNING_KEYS, never with SECRET_KEY, so a link cannot be made by anyone who knows another key."""
+    return signing.dumps(obj, key=settings.SIGNING_KEYS[0], salt=salt, compress=compress)
+
+
+def unsign(token: str, *, salt: str, max_age: int | datetime.timedelta) -> Any:
+    """The object in a token from sign(), checked against every key in settings.SIGNING_KEYS (so links sent before
+    a rotation still open). Raises signing.SignatureExpired or signing.BadSignature."""
+    newest, *older = settings.SIGNING_KEYS
+    fallback_keys: list[str | bytes] = list(older)
+    return signing.loads(token, key=newest, fallback_keys=fallback_keys, salt=salt, max_age=max_age)
+
+
+def _fernet() -> MultiFernet:
+    try:
+        return MultiFernet([Fernet(k) for k in settings.CREDENTIALS_KEYS])
+    except ValueError as exc:
+        raise ImproperlyConfigured("CREDENTIALS_KEYS must hold Fernet keys (Fernet.generate_key())") from exc
+
+
+def encrypt(secret: str) -> bytes:
+    """A secret kept at rest (a channel's token, a two-factor secret), encrypted with the newest of
+    settings.CREDENTIALS_KEYS."""
+    return _fernet().encrypt(secret.encode("utf-8"))
+
+
+def decrypt(ciphertext: bytes) -> str:
+    """The secret from encrypt(), with whichever of settings.CREDENTIALS_KEYS made it."""
+    try:
+        return _fernet().decrypt(bytes(ciphertext)).decode("utf-8")
+    except InvalidToken as exc:
+        raise ImproperlyConfigured("a stored secret cannot be decrypted with the configured CREDENTIALS_KEYS") from exc

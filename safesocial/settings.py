@@ -52,6 +52,8 @@ SECRET_KEY, *SECRET_KEY_FALLBACKS = env_keys("SECRET_KEY")
 SIGNING_KEYS = env_keys("SIGNING_KEYS")
 CREDENTIALS_KEYS = env_keys("CREDENTIALS_KEYS", keys.fernet_key)
 AUDIT_KEYS = env_keys("AUDIT_KEYS")
+# Where `safesocial audit checkpoint` appends the chain's head each day, outside the database (append-only, mode 0600).
+AUDIT_CHECKPOINT_FILE = Path(env_str("AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl")))
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("SITE_NAME", "SafeSocial")
@@ -89,6 +91,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: believes proxy headers only from TRUSTED_PROXIES; adds the CSP and no-store on the way out (web.py).
+    "safesocial.web.WebEdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -168,6 +172,8 @@ ACCOUNT_RATE_LIMITS = {
 LOGIN_REDIRECT_URL = "dashboard"
 LOGIN_URL = "account_login"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Two-factor secrets are stored encrypted with CREDENTIALS_KEYS.
+MFA_ADAPTER = "safesocial.people.adapters.MFAAdapter"
 MFA_TOTP_ISSUER = SITE_NAME
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
@@ -202,6 +208,35 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# The reverse proxies in front of SafeSocial (addresses or CIDR networks). Only through them is X-Forwarded-For read
+# for the client's address (rate limits, sign-in limits) and X-Forwarded-Proto believed for HTTPS.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Preloading binds every subdomain of the school's domain to HTTPS in browsers for months, past any undoing: a trust
+# opts in with SECURE_HSTS_PRELOAD=1. Django's deploy check asks about it (W021): decided, so silenced.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Sent on every response. Nothing inline: scripts and styles come from our static files only. data: images are the
+# two-factor QR code. CSP_EXTRA adds sources, e.g. "img-src https://cdn.example.org; connect-src https://x.example".
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
+for _directive, *_sources in (part.split() for part in env_str("CSP_EXTRA").split(";") if part.strip()):
+    CONTENT_SECURITY_POLICY.setdefault(_directive, ["'self'"]).extend(_sources)
+# Browsers hold the redirect after a sent form to form-action too: the sign-in buttons' forms lead to the provider.
+_SIGN_IN_ORIGINS = {"microsoft": "https://login.microsoftonline.com", "google": "https://accounts.google.com"}
+CONTENT_SECURITY_POLICY["form-action"] += [_SIGN_IN_ORIGINS[p] for p in SOCIALACCOUNT_PROVIDERS]
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env_str("REDIS_URL"):

@@ -1,5 +1,5 @@
-"""The append-only audit trail. Each entry carries the hash of the one before it, so an entry
-altered or removed after the fact breaks the chain and `safesocial audit verify` finds it."""
+"""The append-only audit trail. Each entry carries the hash of the one before it, keyed with a secret kept outside the
+database, so an entry altered or removed after the fact breaks the chain and `safesocial audit verify` finds it."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ class AuditEntry(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # Which of settings.AUDIT_KEYS signed the hash (a fingerprint of the key, never the key); null on the entries
+    # written before the chain was keyed. Nullable so SQLite adds the column in place, keeping the table's triggers.
+    key_id = models.CharField(max_length=16, null=True, blank=True)
 
     class Meta:
         ordering = ["seq"]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from safesocial.people.models import User
 from safesocial.permissions import Action, may, roles_at, schools_where
 from safesocial.platforms.models import SandboxPost
+from safesocial.web import limit_reached
 
 from . import forms, selectors, services
 from .models import AccessLevel, Channel, ChannelAccess, ChannelStatus, Follow
@@ -375,6 +376,9 @@ def sandbox_image(request: HttpRequest, pk: int, post_id: int, index: int) -> Ht
     return FileResponse(default_storage.open(post.image_files[index], "rb"))
 
 
+SANDBOX_COMMENT_LIMIT = 10  # comments a minute from one visitor (its real address, through TRUSTED_PROXIES)
+
+
 @require_POST
 def sandbox_comment(request: HttpRequest, pk: int, post_id: int) -> HttpResponse:
     """A visitor comments on a sandbox post, as the public would on the real page. The comment goes through the
@@ -398,6 +402,8 @@ def sandbox_comment(request: HttpRequest, pk: int, post_id: int) -> HttpResponse
         messages.error(request, "That comment is too long for this page (8,000 characters at most).")
     elif SandboxBlock.objects.filter(channel=post.channel, author_id=visitor).exists():
         messages.error(request, "You can no longer comment on this page.")
+    elif limit_reached(request, "sandbox-comment", limit=SANDBOX_COMMENT_LIMIT, window=60):
+        messages.error(request, "You have posted too many comments in the last minute. Wait a minute and try again.")
     else:
         comment = SandboxComment.objects.create(post=post, author_id=visitor, author_name=name, text=text)
         comment_receive(

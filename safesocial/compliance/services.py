@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from safesocial import keys
 from safesocial.audit.services import audit_record
 from safesocial.people.models import ParentCarer, Pupil, School, Trust, User
 from safesocial.permissions import Action, require
@@ -57,8 +58,8 @@ class TooManyTries(ValidationError):
 # ---- Codes and links for families ---------------------------------------------------------------------------
 
 
-def _code_from_nonce(nonce: str) -> str:
-    mac = hmac.new(settings.SECRET_KEY.encode(), f"ack-code:{nonce}".encode(), hashlib.sha256).digest()
+def _code_from_nonce(nonce: str, key: str) -> str:
+    mac = hmac.new(key.encode(), f"ack-code:{nonce}".encode(), hashlib.sha256).digest()
     number = int.from_bytes(mac, "big")
     chars = []
     for _ in range(CODE_LENGTH):
@@ -75,38 +76,63 @@ def normalise_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
+def _printable(code: AcknowledgementCode) -> str | None:
+    """The code printed on the letter, worked out under whichever signing key made it (older keys are kept while
+    they are rotated out); None once that key is retired."""
+    for key in settings.SIGNING_KEYS:
+        raw = _code_from_nonce(code.nonce, key)
+        if hmac.compare_digest(_digest(raw), code.digest):
+            return raw
+    return None
+
+
 def letter_code(code: AcknowledgementCode) -> str:
     """The code as printed on the letter, in two groups of four."""
-    raw = _code_from_nonce(code.nonce)
+    raw = _printable(code)
+    if raw is None:
+        raise ValueError("This code was made with a retired signing key: codes_ensure() gives a new one.")
     return f"{raw[:4]}-{raw[4:]}"
 
 
-def _new_code(trust: Trust, *, parent: ParentCarer | None = None, pupil: Pupil | None = None) -> AcknowledgementCode:
+def _new_nonce() -> tuple[str, str]:
+    """A nonce and the digest of its code under the newest signing key, unlike any code already given."""
     while True:
         nonce = secrets.token_hex(16)
-        digest = _digest(_code_from_nonce(nonce))
+        digest = _digest(_code_from_nonce(nonce, settings.SIGNING_KEYS[0]))
         if not AcknowledgementCode.objects.filter(digest=digest).exists():
-            return AcknowledgementCode(trust=trust, parent=parent, pupil=pupil, nonce=nonce, digest=digest)
+            return nonce, digest
+
+
+def _new_code(trust: Trust, person: ParentCarer | Pupil) -> AcknowledgementCode:
+    nonce, digest = _new_nonce()
+    if isinstance(person, ParentCarer):
+        return AcknowledgementCode(trust=trust, parent=person, nonce=nonce, digest=digest)
+    return AcknowledgementCode(trust=trust, pupil=person, nonce=nonce, digest=digest)
 
 
 @transaction.atomic
 def codes_ensure(*, actor: User | None, school: School, class_name: str) -> int:
     """Give every pupil of a class, and each of their parents and carers, a code for the letter (once; a code
-    already given is kept so a reprinted letter carries the same one). Returns how many were made."""
+    already given is kept so a reprinted letter carries the same one, unless the signing key it was made with has
+    been retired: then it cannot be printed again and is replaced). Returns how many were made or replaced."""
     if actor is not None:
         require(actor, Action.MANAGE_PUPILS, school)
     families = selectors.families_in_class(school, class_name)
     if not families:
         raise ValidationError(f"No pupils on roll in the class “{class_name}”.")
     made = []
-    parents_seen: set[int] = set()
+    reissued = 0
+    people: list[ParentCarer | Pupil] = []
     for pupil, parents in families:
-        if not hasattr(pupil, "ack_code"):
-            made.append(_new_code(school.trust, pupil=pupil))
-        for parent in parents:
-            if parent.pk not in parents_seen and not hasattr(parent, "ack_code"):
-                made.append(_new_code(school.trust, parent=parent))
-            parents_seen.add(parent.pk)
+        people += [pupil, *(p for p in parents if p not in people)]
+    for person in people:
+        existing = getattr(person, "ack_code", None)
+        if existing is None:
+            made.append(_new_code(school.trust, person))
+        elif _printable(existing) is None:
+            existing.nonce, existing.digest = _new_nonce()
+            existing.save(update_fields=["nonce", "digest"])
+            reissued += 1
     AcknowledgementCode.objects.bulk_create(made)
     audit_record(
         actor=actor or "system",
@@ -115,14 +141,14 @@ def codes_ensure(*, actor: User | None, school: School, class_name: str) -> int:
         object_id=str(school.pk),
         label=f"{school} class {class_name}",
         school_id=school.pk,
-        changes={"class": class_name, "letters": len(families), "codes_made": len(made)},
+        changes={"class": class_name, "letters": len(families), "codes_made": len(made), "codes_replaced": reissued},
     )
-    return len(made)
+    return len(made) + reissued
 
 
 def link_token(person: ParentCarer | Pupil, version: PolicyVersion, method: str = Method.LINK) -> str:
     kind = "parent" if isinstance(person, ParentCarer) else "pupil"
-    return signing.dumps({"k": kind, "i": person.pk, "v": version.number, "m": method}, salt=LINK_SALT)
+    return keys.sign({"k": kind, "i": person.pk, "v": version.number, "m": method}, salt=LINK_SALT)
 
 
 @dataclass(frozen=True)
@@ -140,7 +166,7 @@ class FamilyLink:
 def link_open(token: str) -> FamilyLink:
     """Who a link is for, or PermissionDenied with a message the family can act on. Nothing is recorded here."""
     try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=dt.timedelta(days=LINK_DAYS))
+        data = keys.unsign(token, salt=LINK_SALT, max_age=dt.timedelta(days=LINK_DAYS))
     except signing.SignatureExpired:
         raise PermissionDenied(
             "This link has expired. Use the code on your letter at the school's acknowledgement page, "

@@ -23,6 +23,7 @@ from safesocial.forms import errors_into
 from safesocial.people.models import School, Trust
 from safesocial.permissions import Action, may, schools_where
 from safesocial.policy.views import _document_context
+from safesocial.web import client_address
 
 from . import quiz, selectors, services
 from .forms import CodeForm, QuizForm, TrainingForm
@@ -430,7 +431,7 @@ def code_entry(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            token = services.code_check(code=form.cleaned_data["code"], client=request.META.get("REMOTE_ADDR", ""))
+            token = services.code_check(code=form.cleaned_data["code"], client=client_address(request))
         except services.TooManyTries as exc:
             form.add_error("code", exc.messages)
             status = 429

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,6 +16,7 @@ from safesocial.forms import errors_into
 from safesocial.people.models import ParentCarer, Pupil, School
 from safesocial.people.selectors import schools_for, staff_for
 from safesocial.permissions import Action, may, schools_where
+from safesocial.web import limit_reached
 
 from . import selectors, services
 from .forms import (
@@ -244,12 +244,8 @@ def people_search(request: HttpRequest) -> HttpResponse:
     return render(request, "concerns/report.html#people", context)
 
 
-PUBLIC_LIMIT = 5  # reports per hour from one address
+PUBLIC_LIMIT = 5  # reports per hour from one client (its real address, through TRUSTED_PROXIES)
 PUBLIC_WINDOW = 3600
-
-
-def _client_key(request: HttpRequest) -> str:
-    return "concerns-public:" + (request.META.get("REMOTE_ADDR") or "unknown")
 
 
 @never_cache
@@ -261,16 +257,14 @@ def public_report(request: HttpRequest, school_id: int) -> HttpResponse:
     policy = school.trust.policy
     form = PublicReportForm(request.POST or None, request.FILES or None)
     limited = False
-    if request.method == "POST":
-        key = _client_key(request)
-        count = cache.get(key, 0)
-        if count >= PUBLIC_LIMIT:
-            limited = True
-        elif form.is_valid():
-            data = form.cleaned_data
-            if data["website"]:
-                # A robot filled in the field people cannot see: thank it and keep nothing.
-                return render(request, "concerns/public_done.html", _public_context(school, policy, "", [], []))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["website"]:
+            # A robot filled in the field people cannot see: thank it and keep nothing.
+            return render(request, "concerns/public_done.html", _public_context(school, policy, "", [], []))
+        # Only a complete form counts: a parent correcting mistakes in the form uses up nothing.
+        limited = limit_reached(request, "concerns-public", limit=PUBLIC_LIMIT, window=PUBLIC_WINDOW)
+        if not limited:
             try:
                 result = services.concern_report_public(
                     school=school,
@@ -288,7 +282,6 @@ def public_report(request: HttpRequest, school_id: int) -> HttpResponse:
             except ValidationError as exc:
                 errors_into(form, exc)
             else:
-                cache.set(key, count + 1, PUBLIC_WINDOW)
                 return render(
                     request,
                     "concerns/public_done.html",

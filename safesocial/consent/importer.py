@@ -16,6 +16,7 @@ from django.db import transaction
 
 from safesocial.audit.services import audit_record
 from safesocial.people.models import ParentCarer, Pupil, PupilParent, School, User
+from safesocial.people.services import parent_create
 from safesocial.permissions import Action, require
 from safesocial.registers.services import friendship_flag_new_link
 
@@ -259,6 +260,7 @@ def import_pupils(*, actor: User | None, school: School, data: bytes) -> ImportR
         require(actor, Action.MANAGE_PUPILS, school)
     rows = parse(data)
     result = ImportResult()
+    errors: list[str] = []
     existing = {p.mis_id: p for p in Pupil.objects.filter(school=school, mis_id__in=[r.mis_id for r in rows])}
     for row in rows:
         fields = {
@@ -282,7 +284,15 @@ def import_pupils(*, actor: User | None, school: School, data: bytes) -> ImportR
             result.updated += 1
         else:
             result.unchanged += 1
-        parents = [_parent(school, pupil, contact, result) for contact in row.contacts]
+        try:
+            parents = [_parent(actor, school, pupil, contact, result) for contact in row.contacts]
+        except _OtherSchoolsParent:
+            errors.append(
+                f"line {row.line}: this parent is linked to another school; SafeSocial does not change their details "
+                "or link them to a pupil from another school's file. Check the contact's email address, or ask the "
+                "trust office to link them."
+            )
+            continue
         for purpose, given in row.consents.items():
             current = current_consent(pupil, purpose)
             if current is not None and current.given == given:
@@ -298,6 +308,8 @@ def import_pupils(*, actor: User | None, school: School, data: bytes) -> ImportR
                 note=f"import line {row.line}",
             )
             result.consents_recorded += 1
+    if errors:
+        raise ImportFailed(errors)  # inside the transaction: everything done so far is undone
     audit_record(
         actor=actor,
         action="pupils.import",
@@ -310,29 +322,51 @@ def import_pupils(*, actor: User | None, school: School, data: bytes) -> ImportR
     return result
 
 
-def _parent(school: School, pupil: Pupil, contact: dict[str, str], result: ImportResult) -> ParentCarer:
-    linked = pupil.parents.all()
+class _OtherSchoolsParent(Exception):
+    pass
+
+
+def _parent(
+    actor: User | None, school: School, pupil: Pupil, contact: dict[str, str], result: ImportResult
+) -> ParentCarer:
+    """The parent or carer a contact names, created or brought up to date. Parents are one record across the trust,
+    so one linked to a pupil at another school is never changed, nor linked to a pupil here, by this school's file:
+    raises _OtherSchoolsParent instead. Each change is audited by field name: the values are personal data."""
+    linked = list(pupil.parents.all())
     parent = None
     if contact["email"]:
         parent = ParentCarer.objects.filter(trust=school.trust, email__iexact=contact["email"]).first()
     if parent is None:
         parent = next((p for p in linked if p.full_name.lower() == contact["name"].lower()), None)
     if parent is None:
-        parent = ParentCarer.objects.create(
-            trust=school.trust, full_name=contact["name"], email=contact["email"], phone=contact["phone"]
-        )
         result.parents_created += 1
-    else:
-        changed = [
-            k for k, v in (("email", contact["email"]), ("phone", contact["phone"])) if v and getattr(parent, k) != v
-        ]
-        for k in changed:
-            setattr(parent, k, contact[k])
-        if changed:
-            parent.save(update_fields=changed)
-    _, linked_now = PupilParent.objects.get_or_create(
-        pupil=pupil, parent=parent, defaults={"relationship": contact["relationship"] or "Parent/carer"}
-    )
-    if linked_now:
+        return parent_create(
+            actor=actor,
+            trust=school.trust,
+            full_name=contact["name"],
+            pupils=[(pupil, contact["relationship"] or "Parent/carer")],
+            email=contact["email"],
+            phone=contact["phone"],
+        )
+    changed = [k for k in ("email", "phone") if contact[k] and getattr(parent, k) != contact[k]]
+    link = parent not in linked
+    if not changed and not link:
+        return parent
+    if parent.pupils.exclude(school=school).exists():
+        raise _OtherSchoolsParent
+    for k in changed:
+        setattr(parent, k, contact[k])
+    if changed:
+        parent.save(update_fields=changed)
+    if link:
+        PupilParent.objects.create(pupil=pupil, parent=parent, relationship=contact["relationship"] or "Parent/carer")
         friendship_flag_new_link(parent=parent)
+    audit_record(
+        actor=actor,
+        action="parent.update",
+        obj=parent,
+        label=f"parent/carer {parent.pk}",
+        school_id=school.pk,
+        changes={"fields": changed, "linked_to_pupil": pupil.pk if link else None, "source": "MIS import"},
+    )
     return parent

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from safesocial import keys
 from safesocial.audit.services import audit_record
 from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, User
 from safesocial.people.roles import Role
@@ -124,12 +125,12 @@ def _tell_school_about_withdrawal(pupil: Pupil, count: int) -> None:
 
 
 def parent_link_token(parent: ParentCarer) -> str:
-    return signing.dumps({"p": parent.pk}, salt=LINK_SALT, compress=True)
+    return keys.sign({"p": parent.pk}, salt=LINK_SALT, compress=True)
 
 
 def parent_from_token(token: str, max_age_days: int = 180) -> ParentCarer:
     try:
-        data = signing.loads(token, salt=LINK_SALT, max_age=dt.timedelta(days=max_age_days))
+        data = keys.unsign(token, salt=LINK_SALT, max_age=dt.timedelta(days=max_age_days))
     except signing.SignatureExpired:
         raise PermissionDenied("This link has expired: ask the school office for a new one.") from None
     except signing.BadSignature:

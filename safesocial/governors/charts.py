@@ -52,13 +52,9 @@ class Chart:
 
     @property
     def svg(self) -> SafeString:
-        """For the page: the chart shrinks to fit a phone."""
+        """Drawn at its own size; on the page app.css lets it shrink to fit a phone (a style attribute would be
+        refused by the Content-Security-Policy, and WeasyPrint stretches an SVG whose height is left to CSS)."""
         return stacked_bars(self) if len(self.series) > 1 else bars(self)
-
-    @property
-    def print_svg(self) -> SafeString:
-        """For the PDF: drawn at its own size (WeasyPrint stretches an SVG whose height is left to CSS)."""
-        return SafeString(self.svg.replace(' style="max-width:100%;height:auto"', "", 1))
 
 
 def _fmt(value: float, unit: str = "") -> str:
@@ -78,8 +74,7 @@ def _frame(chart: Chart, height: float, body: str) -> SafeString:
     cid = escape(chart.id)
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height:.0f}" '
-        f'width="{WIDTH}" height="{height:.0f}" role="img" aria-labelledby="{cid}-title {cid}-desc" '
-        f'style="max-width:100%;height:auto">'
+        f'width="{WIDTH}" height="{height:.0f}" role="img" aria-labelledby="{cid}-title {cid}-desc">'
         f'<title id="{cid}-title">{escape(chart.title)}</title><desc id="{cid}-desc">{escape(chart.caption)}</desc>'
         f"{PATTERNS.format(id=cid)}{body}</svg>"
     )

@@ -127,7 +127,6 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
     app secret is refused; the same comment delivered twice is stored once; deliveries older than the allowed age
     (replays) are refused, and polling picks up anything genuinely late."""
     import datetime as dt
-    import json
 
     from django.conf import settings
 
@@ -135,7 +134,7 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
     from safesocial.platforms.webhooks import (
         WebhookPayloadError,
         is_stale,
-        parse_meta_webhook,
+        read_meta_delivery,
         subscription_challenge,
         verify_meta_signature,
     )
@@ -148,7 +147,7 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
     if not verify_meta_signature(settings.META_APP_SECRET, request.body, request.headers.get("X-Hub-Signature-256")):
         return JsonResponse({"error": "signature does not match"}, status=403)
     try:
-        events = parse_meta_webhook(json.loads(request.body))
+        events = read_meta_delivery(request.body)
     except (ValueError, WebhookPayloadError) as exc:
         return JsonResponse({"error": f"not a webhook delivery: {exc}"}, status=400)
     outcome: dict = {"stored": 0, "duplicates": 0, "skipped": 0, "errors": []}

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import json
 import logging
 import re
 from collections.abc import Mapping
@@ -36,6 +37,14 @@ log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 _SIGNATURE = re.compile(r"sha256=([0-9a-f]{64})")
 DEFAULT_MAX_AGE = dt.timedelta(minutes=10)
+# A delivery is a few kilobytes, a batch of them far less than a megabyte; should a genuine one ever be refused as too
+# large, polling (fetch_comments) still finds its comments.
+MAX_BODY_BYTES = 1024 * 1024
+# Meta's deliveries nest seven deep (object > entry list > entry > changes > change > value > from). Python's JSON
+# parser recurses once a level and fails with a RecursionError near a thousand, so depth is counted before parsing.
+MAX_DEPTH = 32
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_A_BRACKET = re.compile(rb"[^\[\]{}]+")
 
 # Facebook's feed verbs for a comment, as we record them. Meta documents add, edited and remove; older payloads and
 # some clients say edit or delete, and Page moderation in Facebook itself sends hide and unhide.
@@ -96,6 +105,43 @@ def subscription_challenge(params: Mapping[str, str], verify_token: str) -> str 
     return challenge or None
 
 
+def read_meta_delivery(body: bytes) -> list[IncomingComment]:
+    """The comment events in a delivery's raw body, which must already have passed verify_meta_signature. A body too
+    large or nested too deep to be a delivery is refused before it is parsed, as is one that is not JSON: each raises
+    WebhookPayloadError."""
+    if len(body) > MAX_BODY_BYTES:
+        raise WebhookPayloadError(f"Too large: a delivery is at most {MAX_BODY_BYTES:,} bytes.")
+    if _nested_deeper_than(MAX_DEPTH, body):
+        raise WebhookPayloadError(f"Nested more than {MAX_DEPTH} deep: no delivery is.")
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:  # not JSON, not UTF-8, or a number with more digits than Python will read
+        raise WebhookPayloadError(f"Not JSON: {exc}") from None
+    return parse_meta_webhook(_without_nul(payload))
+
+
+def _without_nul(value: Any) -> Any:
+    """The payload with NUL characters taken out of every string: JSON allows "\\u0000", PostgreSQL text does not.
+    Recursion is safe here: the depth was checked before parsing."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    return value
+
+
+def _nested_deeper_than(limit: int, body: bytes) -> bool:
+    """Whether the brackets outside JSON strings ever open more than `limit` deep; linear and without recursion."""
+    depth = 0
+    for byte in _NOT_A_BRACKET.sub(b"", _JSON_STRING.sub(b"", body)):
+        depth += 1 if byte in b"[{" else -1
+        if depth > limit:
+            return True
+    return False
+
+
 def parse_meta_webhook(payload: Any) -> list[IncomingComment]:
     """The comment events in a delivery, in order. Other changes (posts, reactions, mentions, messages) are passed
     over; a comment change too malformed to read is logged, without its content, and skipped, so the rest of the
@@ -110,7 +156,8 @@ def parse_meta_webhook(payload: Any) -> list[IncomingComment]:
             continue
         account_id = str(entry["id"])
         sent_at = _time_or_none(entry.get("time"))
-        for change in entry.get("changes") or []:
+        changes = entry.get("changes")
+        for change in changes if isinstance(changes, list) else []:
             if not isinstance(change, dict) or not isinstance(change.get("value"), dict):
                 continue
             field, value = change.get("field"), change["value"]

@@ -1,6 +1,6 @@
 from django import forms
 
-MAX_POLICY_BYTES = 512 * 1024
+from .loader import MAX_POLICY_BYTES
 
 
 class PolicyFileForm(forms.Form):
@@ -13,7 +13,9 @@ class PolicyFileForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_POLICY_BYTES:
-            raise forms.ValidationError("The file is larger than 512 KB: a policy file is a few pages of text.")
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_POLICY_BYTES // 1024} KB: a policy file is a few pages of text."
+            )
         try:
             return upload.read().decode("utf-8")
         except UnicodeDecodeError:

@@ -11,11 +11,29 @@ import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from safesocial.people.roles import Role
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
+# An absolute http(s) address with a host, and no spaces or control characters anywhere (browsers drop a tab or a
+# newline, so "java\tscript:" would still run). No user@ part: "https://school.example.com@elsewhere" misleads.
+_HTTP_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f/?#@\\]+(?:[/?#][^\s\x00-\x1f\x7f]*)?", re.IGNORECASE)
+
+
+def is_http_url(value: object) -> bool:
+    """Whether a page may make `value` a live link: `javascript:` or `data:` would run or show whatever they carry
+    when a parent clicks it, and a relative address would point into SafeSocial itself."""
+    return isinstance(value, str) and _HTTP_URL.fullmatch(value) is not None
+
+
+def _http_url(value: str) -> str:
+    if not is_http_url(value):
+        raise ValueError(f"'{value}' is not a web address: give the whole address, starting https:// (or http://)")
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
 
 
 class Strict(BaseModel):
@@ -96,7 +114,7 @@ class School(Strict):
 class Trust(Strict):
     name: str
     short_name: str | None = None
-    website: str | None = None
+    website: HttpUrl | None = None
     schools: Annotated[list[School], Field(min_length=1)]
 
     @model_validator(mode="after")
@@ -156,7 +174,7 @@ class OfficialChannel(Strict):
     name: str
     platform: Platform
     school: str | None = None  # a school key; none means the trust's own channel
-    url: str | None = None
+    url: HttpUrl | None = None
 
 
 DEFAULT_ACCEPTABLE_USE = """I will use official accounts only for the school's purposes, from school accounts and,

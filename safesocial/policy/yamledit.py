@@ -11,11 +11,13 @@ import json
 
 import yaml
 
+from .loader import compose_yaml, node_data
+
 Path_ = tuple[str, ...]
 
 
 def _compose(text: str) -> yaml.Node:
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    node = compose_yaml(text, "draft")
     if not isinstance(node, yaml.MappingNode):
         raise ValueError("a policy file is a mapping of sections")
     return node
@@ -105,7 +107,7 @@ def append_history(text: str, date: dt.date, event: str, by: str) -> str:
 
     if found is not None:  # an empty or flow-style list: write it out again as a block, with the new entry
         key_node, value_node = found
-        items = yaml.safe_load(text[value_node.start_mark.index : value_node.end_mark.index]) or []
+        items = node_data(value_node, "draft") or []
         indent = " " * key_node.start_mark.column
         rest = text[_line_end(text, value_node.end_mark.index) :]
         return text[: value_node.start_mark.index].rstrip(" ") + "\n" + block(indent, items) + rest

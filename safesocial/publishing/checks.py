@@ -11,7 +11,7 @@ from typing import Literal
 
 from safesocial.platforms.base import PublishRequest
 
-from .models import Post
+from .models import MAX_POST_CHARS, Post
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,16 @@ class Finding:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def too_long(text: str) -> str | None:
+    """Why a post's text is refused before any check runs, if it is longer than any platform takes."""
+    if len(text) <= MAX_POST_CHARS:
+        return None
+    return (
+        f"The text is {len(text):,} characters; a post may have at most {MAX_POST_CHARS:,} characters "
+        "(the most any platform takes)."
+    )
 
 
 def category_allowed(post: Post) -> list[Finding]:

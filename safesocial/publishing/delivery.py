@@ -17,7 +17,6 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from safesocial.audit.services import audit_record
 from safesocial.channels.models import Channel
 from safesocial.channels.services import credential_for_publishing
 from safesocial.platforms.base import Account, Adapter, MediaItem, PlatformError, PublishRequest, TemporaryError
@@ -25,7 +24,7 @@ from safesocial.platforms.sandbox import SandboxAdapter
 
 from . import notifications
 from .models import Delivery, DeliveryStatus, Post, PostStatus
-from .services import approval_grace
+from .services import approval_grace, audit_post
 
 log = logging.getLogger(__name__)
 
@@ -135,11 +134,10 @@ def _record_success(delivery: Delivery, external_id: str, url: str) -> str:
         last_error="",
     )
     if updated:
-        audit_record(
+        audit_post(
             actor="publisher",
             action="post.delivered",
-            obj=delivery.post,
-            school_id=delivery.post.school_id,
+            post=delivery.post,
             changes={"channel": delivery.channel_id, "external_id": external_id, "attempts": delivery.attempts},
         )
         _settle(delivery.post_id)
@@ -167,11 +165,10 @@ def _record_failure(
     if not updated:  # the lease ran out and another worker has the delivery: what happens next is its to say
         log.warning("delivery %s: lease lost before recording %r", delivery.pk, message[:200])
         return SKIPPED
-    audit_record(
+    audit_post(
         actor="publisher",
         action="post.delivery_retry" if retry else "post.delivery_failed",
-        obj=delivery.post,
-        school_id=delivery.post.school_id,
+        post=delivery.post,
         changes={"channel": delivery.channel_id, "error": message[:500], "attempts": delivery.attempts},
     )
     if not retry:
@@ -225,7 +222,7 @@ def expire_stale_approvals(now: dt.datetime | None = None) -> int:
         post.status_note = "Its approval expired: it was not published by its scheduled time. Read it again."
         post.approved_at, post.scheduled_for = None, None
         post.save(update_fields=["status", "status_note", "approved_at", "scheduled_for"])
-        audit_record(actor="publisher", action="post.approval_expired", obj=post, school_id=post.school_id)
+        audit_post(actor="publisher", action="post.approval_expired", post=post)
         count += 1
     return count
 

@@ -4,6 +4,8 @@ from django.utils import timezone
 from safesocial.channels.models import Channel
 from safesocial.people.models import User
 
+from .checks import too_long
+
 MAX_IMAGES = 4
 
 
@@ -37,6 +39,12 @@ class PostForm(forms.Form):
                 label=f"Describe image {i}",
                 help_text="For people who cannot see it; required with an image.",
             )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if problem := too_long(text):
+            raise forms.ValidationError(problem)
+        return text
 
     def clean_scheduled_for(self):
         when = self.cleaned_data["scheduled_for"]

@@ -24,21 +24,27 @@ S = PostStatus
 POST_TRANSITIONS: dict[str, set[str]] = {
     S.DRAFT: {S.SUBMITTED, S.WITHDRAWN},
     S.SUBMITTED: {S.IN_REVIEW, S.DRAFT},
-    S.IN_REVIEW: {S.APPROVED, S.REJECTED, S.WITHDRAWN, S.IN_REVIEW},
-    S.APPROVED: {S.SCHEDULED, S.IN_REVIEW, S.WITHDRAWN},
-    S.SCHEDULED: {S.PUBLISHED, S.FAILED, S.IN_REVIEW, S.WITHDRAWN},
+    # An edit of a submitted post is a resubmission: it goes through SUBMITTED and its checks again.
+    S.IN_REVIEW: {S.APPROVED, S.REJECTED, S.WITHDRAWN, S.SUBMITTED},
+    S.APPROVED: {S.SCHEDULED, S.SUBMITTED, S.WITHDRAWN},
+    S.SCHEDULED: {S.PUBLISHED, S.FAILED, S.SUBMITTED, S.IN_REVIEW, S.WITHDRAWN},  # IN_REVIEW: approval expired
     S.REJECTED: {S.DRAFT, S.SUBMITTED, S.WITHDRAWN},
-    S.FAILED: {S.SCHEDULED, S.IN_REVIEW, S.WITHDRAWN},
+    S.FAILED: {S.SCHEDULED, S.IN_REVIEW, S.SUBMITTED, S.WITHDRAWN},
     S.PUBLISHED: set(),
     S.WITHDRAWN: set(),
 }
 EDITABLE = {S.DRAFT, S.REJECTED, S.IN_REVIEW, S.APPROVED, S.SCHEDULED, S.FAILED}
+
+# The most any platform takes (Facebook: 63,206 characters); longer text is refused before any check runs.
+MAX_POST_CHARS = 63_206
 
 
 class Post(models.Model):
     trust = models.ForeignKey("people.Trust", on_delete=models.PROTECT, related_name="posts")
     school = models.ForeignKey("people.School", null=True, blank=True, on_delete=models.PROTECT, related_name="posts")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts")
+    # Who wrote the current version (the author, or the colleague who last edited it): never its approver.
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
     category = models.CharField(max_length=40)
     channels: models.ManyToManyField = models.ManyToManyField(
@@ -101,6 +107,7 @@ class Review(models.Model):
     post_version = models.PositiveIntegerField()
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")  # of this version
     decision = models.CharField(max_length=10, choices=Decision.choices)
     notes = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
@@ -110,6 +117,8 @@ class Review(models.Model):
         constraints = [
             # The database itself refuses an author approving their own post.
             models.CheckConstraint(condition=~models.Q(reviewer=models.F("author")), name="reviewer_is_not_author"),
+            # ... nor whoever wrote the version reviewed (a colleague who edited it reviews it no more than its author).
+            models.CheckConstraint(condition=~models.Q(reviewer=models.F("editor")), name="reviewer_is_not_editor"),
             models.UniqueConstraint(fields=["post", "post_version", "reviewer"], name="one_review_per_version"),
         ]
 

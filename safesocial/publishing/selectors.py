@@ -31,7 +31,8 @@ def post_for(user: User, pk: int) -> Post:
 
 
 def awaiting_review_by(user: User) -> QuerySet[Post]:
-    """Posts in review at schools where the policy lets this user review, not written by them."""
+    """Posts in review at schools where the policy lets this user review, not written by them (nor the version
+    in review edited by them)."""
     if not user.is_authenticated or user.trust_id is None:
         return Post.objects.none()
     schools = schools_where(user, Action.REVIEW_POST)
@@ -42,6 +43,7 @@ def awaiting_review_by(user: User) -> QuerySet[Post]:
         Post.objects.filter(trust_id=user.trust_id, status=PostStatus.IN_REVIEW)
         .filter(scope)
         .exclude(author=user)
+        .exclude(edited_by=user)
         .exclude(reviews__reviewer=user, reviews__post_version=F("version"))
         .select_related("author", "school")
         .order_by("submitted_at")

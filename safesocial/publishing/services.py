@@ -4,6 +4,8 @@ the trust's policy."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -21,7 +23,7 @@ from safesocial.people.models import User
 from safesocial.permissions import Action, may
 
 from . import notifications
-from .checks import Finding, register_for, run_checks
+from .checks import Finding, register_for, run_checks, too_long
 from .models import (
     EDITABLE,
     POST_TRANSITIONS,
@@ -70,6 +72,46 @@ def _check_channels(actor: User, channels: Sequence[Channel]) -> None:
 def _check_schedule(when: dt.datetime | None) -> None:
     if when is not None and when < timezone.now() - dt.timedelta(minutes=1):
         raise ValidationError("The scheduled time is in the past: choose a time from now on, or leave it empty.")
+
+
+def _clean_text(text: str) -> str:
+    """The post's words, refused before any check runs when empty or longer than any platform takes."""
+    text = text.strip()
+    if not text:
+        raise ValidationError("Write the post's text.")
+    if problem := too_long(text):
+        raise ValidationError(problem)
+    return text
+
+
+def fingerprint(text: str) -> dict[str, object]:
+    """What the audit trail keeps of words that may name a child (a post, a reviewer's notes, a reason): enough
+    to show they changed and to match a copy, never the words themselves. The trail cannot be erased. The hash is
+    keyed with the audit key, so a short note cannot be matched against a list of pupils' names by someone who
+    reads only the database."""
+    digest = hmac.new(settings.AUDIT_KEYS[0].encode(), text.encode(), hashlib.sha256).hexdigest()
+    return {"hmac_sha256": digest, "length": len(text)}
+
+
+def audit_post(*, actor, action: str, post: Post, changes: dict[str, object] | None = None) -> None:
+    """Every audit entry about a post, labelled by its number: its usual label, the first line of its text,
+    may name a child."""
+    audit_record(
+        actor=actor, action=action, obj=post, label=f"Post {post.pk}", school_id=post.school_id, changes=changes
+    )
+
+
+def _delete_files_on_commit(storage, names: Iterable[str]) -> None:
+    """Files no row points to any more (a superseded blurred copy, a removed image and its unblurred original)
+    leave the disk once the change is committed, not before: a rolled-back change still has them."""
+    names = [name for name in names if name]
+
+    def delete() -> None:
+        for name in names:
+            storage.delete(name)
+
+    if names:
+        transaction.on_commit(delete)
 
 
 def _check_category(post_or_trust_policy, category: str) -> None:
@@ -174,23 +216,22 @@ def post_create(
     trust = channels[0].trust
     _check_category(trust.policy, category)
     _check_schedule(scheduled_for)
-    if not text.strip():
-        raise ValidationError("Write the post's text.")
+    text = _clean_text(text)
     post = Post.objects.create(
         trust=trust,
         school=channels[0].school,
         author=actor,
-        text=text.strip(),
+        edited_by=actor,
+        text=text,
         category=category,
         scheduled_for=scheduled_for,
     )
     Delivery.objects.bulk_create([Delivery(post=post, channel=channel) for channel in channels])
     _attach_images(post, images)
-    audit_record(
+    audit_post(
         actor=actor,
         action="post.create",
-        obj=post,
-        school_id=post.school_id,
+        post=post,
         changes={"channels": [c.pk for c in channels], "category": category, "scheduled_for": scheduled_for},
     )
     return post
@@ -211,35 +252,48 @@ def post_update(
     images: Iterable[ImageUpload] = (),
     remove_images: Iterable[int] = (),
 ) -> Post:
-    """Editing an approved or scheduled post sends it back to review: approvals were for the words they read."""
+    """An edit makes a new version, written by whoever edits it. Editing a submitted post (in review, approved,
+    scheduled or failed) resubmits it: its checks run again on the new words, and approvals were for the words
+    they read."""
     post = Post.objects.select_for_update().get(pk=post.pk)
     if not _may_edit(actor, post):
         raise PermissionDenied("Only the author or the channel's posters can edit this post.")
     if post.status not in EDITABLE:
         raise ValidationError(f"A {post.get_status_display().lower()} post cannot be edited.")
+    text = _clean_text(text)
     _check_category(post.trust.policy, category)
     _check_schedule(scheduled_for)
-    before = {"text": post.text, "category": post.category, "scheduled_for": post.scheduled_for}
-    post.text, post.category, post.scheduled_for = text.strip(), category, scheduled_for
-    post.images.filter(pk__in=list(remove_images)).delete()
+    before_text, before = post.text, {"category": post.category, "scheduled_for": post.scheduled_for}
+    post.text, post.category, post.scheduled_for = text, category, scheduled_for
+    removed = list(post.images.filter(pk__in=list(remove_images)))
+    for image in removed:
+        _delete_files_on_commit(image.file.storage, [image.file.name, image.original.name])
+        image.delete()
+    images = list(images)
     _attach_images(post, images)
     post.version = F("version") + 1
-    fields = ["text", "category", "scheduled_for", "version"]
-    if post.status in (PostStatus.APPROVED, PostStatus.SCHEDULED, PostStatus.IN_REVIEW, PostStatus.FAILED):
-        _cancel_deliveries(post)
-        _move(post, PostStatus.IN_REVIEW, "Edited after review: it needs reading again.")
-        post.approved_at = None
-        fields += ["status", "status_note", "approved_at"]
-    _save(post, *fields)
+    post.edited_by = actor
+    _save(post, "text", "category", "scheduled_for", "version", "edited_by")
     post.refresh_from_db(fields=["version"])
-    after = {"text": post.text, "category": post.category, "scheduled_for": post.scheduled_for}
-    audit_record(
-        actor=actor,
-        action="post.update",
-        obj=post,
-        school_id=post.school_id,
-        changes={k: [before[k], after[k]] for k in before if before[k] != after[k]} | {"version": post.version},
-    )
+    fields: list[str] = []
+    changes: dict[str, object] = {"fields": fields, "version": post.version}
+    if post.text != before_text:
+        fields.append("text")
+        changes["text"] = {"before": fingerprint(before_text), "after": fingerprint(post.text)}
+    for name, old in before.items():
+        if getattr(post, name) != old:
+            fields.append(name)
+            changes[name] = [old, getattr(post, name)]
+    if images or removed:  # how many, not their descriptions: alt text may name a child
+        fields.append("images")
+        changes["images"] = {"added": len(images), "removed": len(removed)}
+    audit_post(actor=actor, action="post.update", post=post, changes=changes)
+    if post.status not in (PostStatus.DRAFT, PostStatus.REJECTED):
+        _cancel_deliveries(post)
+        post.approved_at = None
+        _save(post, "approved_at")
+        reviewer = _still_eligible(post.requested_reviewer, post)
+        _submit(actor=actor, post=post, reviewer=reviewer, note="Edited after review: it needs reading again.")
     return post
 
 
@@ -256,6 +310,12 @@ def post_submit(*, actor: User, post: Post, reviewer: User | None = None) -> tup
     post = Post.objects.select_for_update().get(pk=post.pk)
     if actor.pk != post.author_id:
         raise PermissionDenied("Only the author submits a post.")
+    return post, _submit(actor=actor, post=post, reviewer=reviewer)
+
+
+def _submit(*, actor: User, post: Post, reviewer: User | None, note: str = "") -> list[Finding]:
+    """The one way into review, for a first submission and for an edit of a submitted post alike: the checks
+    run on the words as they are now, and the pupils the post names are recorded again."""
     if reviewer is not None:
         _check_reviewer(reviewer, post)
     _move(post, PostStatus.SUBMITTED, "")
@@ -271,29 +331,30 @@ def post_submit(*, actor: User, post: Post, reviewer: User | None = None) -> tup
         _move(post, PostStatus.DRAFT, "Automated checks found problems to fix before review.")
         _save(post, "status", "status_note")
     else:
-        _move(post, PostStatus.IN_REVIEW)
-        _save(post, "status")
+        _move(post, PostStatus.IN_REVIEW, note)
+        _save(post, "status", "status_note")
         transaction.on_commit(lambda: notifications.review_requested(post, reviewers_to_notify(post)))
-    audit_record(
+    audit_post(
         actor=actor,
         action="post.submit",
-        obj=post,
-        school_id=post.school_id,
+        post=post,
         # Check names only: a finding's words may name a child, and the audit trail names none.
         changes={"status": post.status, "findings": [[f.check, f.severity] for f in findings]},
     )
-    return post, findings
+    return findings
 
 
 def eligible_reviewers(post: Post):
-    """Everyone the policy allows to read this post before it goes out, except its author."""
+    """Everyone the policy allows to read this post before it goes out, except its author and whoever wrote
+    its current version."""
     from safesocial.people.models import RoleAssignment
     from safesocial.permissions import allowed_roles
 
     roles = allowed_roles(Action.REVIEW_POST, post.trust.policy)
     where = Q(school__isnull=True) | Q(school_id=post.school_id)
     user_ids = RoleAssignment.objects.filter(where, trust=post.trust, role__in=list(roles)).values("user_id")
-    return User.objects.filter(pk__in=user_ids, is_active=True).exclude(pk=post.author_id).order_by("full_name")
+    reviewers = User.objects.filter(pk__in=user_ids, is_active=True).exclude(pk__in=[post.author_id, post.edited_by_id])
+    return reviewers.order_by("full_name")
 
 
 def reviewers_to_notify(post: Post) -> list[User]:
@@ -311,8 +372,21 @@ def reviewers_to_notify(post: Post) -> list[User]:
 def _check_reviewer(reviewer: User, post: Post) -> None:
     if reviewer.pk == post.author_id:
         raise PermissionDenied("Authors cannot review their own posts: the policy asks for another colleague.")
+    if reviewer.pk == post.edited_by_id:
+        raise PermissionDenied("You edited this version: another colleague must read and agree it.")
     if not may(reviewer, Action.REVIEW_POST, post.school):
         raise PermissionDenied(f"The trust's policy does not allow {reviewer} to review posts here.")
+
+
+def _still_eligible(reviewer: User | None, post: Post) -> User | None:
+    """The colleague the author asked for, if they may still review this version (an editor may not)."""
+    if reviewer is None:
+        return None
+    try:
+        _check_reviewer(reviewer, post)
+    except PermissionDenied:
+        return None
+    return reviewer
 
 
 @transaction.atomic
@@ -330,6 +404,7 @@ def post_approve(*, actor: User, post: Post, notes: str = "") -> Post:
         post_version=post.version,
         reviewer=actor,
         author_id=post.author_id,
+        editor_id=post.edited_by_id,
         decision=Decision.APPROVE,
         notes=notes,
     )
@@ -343,7 +418,7 @@ def post_approve(*, actor: User, post: Post, notes: str = "") -> Post:
         _schedule(post)
         changes["status"] = post.status
         transaction.on_commit(lambda: notifications.approved(post))
-    audit_record(actor=actor, action="post.approve", obj=post, school_id=post.school_id, changes=changes)
+    audit_post(actor=actor, action="post.approve", post=post, changes=changes)
     return post
 
 
@@ -354,8 +429,12 @@ def _schedule(post: Post) -> None:
     for delivery in post.deliveries.exclude(status=DeliveryStatus.PUBLISHED):
         delivery.status = DeliveryStatus.PENDING
         delivery.due_at = delivery.next_attempt_at = due
-        delivery.idempotency_key = f"ss-{post.pk}-{delivery.channel_id}-v{post.version}"
-        delivery.attempts, delivery.last_error, delivery.lease_until = 0, "", None
+        key = f"ss-{post.pk}-{delivery.channel_id}-v{post.version}"
+        # A failed post retried may have reached the platform on its last try without anyone hearing so: counting
+        # that try makes the next send ask the platform first (delivery.deliver).
+        tried = delivery.attempts > 0 and delivery.idempotency_key == key
+        delivery.idempotency_key = key
+        delivery.attempts, delivery.last_error, delivery.lease_until = int(tried), "", None
         delivery.save(
             update_fields=[
                 "status",
@@ -388,12 +467,13 @@ def post_reject(*, actor: User, post: Post, notes: str) -> Post:
         post_version=post.version,
         reviewer=actor,
         author_id=post.author_id,
+        editor_id=post.edited_by_id,
         decision=Decision.REJECT,
         notes=notes.strip(),
     )
     _move(post, PostStatus.REJECTED, notes.strip())
     _save(post, "status", "status_note")
-    audit_record(actor=actor, action="post.reject", obj=post, school_id=post.school_id, changes={"notes": notes})
+    audit_post(actor=actor, action="post.reject", post=post, changes={"notes": fingerprint(notes.strip())})
     transaction.on_commit(lambda: notifications.rejected(post))
     return post
 
@@ -409,7 +489,7 @@ def post_withdraw(*, actor: User, post: Post, reason: str = "") -> Post:
     _cancel_deliveries(post)
     post.deliveries.exclude(status=DeliveryStatus.PUBLISHED).update(status=DeliveryStatus.CANCELLED)
     _save(post, "status", "status_note")
-    audit_record(actor=actor, action="post.withdraw", obj=post, school_id=post.school_id, changes={"reason": reason})
+    audit_post(actor=actor, action="post.withdraw", post=post, changes={"reason": fingerprint(reason)})
     return post
 
 
@@ -428,7 +508,7 @@ def post_retry(*, actor: User, post: Post) -> Post:
         _save(post, "scheduled_for")
     else:
         _schedule(post)
-    audit_record(actor=actor, action="post.retry", obj=post, school_id=post.school_id, changes={"status": post.status})
+    audit_post(actor=actor, action="post.retry", post=post, changes={"status": post.status})
     return post
 
 
@@ -466,11 +546,10 @@ def face_tag(*, actor: User, face, pupil=None, not_pupil: bool = False):
     ).delete()
     if pupil is not None:
         FeaturedPupil.objects.get_or_create(post=post, pupil=pupil, how="photo")
-    audit_record(
+    audit_post(
         actor=actor,
         action="post.face_tag",
-        obj=post,
-        school_id=post.school_id,
+        post=post,
         changes={"face": face.pk, "before": list(before), "kind": face.kind, "pupil": pupil.pk if pupil else None},
     )
     return face
@@ -507,11 +586,14 @@ def post_blur_faces_without_consent(*, actor: User, post: Post) -> int:
             continue
         with image.file.open("rb") as fh:
             data = fh.read()
-        if not image.original:
-            image.original.save(image.file.name.rsplit("/", 1)[-1], ContentFile(data), save=False)
         result = blur_faces(data, [f.box for f in targets])
-        name = image.file.name.rsplit("/", 1)[-1]
-        image.file.save(name, ContentFile(result), save=False)
+        current = image.file.name
+        if image.original:
+            _delete_files_on_commit(image.file.storage, [current])  # the blurred copy this one supersedes
+        else:
+            image.original.name = current  # the upload itself is the original kept: no second copy of it
+        # Named after the upload, without the timestamp its stored name begins with (so names do not grow).
+        image.file.save(current.rsplit("/", 1)[-1].split("-", 1)[-1], ContentFile(result), save=False)
         image.size = len(result)
         image.save(update_fields=["file", "original", "size"])
         for face in targets:
@@ -522,7 +604,7 @@ def post_blur_faces_without_consent(*, actor: User, post: Post) -> int:
                 if not still_shown:
                     FeaturedPupil.objects.filter(post=post, pupil_id=face.pupil_id, how="photo").delete()
         blurred += len(targets)
-    audit_record(actor=actor, action="post.blur_faces", obj=post, school_id=post.school_id, changes={"faces": blurred})
+    audit_post(actor=actor, action="post.blur_faces", post=post, changes={"faces": blurred})
     return blurred
 
 

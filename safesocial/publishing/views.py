@@ -116,6 +116,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         editing=True,
         initial=initial,
     )
+    was_submitted = post.status not in (PostStatus.DRAFT, PostStatus.REJECTED)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -132,9 +133,12 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
             for message in _messages_for(exc):
                 form.add_error(None, message)
         else:
-            messages.success(
-                request, "Saved." + (" It goes back to review." if post.status == PostStatus.IN_REVIEW else "")
-            )
+            if was_submitted and post.status == PostStatus.DRAFT:
+                messages.error(request, "Saved, but the automated checks found something to fix first: see below.")
+            else:
+                messages.success(
+                    request, "Saved." + (" It goes back to review." if post.status == PostStatus.IN_REVIEW else "")
+                )
             return redirect("publishing:detail", pk=post.pk)
     return render(request, "publishing/form.html", {"form": form, "post": post, "title": "Edit the post"})
 
@@ -145,7 +149,10 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for(user, pk)
     deliveries = list(post.deliveries.select_related("channel"))
     is_author = post.author_id == user.pk
-    may_review = not is_author and may(user, Action.REVIEW_POST, post.school) and post.status == PostStatus.IN_REVIEW
+    wrote_this_version = is_author or post.edited_by_id == user.pk
+    may_review = (
+        not wrote_this_version and may(user, Action.REVIEW_POST, post.school) and post.status == PostStatus.IN_REVIEW
+    )
     already = post.reviews.filter(post_version=post.version, reviewer=user).exists()
     may_edit = post.status in EDITABLE and (is_author or any(can_post(user, d.channel) for d in deliveries))
     faces = _faces_context(user, post)
@@ -294,7 +301,7 @@ def image(request: HttpRequest, pk: int, image_id: int) -> HttpResponse:
     if img is None:
         raise Http404
     response = FileResponse(img.file.open("rb"), content_type=img.content_type)
-    response["Cache-Control"] = "private, no-cache"  # blurring replaces the image at the same address
+    response["Cache-Control"] = "private, no-store"  # a pupil's photo never stays on a shared computer's disk
     return response
 
 

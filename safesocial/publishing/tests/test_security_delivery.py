@@ -173,3 +173,25 @@ def test_a_retry_does_not_mistake_last_weeks_post_with_the_same_words_for_this_o
     delivery = post.deliveries.get()
     assert post.status == PostStatus.PUBLISHED
     assert delivery.external_id != old and len(graph.posts) == 2
+
+
+def test_retrying_a_failed_post_asks_facebook_first_when_its_last_try_may_have_got_there(
+    teacher, colleague, facebook, graph
+):
+    when = timezone.now() + dt.timedelta(minutes=5)
+    post = _approved(teacher, colleague, facebook, when)
+    graph.fail("answer_lost", on="/feed")
+    with override_settings(PLATFORM_TIMEOUT_SECONDS=0.2):
+        deliver_due(now=when + dt.timedelta(seconds=1))
+    graph.fail("expired_token")
+    deliver_due(now=when + dt.timedelta(hours=1))
+    post.refresh_from_db()
+    assert post.status == PostStatus.FAILED and len(graph.posts) == 1
+    graph.fail("")  # the token is renewed, and the author presses "Try again"
+
+    services.post_retry(actor=teacher, post=post)
+    deliver_due(now=when + dt.timedelta(hours=2))
+
+    post.refresh_from_db()
+    assert len(graph.posts) == 1
+    assert post.status == PostStatus.PUBLISHED and post.deliveries.get().external_id == graph.posts[0]["id"]

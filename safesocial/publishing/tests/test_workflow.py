@@ -53,10 +53,12 @@ def test_an_author_cannot_approve_their_own_post(teacher, sandbox):
     assert post.status == PostStatus.IN_REVIEW
 
 
-def test_the_database_refuses_a_self_review_whatever_the_code_does(teacher, sandbox):
+def test_the_database_refuses_a_self_review_whatever_the_code_does(teacher, colleague, sandbox):
     post = _in_review(teacher, sandbox)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Review.objects.create(post=post, post_version=1, reviewer=teacher, author=teacher, decision=Decision.APPROVE)
+        Review.objects.create(
+            post=post, post_version=1, reviewer=teacher, author=teacher, editor=colleague, decision=Decision.APPROVE
+        )
 
 
 def test_under_policy_003_only_the_administration_team_may_review(make_trust, make_staff):

@@ -124,16 +124,16 @@ def load_thresholds(path: str | None):
 
     if path is None:
         return DEFAULT_THRESHOLDS
-    import yaml
     from pydantic import ValidationError
 
+    from safesocial.policy.loader import PolicyInvalid, load_yaml
     from safesocial.policy.schema import Moderation
 
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = load_yaml(Path(path).read_text(encoding="utf-8"), str(path))
     except OSError as exc:
         raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (PolicyInvalid, UnicodeDecodeError) as exc:
         raise CommandError(f"{path} is not readable YAML: {exc}") from None
     section = data.get("moderation") if isinstance(data, dict) else None
     if not isinstance(section, dict) or "categories" not in section:

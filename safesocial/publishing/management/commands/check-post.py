@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from safesocial.people.models import School
-from safesocial.publishing.checks import Finding, register_for
+from safesocial.publishing.checks import Finding, register_for, too_long
 from safesocial.publishing.images import ImageRejected, detect_faces, sanitise
 from safesocial.publishing.text_checks import check_text, decision
 
@@ -32,6 +32,8 @@ class Command(BaseCommand):
             except PolicyInvalid as exc:
                 raise CommandError(str(exc)) from None
         text = self._read_text(options["text_file"])
+        if problem := too_long(text):
+            raise CommandError(problem)
         register = None
         if options["school"]:
             school = School.objects.filter(key=options["school"]).first()
