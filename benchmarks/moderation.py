@@ -51,7 +51,7 @@ import yaml  # noqa: E402
 
 from safesocial.moderation.classifier import CATEGORIES, DEFAULT_THRESHOLDS, classify  # noqa: E402
 from safesocial.moderation.training import datasets  # noqa: E402
-from safesocial.publishing.text_checks import RegisterPupil  # noqa: E402
+from safesocial.text.rules import RegisterPupil  # noqa: E402
 
 CASES = REPO / "safesocial" / "moderation" / "tests" / "cases_school.yaml"
 HOLDOUT = REPO / "benchmarks" / "moderation_holdout.yaml"

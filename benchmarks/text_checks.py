@@ -99,7 +99,7 @@ def setup_django() -> None:
 
 
 def make_register(rng: random.Random, size: int):
-    from safesocial.publishing.text_checks import RegisterPupil
+    from safesocial.text.rules import RegisterPupil
 
     return [
         RegisterPupil(
@@ -145,7 +145,7 @@ def timed(label: str, posts: list[str], check) -> None:
 
 
 def speed(args: argparse.Namespace) -> None:
-    from safesocial.publishing.text_checks import RegisterIndex, check_text
+    from safesocial.text.rules import RegisterIndex, check_text
 
     rng = random.Random(args.seed)
     register = make_register(rng, args.pupils)
@@ -163,7 +163,7 @@ def speed(args: argparse.Namespace) -> None:
 def accuracy() -> None:
     import yaml
 
-    from safesocial.publishing.text_checks import CHECK_NAMES, RegisterPupil, check_text, decision
+    from safesocial.text.rules import CHECK_NAMES, RegisterPupil, check_text, decision
 
     data = yaml.safe_load(CASES.read_text())
     registers = {name: [RegisterPupil(**p) for p in pupils] for name, pupils in data["registers"].items()}

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from safesocial.people.models import Pupil
+from safesocial.text.rules import RegisterPupil
 
 from .models import Consent, Purpose
 
@@ -64,3 +65,22 @@ def coverage(pupils: QuerySet[Pupil], purpose: str = Purpose.SOCIAL_MEDIA) -> li
         else:
             row["refused"] += 1
     return sorted(rows.values(), key=lambda r: (len(r["year"]), r["year"]))
+
+
+def register_for(school) -> list:
+    """The school's pupils on roll, with the consents that decide whether they may be named."""
+    if school is None:
+        return []
+    pupils = list(Pupil.objects.filter(school=school, on_roll=True).only("first_name", "last_name", "preferred_name"))
+    records = consents_for(pupils)
+    return [
+        RegisterPupil(
+            pupil_id=p.pk,
+            first_name=p.first_name,
+            last_name=p.last_name,
+            preferred_name=p.preferred_name,
+            name_consent=in_force(records.get(p.pk, {}), Purpose.NAME_WITH_PHOTO),
+            first_name_only_consent=in_force(records.get(p.pk, {}), Purpose.FIRST_NAME_ONLY),
+        )
+        for p in pupils
+    ]

@@ -12,7 +12,7 @@ A cascade of three cheap steps, all on the CPU with no network and nothing heavi
 2. Two linear models over the same features (features.py): one trained by training/train.py on the public data sets
    scores abuse, hate and spam; one trained by training/train_school.py on school-page comments written for
    SafeSocial scores safeguarding, threats, inflammatory comments, complaints, adverts and appeals.
-3. Rules: publishing/text_checks.py for swearing and slurs, personal information, behaviour incidents and (with a
+3. Rules: text/rules.py for swearing and slurs, personal information, behaviour incidents and (with a
    register) pupils' names; patterns.py for threats, hate and abuse phrasings, inflammatory comments, commercial
    posts, donation requests, safeguarding disclosures and complaints, which no data set covers.
 
@@ -43,8 +43,8 @@ from safesocial.moderation.thresholds import (
     thresholds_from_policy,
 )
 from safesocial.moderation.thresholds import decide as decide_scores
-from safesocial.publishing import text_checks
-from safesocial.publishing.text_checks import RegisterIndex, RegisterPupil
+from safesocial.text import rules as text_checks
+from safesocial.text.rules import RegisterIndex, RegisterPupil
 
 __all__ = [
     "ACTIONS",
@@ -421,7 +421,7 @@ def classify(
                     words = words or "the comment as a whole"
                 collector.model[head] = (score, spans, MODEL_REASONS[head].format(words=words))
 
-    # 2. The rules of publishing/text_checks.py.
+    # 2. The rules of text/rules.py.
     for hit in text_checks.offensive_language(text):
         span = (hit.start, hit.end)
         if _inside(span, praise):

@@ -52,9 +52,9 @@ def _register_index(school):
 
     from django.db.models import Count, Max
 
+    from safesocial.consent.selectors import register_for
     from safesocial.people.models import Pupil
-    from safesocial.publishing.checks import register_for
-    from safesocial.publishing.text_checks import RegisterIndex
+    from safesocial.text.rules import RegisterIndex
 
     roll = Pupil.objects.filter(school=school, on_roll=True).aggregate(n=Count("id"), last=Max("id"))
     fingerprint = (roll["n"], roll["last"])

@@ -6,28 +6,11 @@ and image checks join this list; the workflow does not change when they do."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from typing import Literal
 
 from safesocial.platforms.base import PublishRequest
+from safesocial.text.findings import Finding
 
 from .models import MAX_POST_CHARS, Post
-
-
-@dataclass(frozen=True)
-class Finding:
-    check: str
-    severity: Literal["block", "warn"]
-    reason: str  # in words a teacher understands
-    start: int | None = None  # the span of text it is about, if any
-    end: int | None = None
-
-    @property
-    def blocks(self) -> bool:
-        return self.severity == "block"
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def too_long(text: str) -> str | None:
@@ -73,34 +56,10 @@ def platform_limits(post: Post) -> list[Finding]:
     return findings
 
 
-def register_for(school) -> list:
-    """The school's pupils on roll, with the consents that decide whether they may be named."""
-    from safesocial.consent.models import Purpose
-    from safesocial.consent.selectors import consents_for, in_force
-    from safesocial.people.models import Pupil
-
-    from .text_checks import RegisterPupil
-
-    if school is None:
-        return []
-    pupils = list(Pupil.objects.filter(school=school, on_roll=True).only("first_name", "last_name", "preferred_name"))
-    records = consents_for(pupils)
-    return [
-        RegisterPupil(
-            pupil_id=p.pk,
-            first_name=p.first_name,
-            last_name=p.last_name,
-            preferred_name=p.preferred_name,
-            name_consent=in_force(records.get(p.pk, {}), Purpose.NAME_WITH_PHOTO),
-            first_name_only_consent=in_force(records.get(p.pk, {}), Purpose.FIRST_NAME_ONLY),
-        )
-        for p in pupils
-    ]
-
-
 def text_content(post: Post) -> list[Finding]:
     """Offensive language, politics, personal views, personal information, pupils' names, behaviour."""
-    from .text_checks import check_text
+    from safesocial.consent.selectors import register_for
+    from safesocial.text.rules import check_text
 
     return check_text(post.text, register=register_for(post.school))
 

@@ -19,11 +19,13 @@ from django.utils import timezone
 from safesocial.audit.services import audit_record
 from safesocial.channels.models import Channel, ChannelStatus
 from safesocial.channels.selectors import can_post
+from safesocial.consent.selectors import register_for
 from safesocial.people.models import User
 from safesocial.permissions import Action, may
+from safesocial.text.findings import Finding
 
 from . import notifications
-from .checks import Finding, register_for, run_checks, too_long
+from .checks import run_checks, too_long
 from .models import (
     EDITABLE,
     POST_TRANSITIONS,

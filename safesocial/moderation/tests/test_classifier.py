@@ -15,7 +15,7 @@ import yaml
 from safesocial.moderation import classifier
 from safesocial.moderation.classifier import CATEGORIES, DEFAULT_THRESHOLDS, classify, decide
 from safesocial.moderation.thresholds import thresholds_from_policy
-from safesocial.publishing.text_checks import RegisterPupil
+from safesocial.text.rules import RegisterPupil
 
 HERE = Path(__file__).parent
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "policies"
@@ -96,7 +96,7 @@ def test_killing_it_is_not_a_threat_but_kill_him_is():
 
 
 def test_the_model_scores_abuse_without_any_listed_word():
-    # No word here is on text_checks' lists: the linear model has to see it.
+    # No word here is on text/rules.py's lists: the linear model has to see it.
     result = classify("you are a worthless pathetic excuse for a parent, everyone hates you")
     assert result["abuse"].score >= 0.5
     assert result["abuse"].spans

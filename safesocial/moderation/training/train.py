@@ -7,14 +7,14 @@ What it learns: three heads over the hashed features of features.py, each a logi
 
 - abuse: positives are Davidson "hate" and "offensive", HateXplain "hatespeech" and "offensive", OLID "OFF";
   negatives are Davidson "neither", HateXplain "normal", OLID "NOT", plus the SMS and YouTube messages that are not
-  spam and in which text_checks finds no swear word, slur or sexual term ("clean ham": ordinary chat).
+  spam and in which text/rules.py finds no swear word, slur or sexual term ("clean ham": ordinary chat).
 - hate: positives are Davidson "hate", HateXplain "hatespeech", Reddit "Misogynistic"; negatives are the rest of
   those three sets (offensive but not hateful included) and the same clean ham.
 - spam: positives are SMS and YouTube spam; negatives are their ham, plus every text of the four toxicity sets
   (tweets and Reddit posts are not spam).
 
 Threats, commercial posts, donation requests, safeguarding disclosures, complaints, inflammatory comments and personal
-information have no data set here: patterns.py and publishing/text_checks.py find them.
+information have no data set here: patterns.py and text/rules.py find them.
 
 Weights: each labelled data set weighs the same in a head whatever its size, split evenly between its two classes,
 so that no data set's base rate (Davidson's tweets are 83% offensive) is learned by common words like "the"; each
@@ -93,8 +93,8 @@ def default_thresholds(heads: tuple[str, ...] = HEADS) -> dict[str, float]:
 
 
 def _ham_clean(name: str, examples: list[datasets.Example]) -> list[datasets.Example]:
-    """Messages that are not spam and in which text_checks finds no swear word, slur or sexual term."""
-    from safesocial.publishing.text_checks import offensive_language
+    """Messages that are not spam and in which text/rules.py finds no swear word, slur or sexual term."""
+    from safesocial.text.rules import offensive_language
 
     return [
         datasets.Example(name, e.split, e.text, {"abuse": 0, "hate": 0}, "ham")

@@ -10,8 +10,8 @@ import phonenumbers
 import pytest
 import yaml
 
-from safesocial.publishing.checks import Finding
-from safesocial.publishing.text_checks import (
+from safesocial.text.findings import Finding
+from safesocial.text.rules import (
     BEHAVIOUR,
     CHECK_NAMES,
     OFFENSIVE,

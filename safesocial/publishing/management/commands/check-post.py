@@ -7,10 +7,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from safesocial.consent.selectors import register_for
 from safesocial.people.models import School
-from safesocial.publishing.checks import Finding, register_for, too_long
+from safesocial.publishing.checks import too_long
 from safesocial.publishing.images import ImageRejected, detect_faces, sanitise
-from safesocial.publishing.text_checks import check_text, decision
+from safesocial.text.findings import Finding
+from safesocial.text.rules import check_text, decision
 
 
 class Command(BaseCommand):

@@ -29,7 +29,7 @@ import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
 if TYPE_CHECKING:
-    from safesocial.publishing.checks import Finding
+    from safesocial.text.findings import Finding
 
 OFFENSIVE = "offensive"
 POLITICAL = "political"
@@ -1045,8 +1045,7 @@ def check_text(
     `register` is the school's pupils, with their consents (a prebuilt RegisterIndex saves rebuilding it for each
     post). `public` holds contact details the trust publishes itself (the school office's number and email, the
     school's address): those are not personal information."""
-    # Imported here, not at the top: checks.py calls into this module, and its own import of models needs Django.
-    from safesocial.publishing.checks import Finding
+    from safesocial.text.findings import Finding
 
     return [
         Finding(h.check, h.severity, h.reason, h.start, h.end) for h in find(text, register=register, public=public)
