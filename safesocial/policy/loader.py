@@ -102,7 +102,7 @@ class _PlainDataLoader(yaml.SafeLoader):
             self._refuse(event, f"tags ({event.tag}) are not allowed in a policy file: a policy is plain text")
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            self._refuse(event, f"nested more than {MAX_DEPTH} levels deep: no policy field is")
+            self._refuse(event, f"nested more than {MAX_DEPTH} levels deep: no policy field goes that deep")
         try:
             return super().compose_node(parent, index)
         finally:
