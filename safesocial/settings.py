@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from safesocial import keys
 
@@ -22,7 +23,15 @@ def env_str(name: str, default: str = "") -> str:
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    return env_str(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+    """On or off; empty is the default. Anything else is refused: `DEBUG=ture` must not quietly mean off."""
+    value = env_str(name).strip().lower()
+    if not value:
+        return default
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not on or off: use 1/true/yes/on or 0/false/no/off")
 
 
 def env_int(name: str, default: int) -> int:
@@ -39,9 +48,10 @@ def env_keys(name: str, make=None) -> list[str]:
     configured = keys.key_list(env_str(name))
     if configured:
         return configured
-    return keys.generated(
-        Path(env_str("SECRETS_DIR", str(DATA_DIR / "secrets"))), name.lower(), *([make] if make else [])
-    )
+    return keys.generated(SECRETS_DIR, name.lower(), *([make] if make else []))
+
+
+SECRETS_DIR = Path(env_str("SECRETS_DIR", str(DATA_DIR / "secrets")))
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -75,6 +85,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.microsoft",
     "allauth.socialaccount.providers.google",
+    "safesocial.ops",
     "safesocial.audit",
     "safesocial.people",
     "safesocial.policy",
@@ -91,6 +102,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Before everything: the request ID (from a trusted proxy, or new) that every log line of the request carries.
+    "safesocial.ops.logging.RequestIdMiddleware",
     # First: believes proxy headers only from TRUSTED_PROXIES; adds the CSP and no-store on the way out (web.py).
     "safesocial.web.WebEdgeMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -252,7 +265,20 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Real mail through the trust's SMTP server once EMAIL_HOST is set; the console (the demo's) until then.
+# `safesocial sendtestemail someone@school.example` checks the settings.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend",
+)
+# STARTTLS on 587 unless EMAIL_USE_SSL asks for TLS from the first byte (465); Django refuses both at once.
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_PORT = env_int("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "safesocial@example.com")
 
 LANGUAGE_CODE = "en-gb"
@@ -270,11 +296,26 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# LOG_FORMAT=json: one JSON object a line (with the request ID, and an access line per request) for a log collector.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "safesocial.ops.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "safesocial.ops.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # In text mode gunicorn writes the access log; in JSON mode the app does (safesocial/gunicorn_conf.py).
+    "loggers": {"safesocial.access": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"}},
 }
 
 # Social networks' API roots: production defaults; tests point them at local stand-ins.

@@ -8,6 +8,7 @@ from . import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("", include("safesocial.ops.urls")),
     path("setup/", include(("safesocial.policy.setup_urls", "setup"))),
     path("accounts/", include("allauth.urls")),
     # Public pages for parents and pupils (no account needed), before people's staff pages, whose school page

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Command one: install SafeSocial in .venv, build the demo trust on SQLite and serve it.
+# Command one: install SafeSocial in .venv, build the demo trust on SQLite and serve it on gunicorn, the production
+# server (scripts/serve.sh), so what people try is what runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3.11}
@@ -14,5 +15,7 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 .venv/bin/safesocial publish_due --every 15 &
 sweeper=$!
 trap 'kill $sweeper 2>/dev/null' EXIT
-echo "Serving SafeSocial at http://127.0.0.1:8000 (Ctrl+C to stop)"
-.venv/bin/safesocial runserver 127.0.0.1:8000
+PORT=${PORT:-8000}
+echo "Serving SafeSocial at http://127.0.0.1:$PORT (Ctrl+C to stop)"
+# Loopback only, two workers: enough for a few people trying it, light on a laptop.
+BIND=127.0.0.1:$PORT WEB_WORKERS=${WEB_WORKERS:-2} .venv/bin/gunicorn -c python:safesocial.gunicorn_conf safesocial.wsgi

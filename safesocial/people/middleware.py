@@ -8,7 +8,7 @@ class RequireTwoFactorMiddleware:
     """Safeguarding leads and leaders must set up an authenticator app before they see anything.
     They may still reach the sign-in, two-factor and sign-out pages, and static files."""
 
-    OPEN_PREFIXES = ("/accounts/", "/static/", "/favicon")
+    OPEN_PREFIXES = ("/accounts/", "/static/", "/favicon", "/healthz")
 
     def __init__(self, get_response):
         self.get_response = get_response

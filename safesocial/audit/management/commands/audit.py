@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from safesocial.audit.services import NotIntact, audit_checkpoint, audit_verify
+from safesocial.ops.services import job_run_record
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         try:
             if action == "checkpoint":
                 checkpoint = audit_checkpoint()
+                job_run_record(name="audit_checkpoint")
                 self.stdout.write(
                     f"checkpoint of entry #{checkpoint.seq} ({checkpoint.hash[:16]}…) appended to "
                     f"{settings.AUDIT_CHECKPOINT_FILE}"

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from safesocial.compliance.services import acknowledgement_remind
+from safesocial.ops.services import job_run_record
 from safesocial.people.models import Trust
 
 
@@ -24,3 +25,4 @@ class Command(BaseCommand):
                 self.stdout.write("Families still to acknowledge (print or resend their class's letters):")
                 for school, class_name, missing in report.letters:
                     self.stdout.write(f"  {school}, {class_name}: {missing}")
+        job_run_record(name="compliance_remind")

@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from safesocial.moderation.services import poll_all
+from safesocial.ops.services import job_run_record
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, every, **options):
         while True:
             outcome = poll_all()
+            job_run_record(name="poll_comments")
             self.stdout.write(" ".join(f"{k}={v}" for k, v in outcome.items()))
             if not every:
                 return

@@ -4,6 +4,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from safesocial.ops.services import job_run_record
 from safesocial.people.models import Trust
 from safesocial.policy.explain import explain_text
 from safesocial.policy.loader import PolicyInvalid, load_policy_file
@@ -70,3 +71,4 @@ class Command(BaseCommand):
                     f"{trust}: sent the review reminder ({reminder.days_before} days before "
                     f"{reminder.review_due:%-d %B %Y}) to {reminder.recipients} people"
                 )
+        job_run_record(name="policy_remind")

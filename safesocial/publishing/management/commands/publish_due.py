@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from safesocial.ops.services import job_run_record
 from safesocial.publishing.delivery import deliver_due
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, every, **options):
         while True:
             outcome = deliver_due()
+            job_run_record(name="publish_due")
             if any(outcome.values()) or not every:
                 self.stdout.write(" ".join(f"{k}={v}" for k, v in outcome.items()))
             if not every:

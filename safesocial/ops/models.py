@@ -1,0 +1,11 @@
+from django.db import models
+
+
+class JobRun(models.Model):
+    """When a scheduled job (cron or a `--every` loop) last finished a run, for /healthz: one row per job."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    last_ran_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_ran_at:%Y-%m-%d %H:%M:%S}"
