@@ -7,6 +7,12 @@ safesocial/publishing/tests/text_cases.yaml, counting per case whether the check
 
     .venv/bin/python benchmarks/text_checks.py
     .venv/bin/python benchmarks/text_checks.py --posts 5000 --pupils 1200
+    .venv/bin/python benchmarks/text_checks.py --blind    # once, at the end: the blind posts, per category
+
+--blind scores benchmarks/blind/posts_w3.yaml (a writer who saw neither the rules nor the training posts) through
+semantic_posts.check_posts, the code path of `safesocial check-post`, with no register: the share of problem posts
+flagged (warn or block) and of good posts flagged, per category, before (rules.check_text alone) and after. Never
+train or choose cuts on it.
 """
 
 from __future__ import annotations
@@ -85,6 +91,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--pupils", type=int, default=600, help="pupils on the register (default 600)")
     parser.add_argument("--words", type=int, default=200, help="words per post (default 200)")
     parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--blind", action="store_true", help="score the blind posts (and nothing else)")
     return parser.parse_args()
 
 
@@ -201,9 +208,47 @@ def accuracy() -> None:
         print("\n".join(mistakes))
 
 
+def blind() -> None:
+    import yaml
+
+    from safesocial.text.rules import check_text, decision
+    from safesocial.text.semantic_posts import LABEL_CHECK, check_posts
+
+    path = REPO / "benchmarks" / "blind" / "posts_w3.yaml"
+    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+    texts = [r["text"] for r in rows]
+    started = time.perf_counter()
+    after = check_posts(texts)
+    seconds = time.perf_counter() - started
+    counts: dict[str, Counter] = {}
+    for row, findings in zip(rows, after, strict=True):
+        c = counts.setdefault(row["label"], Counter())
+        c["n"] += 1
+        c["before"] += decision(check_text(row["text"])) != "ok"
+        c["after"] += decision(findings) != "ok"
+        c["blocked"] += decision(findings) == "block"
+        if row["label"] != "ok":
+            c["right"] += LABEL_CHECK[row["label"]] in {f.check for f in findings}
+    print(f"Blind posts ({path.relative_to(REPO)}, {len(rows)} posts, {len(rows) / seconds:.0f} posts/s):")
+    print(f"  {'category':<18} {'posts':>5} {'before':>7} {'after':>6} {'blocked':>8} {'right check':>12}")
+    totals = {"problem": Counter(), "ok": Counter()}
+    for label, c in sorted(counts.items()):
+        right = f"{c['right'] / c['n']:>12.2f}" if label != "ok" else f"{'':>12}"
+        print(
+            f"  {label:<18} {c['n']:>5} {c['before'] / c['n']:>7.2f} {c['after'] / c['n']:>6.2f}"
+            f" {c['blocked'] / c['n']:>8.2f}{right}"
+        )
+        totals["ok" if label == "ok" else "problem"].update(c)
+    for name, c in totals.items():
+        print(f"  {'all ' + name:<18} {c['n']:>5} {c['before'] / c['n']:>7.2f} {c['after'] / c['n']:>6.2f}")
+
+
 def main() -> None:
     args = parse_args()
     setup_django()
+    if args.blind:
+        blind()
+        return
     speed(args)
     accuracy()
 

@@ -57,11 +57,13 @@ def platform_limits(post: Post) -> list[Finding]:
 
 
 def text_content(post: Post) -> list[Finding]:
-    """Offensive language, politics, personal views, personal information, pupils' names, behaviour."""
+    """The policy's post categories: the exact rules (offensive language, politics, personal views, personal
+    information, pupils' names against the register, behaviour, discount codes) and, read for meaning, tone towards
+    families, disrepute, discrimination, commercial promotion, special category data and confidential matters."""
     from safesocial.consent.selectors import register_for
-    from safesocial.text.rules import check_text
+    from safesocial.text.semantic_posts import check_post
 
-    return check_text(post.text, register=register_for(post.school))
+    return check_post(post.text, register=register_for(post.school))
 
 
 def faces_and_consent(post: Post) -> list[Finding]:

@@ -162,6 +162,18 @@ def _seed_posts(school: School, channel, teacher: User, comms: User) -> None:
         ),
         reviewer=comms,
     )
+    # A colleague's business with a discount code: the checks flag it for the reviewer with the reason.
+    services.post_submit(
+        actor=teacher,
+        post=services.post_create(
+            actor=teacher,
+            channels=[channel],
+            category="community",
+            text="Mr Dawson's new fitness bootcamp starts on Saturday on the school field. Parents, use code "
+            "SEABRIGHT20 for 20% off your first month!",
+        ),
+        reviewer=comms,
+    )
 
 
 def seed_consent_examples(school: School, channel, teacher: User, comms: User) -> None:

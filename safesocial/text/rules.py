@@ -8,7 +8,11 @@ Six checks, each a small set of word lists and patterns a reviewer could read an
 - personal_info: phone numbers, email addresses, postcodes, home addresses, dates of birth (policy 001's moderation
   list; 000 and 004: personal information about children and families is never shared);
 - pupil_name: pupils named without their family's consent ("prior consent ... for all posts containing names");
-- behaviour: behaviour incidents, which no one may draw attention to or discuss (policies 000, 001, 004).
+- behaviour: behaviour incidents, which no one may draw attention to or discuss (policies 000, 001, 004);
+- commercial: discount and promo codes and affiliate links (no advertising or promotion of businesses).
+
+What these exact rules cannot see (sarcasm, stereotypes, a pupil's health, confidential matters) is read for meaning
+by semantic_posts.py, which adds its findings to these.
 
 Everything here is pure Python over one string, so it runs on every keystroke if need be. Each finding says in a
 teacher's words what was found and why it matters, and points at the characters it is about. A finding is a prompt
@@ -37,7 +41,8 @@ PERSONAL_VIEW = "personal_view"
 PERSONAL_INFO = "personal_info"
 PUPIL_NAME = "pupil_name"
 BEHAVIOUR = "behaviour"
-CHECK_NAMES = (OFFENSIVE, POLITICAL, PERSONAL_VIEW, PERSONAL_INFO, PUPIL_NAME, BEHAVIOUR)
+COMMERCIAL = "commercial"
+CHECK_NAMES = (OFFENSIVE, POLITICAL, PERSONAL_VIEW, PERSONAL_INFO, PUPIL_NAME, BEHAVIOUR, COMMERCIAL)
 
 Severity = Literal["block", "warn"]
 
@@ -385,6 +390,16 @@ CAMPAIGN_APPEAL = re.compile(
     r"campaign\b",
     re.IGNORECASE,
 )
+# Hints about how to vote that name no party: "remember who cut your funding when you vote", "vote them out".
+VOTING_HINT = re.compile(
+    r"\bremember\s+(?:who|which\s+(?:party|parties|politicians?|councillors?|MPs?)|what\s+(?:they|the\s+government|"
+    r"the\s+council|this\s+government)\s+(?:did|has\s+done|have\s+done))\b[^.!?\n]{0,150}?\b(?:vote|votes|voting|"
+    r"polls?|polling\s+(?:station|booth|day)|ballot(?:\s+box)?|elections?)\b|"
+    r"\b(?:when|before)\s+you\s+(?:vote|go\s+to\s+the\s+polls|cast\s+your\s+vote)\b[^.!?\n]{0,100}?\bremember\b|"
+    r"\bvote\s+(?:them|him|her|the\s+lot\s+of\s+them)\s+out\b|\bdon['\u2019]?t\s+let\s+(?-i:[A-Z]\w+(?:\s+UK)?)\s+"
+    r"anywhere\s+near\b",
+    re.IGNORECASE,
+)
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 
 POLITICS_RULE = "The policy says posts must not take a side in any political debate or express political opinions."
@@ -392,6 +407,15 @@ POLITICS_RULE = "The policy says posts must not take a side in any political deb
 
 def political_opinion(text: str) -> list[Hit]:
     hits = []
+    for match in VOTING_HINT.finditer(text):
+        hits.append(
+            Hit(
+                POLITICAL,
+                "block",
+                f"This tells people how to vote (“{excerpt(text, *match.span())}”). " + POLITICS_RULE,
+                *match.span(),
+            )
+        )
     for match in CAMPAIGNING.finditer(text):
         hits.append(
             Hit(
@@ -584,6 +608,48 @@ BIRTH_DATE = re.compile(
 )
 
 
+# A birthday with its day and month, beside an age or a name, gives a date of birth: "Freya turns 7 today (12th
+# March)", "Zain, 13 on the 22nd". The cue and the date must share a sentence.
+BIRTHDAY_CUE = re.compile(
+    r"\bbirthdays?\b|\b(?:turns?|turned|turning)\s+\d{1,2}\b|\b\d{1,2}\s+today\b|\b(?:is|are|was|were|be)\s+\d{1,2}\s+"
+    r"on\b|\(\s*\d{1,2}\s+on\b|\b\d{1,2}(?:st|nd|rd|th)\s+birthday\b",
+    re.IGNORECASE,
+)
+BIRTHDAY_DATE = re.compile(
+    rf"{DATE_ANY}|\b(?:on\s+)?the\s+\d{{1,2}}(?:st|nd|rd|th)\b|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\s+"
+    r"\d{1,2}(?:st|nd|rd|th)?\b",
+    re.IGNORECASE,
+)
+# "The school's 50th birthday on 3 May", "the King's birthday": not a pupil's.
+NOT_A_PUPILS_BIRTHDAY = re.compile(
+    r"\b(?:its|school|academy|trust|king|queen|museum|library|club|charity|town|village|church)['\u2019]?s?\s+"
+    r"(?:\d{1,3}(?:st|nd|rd|th)\s+)?birthday\b|\bbirthday\s+party\s+(?:invitations?|bags?)\b",
+    re.IGNORECASE,
+)
+
+
+def birthdays_with_dates(text: str) -> list[Hit]:
+    hits = []
+    for sentence in SENTENCE.finditer(text):
+        body, offset = sentence.group(), sentence.start()
+        cue = BIRTHDAY_CUE.search(body)
+        date = BIRTHDAY_DATE.search(body) if cue else None
+        if not cue or not date or NOT_A_PUPILS_BIRTHDAY.search(body):
+            continue
+        start, end = min(cue.start(), date.start()), max(cue.end(), date.end())
+        hits.append(
+            Hit(
+                PERSONAL_INFO,
+                "block",
+                f"This gives a birthday with its date (“{excerpt(body, start, end)}”). With an age or a year group "
+                "that is a date of birth, which is personal information and must not be shared.",
+                offset + start,
+                offset + end,
+            )
+        )
+    return hits
+
+
 def personal_information(text: str, public: Collection[str] = ()) -> list[Hit]:
     published = {_digits(p) for p in public if _digits(p)} | {p.strip().lower() for p in public}
     hits = [*_phone_numbers(text, published)]
@@ -635,6 +701,7 @@ def personal_information(text: str, public: Collection[str] = ()) -> list[Hit]:
                 end,
             )
         )
+    hits += birthdays_with_dates(text)
     return hits
 
 
@@ -996,6 +1063,108 @@ PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you"})
 
 
 # ---------------------------------------------------------------------------------------------------------------------
+# 7. Commercial promotion
+# ---------------------------------------------------------------------------------------------------------------------
+
+# A code people type to get money off, and links that pay whoever posts them. A sponsor's thank-you is fine; their
+# offer is an advert. What a code cannot show (a colleague's Etsy shop, "DM me for rates") semantic_posts.py reads.
+PROMOTION = re.compile(
+    r"\b(?i:use|using|with|enter|quote|apply|at\s+checkout\s+with)\s+(?i:the\s+|my\s+|our\s+)?"
+    r"(?i:(?:discount|promo|promotional|voucher|coupon|referral|offer)\s+)?(?i:code)\s*:?\s*[\"“'\u2018]?[A-Z0-9][A-Z0-9-]{3,}\b|"
+    r"\b(?i:discount|promo|promotional|voucher|coupon|referral)\s+(?i:codes?)\b|"
+    r"\b(?i:code)\s+[\"“'\u2018]?[A-Z][A-Z0-9]{3,}\b[\"”'\u2019]?[^.!?\n]{0,40}?\b(?i:off|discount|free)\b|"
+    r"\b(?i:amzn\.to|amazon\.co\.uk/shop|affiliate\s+links?|commission\s+(?:comes\s+back\s+)?to\s+me)\b"
+)
+COMMERCIAL_RULE = (
+    "The policy does not allow the school's channels to advertise or promote businesses or offers: not a member of "
+    "staff's business, not a sponsor's deal."
+)
+
+
+def commercial_promotion(text: str) -> list[Hit]:
+    return [
+        Hit(
+            COMMERCIAL,
+            "warn",
+            f"This promotes an offer (“{excerpt(text, *match.span())}”). " + COMMERCIAL_RULE,
+            *match.span(),
+        )
+        for match in PROMOTION.finditer(text)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# 8. Full names without a register
+# ---------------------------------------------------------------------------------------------------------------------
+
+# Without the school's register no name can be checked against consent; but a first name and a surname after
+# "well done" or "congratulations" is very likely a pupil's, so the author is asked to check. Common first names of
+# children born in England and Wales since 2005 (ONS), with their usual short forms.
+COMMON_FIRST_NAMES = frozenset(
+    _words(
+        """
+        oliver george harry noah jack leo arthur muhammad mohammed oscar charlie jacob thomas henry william freddie
+        alfie theo theodore archie joshua james isaac lucas alexander max ethan daniel samuel joseph logan tyler
+        dylan adam ryan liam jake callum kian kieran lewis luke mason nathan owen reuben riley rory sam finley finn
+        elliot ezra jude teddy tommy albie ollie louie louis zachary zach toby rhys ben benjamin matthew harvey jayden
+        jamie connor aaron ali ahmed ayaan yusuf ibrahim omar hamza zain aryan arjun rohan dev kai sami jaden tyrone
+        marcus andre kofi kwame tomasz jakub dmytro artem olena jan ruby rosie freya lily amelia olivia isla ava ivy
+        evie ella emily grace sophie sophia mia isabella poppy daisy chloe jessica charlotte lucy millie maisie matilda
+        phoebe florence alice holly megan lauren hannah katie amy eleanor ellie erin esme evelyn harper imogen layla
+        lola luna maya mila molly nancy niamh orla paige rebecca scarlett sienna summer willow zara aisha amira fatima
+        hafsa maryam zainab priya anika ananya leah abigail bethany caitlin courtney demi eve georgia jasmine kayla
+        leila madison nia tia skye ella-mae lily-rose hollie nadia sadia yasmin ayesha keira kelsey jade
+        """
+    )
+)
+NOT_SURNAMES = frozenset(
+    _words(
+        """
+        year class form team group house school academy primary college club and the for from in on at with who
+        reception nursery set squad council department
+        """
+    )
+)
+PRAISE_CONTEXT = re.compile(
+    r"\b(?:well\s+done|congratulations|congrats|happy\s+(?:\d{1,2}(?:st|nd|rd|th)\s+)?birthday|star\s+of\s+the\s+"
+    r"(?:week|month|day)|player\s+of\s+the\s+(?:match|week|season)|photo(?:graph)?\s+of|picture\s+of|pictured|"
+    r"proud\s+of|shout[\s-]?outs?|certificate|award\s+(?:goes\s+)?to|goes\s+to|bravo|welcome\s+(?:back\s+)?to)\b",
+    re.IGNORECASE,
+)
+
+
+def unregistered_full_names(text: str) -> list[Hit]:
+    hits = []
+    for sentence in SENTENCE.finditer(text):
+        body, offset = sentence.group(), sentence.start()
+        if not PRAISE_CONTEXT.search(body):
+            continue
+        tokens = _name_tokens(body)
+        for i, token in enumerate(tokens[:-1]):
+            following = tokens[i + 1]
+            if not (token.capitalised and following.capitalised) or body[token.end : following.start].strip():
+                continue
+            if token.norm not in COMMON_FIRST_NAMES or following.norm in NOT_SURNAMES:
+                continue
+            if following.norm in COMMON_FIRST_NAMES and following.norm not in {"james", "thomas", "lewis", "george"}:
+                continue  # "Ruby Rosie" is two first names, not a full name
+            if i > 0 and tokens[i - 1].norm in TITLES and not body[tokens[i - 1].end : token.start].strip():
+                continue  # Mrs Grace Hughes: a member of staff
+            start, end = offset + token.start, offset + following.end
+            hits.append(
+                Hit(
+                    PUPIL_NAME,
+                    "warn",
+                    f"{text[start:end]} may be a pupil named in full. Without the school's register SafeSocial cannot "
+                    "check consent: " + NAME_RULE + " Check it, or use the first name only.",
+                    start,
+                    end,
+                )
+            )
+    return hits
+
+
+# ---------------------------------------------------------------------------------------------------------------------
 # All together
 # ---------------------------------------------------------------------------------------------------------------------
 
@@ -1012,9 +1181,12 @@ def find(
         *personal_view(text),
         *personal_information(text, public),
         *behaviour_incident(text),
+        *commercial_promotion(text),
     ]
     if register:
         hits += pupil_names(text, register)
+    else:
+        hits += unregistered_full_names(text)
     return merge(hits)
 
 

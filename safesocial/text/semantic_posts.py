@@ -1,0 +1,206 @@
+"""What a post means, not only what words it uses: the policy's post categories read by sentence embeddings.
+
+The rules of rules.py find what can be found exactly (a phone number, a date of birth, a discount code, "vote
+Labour") and point at the characters. What they cannot see is meaning: sarcasm aimed at parents, a job advert that
+wants "a young mum type", a pupil's epilepsy, a colleague's sick leave, a sneer at the school down the road. For
+those, one logistic head per category (heads.py, trained by training/train_posts.py on posts written by independent
+writers) reads the post as a whole and sentence by sentence; a category's score is the higher of the two, so one bad
+sentence in a long cheerful post still counts, and the finding points at the sentence that scored highest.
+
+Each head has two cuts chosen out of fold on the training posts (the model's .json records them and the figures):
+- `flag`: at or above it the post gets a finding. For most categories that finding warns, so a reviewer reads it;
+- `block`: for what must never go out (personal data, discrimination, confidential matters, behaviour), a score this
+  sure blocks, as the exact rules do. Between the two cuts the finding only warns: like the rules, which warn when
+  unsure (a first name that may be a pupil's, a venue's address), a model's uncertain band goes to a person rather
+  than sending a post back to its author.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from safesocial.text import rules
+from safesocial.text.findings import Finding
+
+MODEL_NAME = "posts"
+
+# The training data's labels, the check each reports as, and what a teacher is told.
+TONE = "tone"
+DISREPUTE = "disrepute"
+DISCRIMINATION = "discrimination"
+CONFIDENTIAL = "confidential"
+SEMANTIC_CHECKS = (TONE, DISREPUTE, DISCRIMINATION, CONFIDENTIAL)
+
+LABEL_CHECK = {
+    "personal_view": rules.PERSONAL_VIEW,
+    "politics": rules.POLITICAL,
+    "tone": TONE,
+    "disrepute": DISREPUTE,
+    "discrimination": DISCRIMINATION,
+    "commercial": rules.COMMERCIAL,
+    "special_category": rules.PERSONAL_INFO,
+    "dob": rules.PERSONAL_INFO,
+    "location": rules.PERSONAL_INFO,
+    "full_name": rules.PUPIL_NAME,
+    "behaviour": rules.BEHAVIOUR,
+    "confidential": CONFIDENTIAL,
+    "language": rules.OFFENSIVE,
+}
+LABELS = tuple(LABEL_CHECK)
+
+# Categories whose sure findings block: what the policies say must never go out. A pupil's full name blocks only
+# against the register (rules.py); read from meaning alone it asks the author to check consent.
+BLOCKING_LABELS = frozenset({"special_category", "dob", "location", "discrimination", "confidential", "behaviour"})
+
+REASONS = {
+    "personal_view": "This reads as a personal view or opinion. Posts speak for the school, so the policy asks for "
+    "neutral wording and no personal views.",
+    "politics": "This seems to take a side in politics or a campaign. The policy says posts must not take a side in "
+    "any political debate or express political opinions.",
+    "tone": "The tone here may read as sarcastic or belittling towards families. The policy asks for a positive, "
+    "respectful tone to parents and carers.",
+    "disrepute": "This seems to criticise or mock others (inspectors, another school, the council, parents). The "
+    "policy says posts must not bring the school or others into disrepute.",
+    "discrimination": "This may discriminate or stereotype (by sex, race, religion, disability or age), or a job "
+    "advert may state who is preferred. The policy does not allow this.",
+    "commercial": "This seems to promote a business, an offer or a discount. The policy does not allow staff "
+    "businesses, sponsors' offers or discount codes on the school's channels.",
+    "special_category": "This seems to share a pupil's health, medical needs, SEN or family circumstances. That is "
+    "sensitive personal information and must not be shared.",
+    "dob": "This seems to give a pupil's birthday or age with a date, from which a date of birth follows. Dates of "
+    "birth are personal information and must not be shared.",
+    "location": "This seems to say where a pupil lives or travels from. Posts must not share where a child can be "
+    "found.",
+    "full_name": "This seems to name a pupil in full. The policy needs a family's prior consent before a post names "
+    "their child: check the consent, or use the first name only.",
+    "behaviour": "This seems to describe a behaviour incident. The policy says no one should draw attention to, or "
+    "discuss, behaviour incidents on social media.",
+    "confidential": "This seems to be about a confidential matter (a colleague's absence or HR, an exclusion, a "
+    "safeguarding case). It must not be shared on social media.",
+    "language": "The language here may not be school-friendly. The policy asks for appropriate language that no one "
+    "could find offensive.",
+}
+
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """The spans of a text's sentences, without their surrounding spaces; none shorter than three words."""
+    spans = []
+    for match in SENTENCE.finditer(text):
+        start, end = match.span()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if len(text[start:end].split()) >= 3:
+            spans.append((start, end))
+    return spans
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One post's scores: per category, the best of the whole post and each sentence, and where that was."""
+
+    scores: np.ndarray  # (len(categories),)
+    where: list[tuple[int, int]]  # per category, the span that scored highest
+
+
+def read(texts: Sequence[str], heads=None) -> list[Reading]:
+    """Score posts in one batch of embeddings (whole posts and their sentences together)."""
+    from safesocial.text.embedder import embed
+
+    heads = heads or model()
+    pieces: list[str] = []
+    owners: list[tuple[int, tuple[int, int]]] = []
+    for i, text in enumerate(texts):
+        pieces.append(text)
+        owners.append((i, (0, len(text))))
+        spans = sentences(text)
+        if len(spans) > 1:
+            for span in spans:
+                pieces.append(text[span[0] : span[1]])
+                owners.append((i, span))
+    probabilities = heads.scores(embed(pieces)) if pieces else np.zeros((0, len(heads.categories)))
+    best = np.zeros((len(texts), len(heads.categories)))
+    where: list[list[tuple[int, int]]] = [[(0, len(t))] * len(heads.categories) for t in texts]
+    for (i, span), row in zip(owners, probabilities, strict=True):
+        better = row > best[i]
+        best[i] = np.where(better, row, best[i])
+        for k in np.flatnonzero(better):
+            where[i][k] = span
+    return [Reading(best[i], where[i]) for i in range(len(texts))]
+
+
+@cache
+def model():
+    from safesocial.text.heads import load
+
+    return load(MODEL_NAME)
+
+
+def findings_from(reading: Reading, *, has_register: bool, heads=None) -> list[Finding]:
+    heads = heads or model()
+    cuts = heads.meta["cuts"]
+    found = []
+    for k, label in enumerate(heads.categories):
+        score = float(reading.scores[k])
+        cut = cuts[label]
+        if score < cut["flag"]:
+            continue
+        if label == "full_name" and has_register:
+            continue  # the register knows exactly who is named and with what consent
+        severity = "block" if label in BLOCKING_LABELS and score >= cut["block"] else "warn"
+        start, end = reading.where[k]
+        found.append(Finding(LABEL_CHECK[label], severity, REASONS[label], start, end))
+    return found
+
+
+def combine(rule_findings: list[Finding], semantic: list[Finding]) -> list[Finding]:
+    """The rules' findings, and the model's where no rule of the same check already points at that stretch of text:
+    an exact span and reason beat a sentence and a general one. One finding per check per stretch."""
+    kept = list(rule_findings)
+    for finding in semantic:
+        overlapping = any(
+            r.check == finding.check and r.start is not None and r.start < finding.end and finding.start < r.end
+            for r in rule_findings
+        )
+        duplicate = any(k.check == finding.check and k.start == finding.start and k.end == finding.end for k in kept)
+        if not overlapping and not duplicate:
+            kept.append(finding)
+    kept.sort(key=lambda f: (f.start if f.start is not None else -1, f.end or 0))
+    return kept
+
+
+def check_posts(
+    texts: Sequence[str],
+    *,
+    register: Sequence[rules.RegisterPupil] | rules.RegisterIndex | None = None,
+    public: Collection[str] = (),
+) -> list[list[Finding]]:
+    """Every check, exact and by meaning, over many posts at once (one batch of embeddings)."""
+    index = register if isinstance(register, rules.RegisterIndex) else rules.RegisterIndex(register or ())
+    has_register = bool(index.first)
+    readings = read(texts)
+    return [
+        combine(
+            rules.check_text(text, register=index if has_register else None, public=public),
+            findings_from(reading, has_register=has_register),
+        )
+        for text, reading in zip(texts, readings, strict=True)
+    ]
+
+
+def check_post(
+    text: str,
+    *,
+    register: Sequence[rules.RegisterPupil] | rules.RegisterIndex | None = None,
+    public: Collection[str] = (),
+) -> list[Finding]:
+    """The post checks as publishing runs them: rules.check_text, and the model for what words alone miss."""
+    return check_posts([text], register=register, public=public)[0]
