@@ -7,7 +7,8 @@ safesocial/publishing/tests/text_cases.yaml, counting per case whether the check
 
     .venv/bin/python benchmarks/text_checks.py
     .venv/bin/python benchmarks/text_checks.py --posts 5000 --pupils 1200
-    .venv/bin/python benchmarks/text_checks.py --blind    # once, at the end: the blind posts, per category
+    .venv/bin/python benchmarks/text_checks.py --blind    # once, at the end: the newest blind posts, per category
+    .venv/bin/python benchmarks/text_checks.py --blind posts_w3.yaml   # an older blind set (already scored once)
 
 --blind scores benchmarks/blind/posts_w3.yaml (a writer who saw neither the rules nor the training posts) through
 semantic_posts.check_posts, the code path of `safesocial check-post`, with no register: the share of problem posts
@@ -91,7 +92,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--pupils", type=int, default=600, help="pupils on the register (default 600)")
     parser.add_argument("--words", type=int, default=200, help="words per post (default 200)")
     parser.add_argument("--seed", type=int, default=2025)
-    parser.add_argument("--blind", action="store_true", help="score the blind posts (and nothing else)")
+    parser.add_argument(
+        "--blind",
+        nargs="?",
+        const="posts_w5.yaml",
+        help="score a blind set of posts in benchmarks/blind/ (default: the newest, posts_w5.yaml), and nothing else",
+    )
     return parser.parse_args()
 
 
@@ -208,13 +214,13 @@ def accuracy() -> None:
         print("\n".join(mistakes))
 
 
-def blind() -> None:
+def blind(name: str) -> None:
     import yaml
 
     from safesocial.text.rules import check_text, decision
     from safesocial.text.semantic_posts import LABEL_CHECK, check_posts
 
-    path = REPO / "benchmarks" / "blind" / "posts_w3.yaml"
+    path = REPO / "benchmarks" / "blind" / name
     rows = yaml.safe_load(path.read_text(encoding="utf-8"))
     texts = [r["text"] for r in rows]
     started = time.perf_counter()
@@ -247,7 +253,7 @@ def main() -> None:
     args = parse_args()
     setup_django()
     if args.blind:
-        blind()
+        blind(args.blind)
         return
     speed(args)
     accuracy()
