@@ -160,7 +160,7 @@ def test_check_post_command_prints_one_json_object(tmp_path, seabright, ava):
 
 def test_check_post_without_a_school_runs_the_checks_that_need_no_register(tmp_path, seabright, ava):
     text = tmp_path / "post.txt"
-    text.write_text("Ava Quill was brilliant at sports day. Email kim@example.com with questions.")
+    text.write_text("Well done to Ava Quill at sports day. Email kim@example.com with questions.")
     out = StringIO()
     with pytest.raises(SystemExit):
         call_command("check-post", "--text-file", str(text), "--json", stdout=out)
