@@ -9,30 +9,7 @@ from safesocial.audit.models import AuditEntry
 from safesocial.consent import services
 from safesocial.consent.models import Method, Purpose
 from safesocial.consent.selectors import has_consent
-from safesocial.people.services import parent_create, pupil_create
-
-
-@pytest.fixture
-def pupil(seabright):
-    return pupil_create(
-        actor=None,
-        school=seabright,
-        first_name="Ava",
-        last_name="Lowe",
-        date_of_birth=dt.date(2017, 5, 1),
-        year_group="4",
-    )
-
-
-@pytest.fixture
-def parent(pupil):
-    return parent_create(
-        actor=None,
-        trust=pupil.school.trust,
-        full_name="Kim Lowe",
-        pupils=[(pupil, "Mother")],
-        email="kim.lowe@example.com",
-    )
+from safesocial.people.services import parent_create
 
 
 def test_a_consent_lasts_until_the_end_of_the_school_year(pupil, parent, head):

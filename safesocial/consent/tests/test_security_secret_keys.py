@@ -3,8 +3,6 @@ published demo key nor with Django's SECRET_KEY; a link made before a key rotati
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -12,29 +10,9 @@ from django.urls import reverse
 
 from safesocial.consent import services
 from safesocial.consent.models import Consent
-from safesocial.people.services import parent_create, pupil_create
 
 # The key every SafeSocial install used while SECRET_KEY was unset: it is in the public repository's history.
 PUBLISHED_KEY = "insecure-demo-key-set-SECRET_KEY-in-production"
-
-
-@pytest.fixture
-def pupil(seabright):
-    return pupil_create(
-        actor=None,
-        school=seabright,
-        first_name="Ava",
-        last_name="Lowe",
-        date_of_birth=dt.date(2017, 5, 1),
-        year_group="4",
-    )
-
-
-@pytest.fixture
-def parent(pupil):
-    return parent_create(
-        actor=None, trust=pupil.school.trust, full_name="Kim Lowe", pupils=[(pupil, "Mother")], email="k@example.com"
-    )
 
 
 def _link_signed_with(key: str, parent) -> str:
