@@ -28,6 +28,7 @@ class DashboardItem:
     link_text: str
     tone: Literal["ok", "warn", "bad", ""] = ""
     count: int | None = None
+    banner: bool = False  # across the top of the dashboard, for what cannot wait (an unacknowledged urgent concern)
 
 
 def dashboard_items(user: Any) -> list[DashboardItem]:

@@ -95,6 +95,8 @@ def seed(trust: Trust) -> None:
         platform="facebook",
         account_handle=handle,
         people=People(parents=[parent], pupils=[child] if child else []),
+        at_risk_now="no",
+        harm_likely="no",
         files=[_file("friend-request.png", ["Facebook", "Friend request", handle, "Confirm    Delete"])],
     ).concern
     if deputy:
@@ -118,6 +120,8 @@ def seed(trust: Trust) -> None:
         url="https://www.facebook.com/groups/example-community/posts/1001",
         account_handle=handle,
         people=People(parents=[parent]),
+        at_risk_now="no",
+        harm_likely="no",
         files=[
             _file("community-post.png", ["Facebook group", handle, "That teacher should be ashamed...", "14 comments"])
         ],
@@ -134,6 +138,8 @@ def seed(trust: Trust) -> None:
         platform="facebook",
         url="https://www.facebook.com/groups/example-community/posts/1044",
         account_handle=handle,
+        at_risk_now="no",
+        harm_likely="yes",
         files=[_file("sports-day-post.png", ["Facebook group", handle, "Sports day was a fix...", "Photo"])],
     )
 
@@ -148,6 +154,8 @@ def seed(trust: Trust) -> None:
         platform="facebook",
         account_handle=handle,
         people=People(parents=[parent]),
+        at_risk_now="no",
+        harm_likely="yes",
         files=[_file("shared-photo.png", ["Facebook", handle, "Shared a photo", "Look at this one..."])],
     )
 
@@ -162,6 +170,8 @@ def seed(trust: Trust) -> None:
         occurred_at=_ago(40, 16),
         platform="whatsapp",
         people=People(pupils=[pupil] if pupil else []),
+        at_risk_now="no",
+        harm_likely="yes",
         files=[_file("group-chat.png", ["WhatsApp", "Y6 chat", "[edited photo]", "lol look at this"])],
     ).concern
     if kestrel_dsl:
@@ -201,6 +211,8 @@ def seed(trust: Trust) -> None:
         platform="instagram",
         account_handle=f"@{comms.full_name.lower().replace(' ', '.')}",
         people=People(staff_subjects=[comms]),
+        at_risk_now="no",
+        harm_likely="not_sure",
         files=[_file("instagram-post.png", ["Instagram", "Trip day!", "[photo of pupils]", "#seabright"])],
     )
 
@@ -215,6 +227,8 @@ def seed(trust: Trust) -> None:
             occurred_at=_ago(1, 8),
             platform="tiktok",
             account_handle="@y6.edits",
+            at_risk_now="no",
+            harm_likely="yes",
         )
 
     # 8. The public form: a parent reports an underage account at Kestrel Bank.

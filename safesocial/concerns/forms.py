@@ -8,6 +8,7 @@ from django.utils import timezone
 from safesocial.people.models import ParentCarer, Pupil, School, User
 
 from .services import ACCEPTED_TEXT, MAX_EVIDENCE_BYTES, MAX_FILES, STEPS
+from .triage import ANSWERS
 from .types import PLATFORMS, PUBLIC, REPORTABLE
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -53,7 +54,20 @@ class _WhereMixin:
         return _not_future(self.cleaned_data.get("occurred_at"))
 
 
+def _answer(label: str, hint: str) -> forms.ChoiceField:
+    # Not required: a report sent without the answer still goes, at the level a DSL looks at today.
+    return forms.ChoiceField(label=label, help_text=hint, choices=ANSWERS, required=False, widget=forms.RadioSelect)
+
+
+AT_RISK_NOW = "Is a child at risk of harm right now?"
+AT_RISK_HINT = "If a child is in immediate danger, call 999 first. Say “not sure” if you do not know."
+
+
 class ReportForm(_WhereMixin, forms.Form):
+    at_risk_now = _answer(AT_RISK_NOW, AT_RISK_HINT)
+    harm_likely = _answer(
+        "Has a child been hurt or upset by it, or could one be?", "Any child: the one it is about, or others."
+    )
     kind = forms.ChoiceField(
         label="What kind of concern is it?",
         choices=[("", "Choose…")] + [(t.key, t.label) for t in REPORTABLE],
@@ -153,6 +167,7 @@ RELATIONSHIPS = [
 
 
 class PublicReportForm(_WhereMixin, forms.Form):
+    at_risk_now = _answer(AT_RISK_NOW, AT_RISK_HINT)
     kind = forms.ChoiceField(
         label="What is it about?",
         choices=[("", "Choose…")] + [(t.key, t.label) for t in PUBLIC],
@@ -256,6 +271,22 @@ class StepForm(_Ids):
         if on > timezone.localdate():
             raise forms.ValidationError("The date cannot be in the future.")
         return on
+
+
+class TriageForm(_Ids):
+    ids = "triage"
+
+    level = forms.ChoiceField(label="Level", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Why",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when you change the level; goes in the chronology.",
+    )
+
+    def __init__(self, *args, levels: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = levels
 
 
 class CloseForm(_Ids):

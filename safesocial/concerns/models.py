@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .triage import ANSWERS
 from .types import CHOICES, PLATFORMS
 
 
@@ -98,6 +99,22 @@ class Concern(models.Model):
     policy_change = models.BooleanField(default=False)
     curriculum_change = models.BooleanField(default=False)
     retain_until = models.DateField(null=True, blank=True)
+    # Triage: a level on the trust's scale (policy `concerns.triage_levels`), first from the reporter's answers,
+    # then confirmed or changed by the DSL. `triaged_at` starts the chase clock for an immediate risk.
+    triage_level = models.CharField(max_length=40, blank=True)
+    at_risk_now = models.CharField(max_length=8, choices=ANSWERS, blank=True)
+    harm_likely = models.CharField(max_length=8, choices=ANSWERS, blank=True)
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    triage_confirmed_at = models.DateTimeField(null=True, blank=True)
+    triage_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Someone who receives it has said they are dealing with it: the dashboard banner and the chase stop.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    chased_at = models.DateTimeField(null=True, blank=True)
 
     objects = ConcernQuerySet.as_manager()
 
@@ -113,6 +130,12 @@ class Concern(models.Model):
             models.Index(fields=["trust", "retain_until"], name="concern_retention_idx"),
             models.Index(fields=["reported_by", "created_at"], name="concern_reporter_idx"),
             models.Index(fields=["trust", "closed_at"], name="concern_closed_idx"),
+            # The banner and the chase: open concerns nobody has acknowledged yet (few at any time).
+            models.Index(
+                fields=["trust", "triage_level", "triaged_at"],
+                condition=models.Q(status="open", acknowledged_at__isnull=True),
+                name="concern_unacknowledged_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -282,6 +305,9 @@ class EntryKind(models.TextChoices):
     CLOSED = "closed", "Closed with a debrief"
     REOPENED = "reopened", "Reopened"
     RETENTION = "retention", "Retention reviewed"
+    TRIAGE = "triage", "Level confirmed or changed"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    CHASED = "chased", "Chased: not acknowledged"
     CORRECTION = "correction", "Correction"
 
 
@@ -385,3 +411,16 @@ class PatternAlert(models.Model):
 
     def __str__(self) -> str:
         return f"Pattern {self.key}"
+
+
+class ListVisit(models.Model):
+    """When someone last looked at the concern list, so it can mark what is new since their previous visit. A
+    bookmark, not part of any record: `before_at` moves only when a look starts a new visit (services.LIST_VISIT_GAP
+    after the last), so filtering a moment later still shows what was new."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    last_at = models.DateTimeField()
+    before_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"List visit of {self.user_id}"

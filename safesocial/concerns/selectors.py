@@ -12,7 +12,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from safesocial.dashboard import DashboardItem
 from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, School, Trust, User
 from safesocial.permissions import Action, allowed_roles, is_trust_wide, role_scope, schools_where
 
+from . import triage
 from .models import (
     ActionStatus,
     CaseAction,
@@ -185,7 +186,69 @@ def concern_list(user: User, filters: Filters) -> QuerySet[Concern]:
         qs = qs.filter(
             Q(reference__iexact=text) | Q(summary__icontains=text) | Q(account_handle__icontains=text) | Exists(named)
         )
-    return qs.order_by("-created_at", "-pk")
+    return qs.order_by(
+        Case(When(status=ConcernStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        _level_rank(user.trust.policy),
+        "created_at",
+        "pk",
+    )
+
+
+def _level_rank(policy) -> Case:
+    """The policy's scale, most urgent first, as a number the database sorts by. A concern reported before triage
+    existed ranks with the scale's "significant" level."""
+    keys = triage.keys(policy)
+    unset = keys.index(triage.level_for(policy, "significant"))
+    return Case(
+        *[When(triage_level=key, then=Value(i)) for i, key in enumerate(keys)],
+        When(triage_level="", then=Value(unset)),
+        default=Value(len(keys)),
+        output_field=IntegerField(),
+    )
+
+
+def list_rows(user: User, concerns: list[Concern], since: dt.datetime | None) -> list[Concern]:
+    """What the list shows of each concern besides its own fields: the level's name on the trust's scale, the next
+    open action and how many are overdue, and whether it is new since the viewer's previous visit (`since`; None:
+    they have never looked, so everything is new). One query for the actions of the whole page."""
+    policy = user.trust.policy
+    today = timezone.localdate()
+    open_actions: dict[int, list[CaseAction]] = defaultdict(list)
+    for action in CaseAction.objects.filter(concern__in=[c.pk for c in concerns], status=ActionStatus.OPEN).order_by(
+        "due_on", "pk"
+    ):
+        open_actions[action.concern_id].append(action)
+    urgent = set(triage.urgent_keys(policy))
+    for c in concerns:
+        actions = open_actions.get(c.pk, [])
+        c.level_label = triage.label(policy, c.triage_level) if c.triage_level else "Not triaged"
+        c.urgent = c.triage_level in urgent
+        c.next_action = actions[0] if actions else None
+        c.overdue_count = sum(1 for a in actions if a.due_on < today)
+        c.is_new = since is None or c.created_at > since
+    return concerns
+
+
+def level_label(concern: Concern) -> str:
+    if not concern.triage_level:
+        return "Not triaged"
+    return triage.label(concern.trust.policy, concern.triage_level)
+
+
+def is_urgent(concern: Concern) -> bool:
+    """Open, and at a level of the trust's scale that means immediate risk of harm."""
+    return concern.is_open and concern.triage_level in triage.urgent_keys(concern.trust.policy)
+
+
+def urgent_unacknowledged(user: User) -> QuerySet[Concern]:
+    """Immediate-risk concerns this person receives that nobody has acknowledged yet (for the dashboard banner)."""
+    if not _active_member(user):
+        return Concern.objects.none()
+    return concerns_for(user).filter(
+        status=ConcernStatus.OPEN,
+        acknowledged_at__isnull=True,
+        triage_level__in=triage.urgent_keys(user.trust.policy),
+    )
 
 
 def kind_label(key: str) -> str:
@@ -462,6 +525,21 @@ def dashboard_items(user: User) -> list[DashboardItem]:
     if not _active_member(user):
         return []
     items = []
+    urgent = list(urgent_unacknowledged(user).values_list("pk", flat=True)[:20])
+    if urgent:
+        n = len(urgent)
+        items.append(
+            DashboardItem(
+                f"{'An' if n == 1 else n} urgent safeguarding concern{'s have' if n != 1 else ' has'} not been "
+                "acknowledged",
+                "Someone believes a child may be at risk of harm now. Open it, and say you are dealing with it.",
+                reverse("concerns:detail", args=[urgent[0]]) if n == 1 else reverse("concerns:list") + "?status=open",
+                "Open it now" if n == 1 else "See them now",
+                "bad",
+                None,
+                banner=True,
+            )
+        )
     today = timezone.localdate()
     due = (
         CaseAction.objects.filter(assigned_to=user, status=ActionStatus.OPEN, due_on__lte=today + dt.timedelta(days=7))

@@ -24,7 +24,7 @@ from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, School,
 from safesocial.people.roles import Role
 from safesocial.permissions import Action, allowed_roles, may, require, schools_where
 
-from . import selectors
+from . import selectors, triage
 from .models import (
     TRANSITIONS,
     ActionStatus,
@@ -37,6 +37,7 @@ from .models import (
     Evidence,
     LinkKind,
     LinkRole,
+    ListVisit,
     ParentsInformed,
     PatternAlert,
     Route,
@@ -248,6 +249,21 @@ def _notify_receivers(concern: Concern, *, only: set[int] | None = None) -> list
     return emails
 
 
+def _notify_urgent(concern: Concern, *, exclude: User | None = None) -> list[str]:
+    """Immediate risk: every receiver at once, in words that say only that it is urgent and where it is."""
+    people = selectors.receivers(concern)
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
+    emails = [e for e in people.values_list("email", flat=True) if e]
+    body = (
+        "An urgent safeguarding concern has been recorded: someone believes a child may be at risk of harm now.\n\n"
+        f"Open it in SafeSocial now (you will be asked to sign in): {_link_of(concern)}\n\n"
+        "When you are dealing with it, say so on the concern's page so that your colleagues know.\n"
+    )
+    _notify(emails, "URGENT: a safeguarding concern needs attention now", body)
+    return emails
+
+
 def _route_of(concern: Concern) -> str:
     """A concern about a member of staff goes to the role the policy names for that; about the head, higher."""
     policy = concern.trust.policy
@@ -312,8 +328,13 @@ def _create(
     platform: str = "",
     url: str = "",
     account_handle: str = "",
+    at_risk_now: str = "",
+    harm_likely: str = "",
     **reporter: str,
 ) -> Concern:
+    answers = {value for value, _ in triage.ANSWERS} | {""}
+    if at_risk_now not in answers or harm_likely not in answers:
+        raise ValidationError({"at_risk_now": "Answer yes, no or not sure."})
     if kind not in BY_KEY:
         raise ValidationError({"kind": "Choose what kind of concern this is."})
     if not summary.strip():
@@ -334,10 +355,14 @@ def _create(
         platform=platform,
         url=url,
         account_handle=account_handle.strip(),
+        at_risk_now=at_risk_now,
+        harm_likely=harm_likely,
+        triage_level=triage.level_for(trust.policy, triage.meaning_from_answers(at_risk_now, harm_likely, kind)),
         **reporter,
     )
     concern.retain_until = _retain_until(concern)
-    concern.save(update_fields=["retain_until"])
+    concern.triaged_at = concern.created_at
+    concern.save(update_fields=["retain_until", "triaged_at"])
     return concern
 
 
@@ -411,17 +436,27 @@ def _raise(concern: Concern, actor: User | str | None, people: People, files: Se
         concern,
         actor,
         EntryKind.REPORTED,
-        f"Reported: {selectors.kind_label(concern.kind)}." + (f" Named: {_describe_links(links)}." if links else ""),
+        f"Reported: {selectors.kind_label(concern.kind)}."
+        + (f" Named: {_describe_links(links)}." if links else "")
+        + f" Level from the report: {selectors.level_label(concern)}.",
     )
     audit_record(
         actor=actor or "Public report form",
         action="concern.raise",
         obj=concern,
         school_id=concern.school_id,
-        changes={"kind": concern.kind, "source": concern.source, "route": concern.route},
+        changes={
+            "kind": concern.kind,
+            "source": concern.source,
+            "route": concern.route,
+            "triage_level": concern.triage_level,
+        },
     )
     kept, refused = _store_evidence(actor if isinstance(actor, User) else None, concern, files)
-    _notify_receivers(concern)
+    if selectors.is_urgent(concern):
+        _notify_urgent(concern)
+    else:
+        _notify_receivers(concern)
     _check_patterns(concern)
     return ReportResult(concern, kept, refused)
 
@@ -439,6 +474,8 @@ def concern_report(
     account_handle: str = "",
     people: People | None = None,
     files: Sequence = (),
+    at_risk_now: str = "",
+    harm_likely: str = "",
 ) -> ReportResult:
     """Policy: any member of staff reports a concern, with its evidence, to the people the policy names. The concern
     is saved even when some files are refused; the result says which and why."""
@@ -462,6 +499,8 @@ def concern_report(
         platform=platform,
         url=url,
         account_handle=account_handle,
+        at_risk_now=at_risk_now,
+        harm_likely=harm_likely,
     )
     return _raise(concern, actor, people or People(), files)
 
@@ -480,6 +519,7 @@ def concern_report_public(
     reporter_contact: str = "",
     reporter_relationship: str = "",
     files: Sequence = (),
+    at_risk_now: str = "",
 ) -> ReportResult:
     """Policy: parents and pupils can report too, with no account. They choose from the kinds open to the public."""
     if not BY_KEY.get(kind) or not BY_KEY[kind].public:
@@ -498,6 +538,7 @@ def concern_report_public(
         reporter_name=reporter_name.strip()[:150],
         reporter_contact=reporter_contact.strip()[:200],
         reporter_relationship=reporter_relationship[:40],
+        at_risk_now=at_risk_now,
     )
     return _raise(concern, None, People(), files)
 
@@ -805,6 +846,138 @@ def concern_retention_review(*, actor: User, concern: Concern, keep_years: int, 
         changes={"retain_until": [before, concern.retain_until]},
     )
     return concern
+
+
+# Triage ------------------------------------------------------------------------------------------------------------
+
+
+def _acknowledge(actor: User, concern: Concern, now: dt.datetime) -> bool:
+    if concern.acknowledged_at is not None:
+        return False
+    concern.acknowledged_at, concern.acknowledged_by = now, actor
+    concern.save(update_fields=["acknowledged_at", "acknowledged_by"])
+    return True
+
+
+@transaction.atomic
+def concern_triage(*, actor: User, concern: Concern, level: str, reason: str) -> Concern:
+    """Policy (`concerns.triage_levels`): the DSL confirms the level the report gave, or changes it, saying why. Doing
+    either shows they have seen it, so it also acknowledges it; raising it to immediate risk tells the other
+    receivers at once."""
+    _require_manage(actor, concern)
+    _require_open(concern)
+    policy = concern.trust.policy
+    if level not in triage.keys(policy):
+        raise ValidationError({"level": "Choose a level from the trust's scale."})
+    before = concern.triage_level
+    if level != before and not reason.strip():
+        raise ValidationError({"reason": "Say why the level changes."})
+    was_urgent = selectors.is_urgent(concern)
+    now = timezone.now()
+    concern.triage_level, concern.triage_confirmed_at, concern.triage_confirmed_by = level, now, actor
+    fields = ["triage_level", "triage_confirmed_at", "triage_confirmed_by"]
+    if level != before:
+        concern.triaged_at = now
+        fields.append("triaged_at")
+    concern.save(update_fields=fields)
+    _acknowledge(actor, concern, now)
+    if level == before:
+        text = f"Level confirmed: {triage.label(policy, level)}."
+    else:
+        text = f"Level changed from {triage.label(policy, before)} to {triage.label(policy, level)}."
+    _entry(concern, actor, EntryKind.TRIAGE, text + (f" {reason.strip()}" if reason.strip() else ""))
+    audit_record(
+        actor=actor,
+        action="concern.triage",
+        obj=concern,
+        school_id=concern.school_id,
+        changes={"triage_level": [before, level]},
+    )
+    if selectors.is_urgent(concern) and not was_urgent:
+        _notify_urgent(concern, exclude=actor)
+    return concern
+
+
+@transaction.atomic
+def concern_acknowledge(*, actor: User, concern: Concern) -> Concern:
+    """Someone who receives the concern says they are dealing with it: the urgent banner goes, and it is not chased."""
+    _require_manage(actor, concern)
+    if _acknowledge(actor, concern, timezone.now()):
+        _entry(concern, actor, EntryKind.ACKNOWLEDGED, f"Acknowledged: {_label(actor)} is dealing with it.")
+        audit_record(actor=actor, action="concern.acknowledge", obj=concern, school_id=concern.school_id)
+    return concern
+
+
+def concerns_chase(*, now: dt.datetime | None = None) -> list[Concern]:
+    """Policy (`concerns.chase_unacknowledged_minutes`): an immediate-risk concern nobody has acknowledged within the
+    minutes is sent to every receiver again, once. Run every few minutes by `safesocial concerns chase`; a concern
+    is claimed by a conditional update, so two runs at once still chase it once."""
+    now = now or timezone.now()
+    chased = []
+    for trust in Trust.objects.order_by("pk"):
+        if trust.policy_version is None:
+            continue
+        policy = trust.policy
+        due = Concern.objects.filter(
+            trust=trust,
+            status=ConcernStatus.OPEN,
+            acknowledged_at__isnull=True,
+            chased_at__isnull=True,
+            triage_level__in=triage.urgent_keys(policy),
+            triaged_at__lte=now - dt.timedelta(minutes=policy.concerns.chase_unacknowledged_minutes),
+        )
+        for concern in due.order_by("triaged_at", "pk"):
+            with transaction.atomic():
+                if not Concern.objects.filter(pk=concern.pk, chased_at__isnull=True).update(chased_at=now):
+                    continue
+                concern.chased_at = now
+                minutes = policy.concerns.chase_unacknowledged_minutes
+                emails = _chase_email(concern, minutes)
+                _entry(
+                    concern,
+                    "SafeSocial",
+                    EntryKind.CHASED,
+                    f"Not acknowledged within {minutes} minutes: sent again to {len(emails)} "
+                    f"receiver{'s' if len(emails) != 1 else ''}.",
+                )
+                audit_record(
+                    actor="SafeSocial chase",
+                    action="concern.chase",
+                    obj=concern,
+                    school_id=concern.school_id,
+                    changes={"minutes": minutes, "emailed": len(emails)},
+                )
+            chased.append(concern)
+    return chased
+
+
+def _chase_email(concern: Concern, minutes: int) -> list[str]:
+    emails = [e for e in selectors.receivers(concern).values_list("email", flat=True) if e]
+    body = (
+        f"An urgent safeguarding concern has not been acknowledged {minutes} minutes after it was raised.\n\n"
+        f"Open it in SafeSocial now: {_link_of(concern)}\n\n"
+        "If you are dealing with it, say so on its page so that your colleagues know.\n"
+    )
+    _notify(emails, "URGENT, still not acknowledged: a safeguarding concern", body)
+    return emails
+
+
+LIST_VISIT_GAP = dt.timedelta(minutes=30)
+
+
+def concern_list_visit(*, actor: User) -> dt.datetime | None:
+    """Record a look at the concern list; return when the previous visit ended (None: never looked). A look within
+    LIST_VISIT_GAP of the last is the same visit. Not audited: it is a bookmark of the user's own, not a record."""
+    now = timezone.now()
+    visit = ListVisit.objects.filter(user=actor).first()
+    if visit is None:
+        ListVisit.objects.create(user=actor, last_at=now)
+        return None
+    if now - visit.last_at > LIST_VISIT_GAP:
+        visit.before_at = visit.last_at
+    visit.last_at = now
+    visit.save(update_fields=["before_at", "last_at"])
+    return visit.before_at
 
 
 # Patterns ----------------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from safesocial.people.selectors import schools_for, staff_for
 from safesocial.permissions import Action, may, schools_where
 from safesocial.web import limit_reached
 
-from . import selectors, services
+from . import selectors, services, triage
 from .forms import (
     ActionForm,
     CloseForm,
@@ -31,6 +31,7 @@ from .forms import (
     ReportForm,
     RetentionForm,
     StepForm,
+    TriageForm,
 )
 from .models import ChronologyEntry, ConcernStatus
 from .types import BY_KEY, PUBLIC, REPORTABLE, guidance_for
@@ -56,12 +57,20 @@ def concern_list(request: HttpRequest) -> HttpResponse:
         link=request.GET.get("link", ""),
         retention=request.GET.get("retention") == "1",
     )
-    page = Paginator(selectors.concern_list(user, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    receives = (
+        may(user, Action.RECEIVE_CONCERNS)
+        or schools_where(user, Action.RECEIVE_CONCERNS).exists()
+        or schools_where(user, Action.RECEIVE_STAFF_CONCERNS).exists()
+    )
+    since = services.concern_list_visit(actor=user) if receives else None
+    rows = selectors.concern_list(user, filters).select_related("reported_by")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
-        "concerns": page.object_list,
+        "concerns": selectors.list_rows(user, list(page.object_list), since) if receives else [],
+        "filtering": bool(filters.status or filters.school or filters.kind),
         "filters": filters,
         "query": query.urlencode(),
         "schools": schools_where(user, Action.RECEIVE_CONCERNS) | schools_where(user, Action.RECEIVE_STAFF_CONCERNS),
@@ -69,9 +78,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
         "statuses": ConcernStatus.choices,
         "mine": list(selectors.reported_by(user).order_by("-created_at")[:20]),
         "actions": list(selectors.actions_due_for(user)[:50]),
-        "receives": may(user, Action.RECEIVE_CONCERNS)
-        or schools_where(user, Action.RECEIVE_CONCERNS).exists()
-        or schools_where(user, Action.RECEIVE_STAFF_CONCERNS).exists(),
+        "receives": receives,
         "title": "Safeguarding concerns",
     }
     template = "concerns/list.html#results" if _hx(request) else "concerns/list.html"
@@ -176,6 +183,8 @@ def report(request: HttpRequest) -> HttpResponse:
                 account_handle=data["account_handle"],
                 people=people,
                 files=data["files"],
+                at_risk_now=data["at_risk_now"],
+                harm_likely=data["harm_likely"],
             )
         except ValidationError as exc:
             errors_into(form, exc)
@@ -278,6 +287,7 @@ def public_report(request: HttpRequest, school_id: int) -> HttpResponse:
                     reporter_contact=data["reporter_contact"],
                     reporter_relationship=data["reporter_relationship"],
                     files=data["files"],
+                    at_risk_now=data["at_risk_now"],
                 )
             except ValidationError as exc:
                 errors_into(form, exc)
@@ -351,6 +361,10 @@ def _detail_context(request: HttpRequest, concern, **forms) -> dict:
             "actions": list(selectors.actions_of(concern)),
             "note_form": forms.get("note_form") or NoteForm(),
             "action_form": forms.get("action_form") or ActionForm(assignees=selectors.may_assign_to(concern)),
+            "triage_form": forms.get("triage_form")
+            or TriageForm(levels=triage.choices(concern.trust.policy), initial={"level": concern.triage_level}),
+            "level_label": selectors.level_label(concern),
+            "urgent": selectors.is_urgent(concern),
             "step_form": forms.get("step_form") or StepForm(advice=concern.trust.policy.concerns.external_advice),
             "close_form": forms.get("close_form") or CloseForm(initial={"outcome": concern.outcome}),
             "reopen_form": forms.get("reopen_form") or ReopenForm(),
@@ -454,6 +468,29 @@ def record_step(request: HttpRequest, pk: int) -> HttpResponse:
         lambda c, d: services.concern_record_step(actor=request.user, concern=c, **d),
         "Recorded.",
     )
+
+
+@login_required
+@require_POST
+def triage_set(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = _managed(request, pk)
+    return _post(
+        request,
+        pk,
+        "triage_form",
+        TriageForm(request.POST, levels=triage.choices(concern.trust.policy)),
+        lambda c, d: services.concern_triage(actor=request.user, concern=c, **d),
+        "Level recorded.",
+    )
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = _managed(request, pk)
+    services.concern_acknowledge(actor=request.user, concern=concern)
+    messages.success(request, "Acknowledged: your colleagues can see that you are dealing with it.")
+    return redirect(reverse("concerns:detail", args=[concern.pk]) + "#triage")
 
 
 @login_required

@@ -155,6 +155,9 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
                 f"A concern about a member of staff goes to {_role(k.about_staff_to)}; "
                 f"one about the head goes to {_role(k.about_head_to)}. It is never shown to the person it is about.",
                 f"When unsure, the DSL seeks advice from {k.external_advice}.",
+                "Each concern gets a level: " + "; ".join(level.label for level in k.triage_levels) + ". "
+                f"An immediate risk reaches every receiver at once, and is chased after "
+                f"{k.chase_unacknowledged_minutes} minutes if nobody has acknowledged it.",
                 "Staff declare pre-existing friendships with families in the friendships register."
                 if k.friendship_disclosure
                 else "",

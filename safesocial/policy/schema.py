@@ -284,6 +284,27 @@ class Parents(Strict):
     warning_letter: str = DEFAULT_WARNING_LETTER
 
 
+TriageMeaning = Literal["immediate", "significant", "low", "information"]
+
+
+class TriageLevel(Strict):
+    """One level of the trust's triage scale. `means` says which of SafeSocial's four it stands for, so the
+    reporter's answers find the trust's own level and immediate risk reaches every receiver at once."""
+
+    key: Annotated[str, Field(pattern=SLUG, max_length=40)]
+    label: Annotated[str, Field(min_length=1, max_length=80)]
+    means: TriageMeaning
+
+
+DEFAULT_TRIAGE_LEVELS = [
+    TriageLevel(key="immediate", label="Immediate risk of harm", means="immediate"),
+    TriageLevel(key="significant", label="Significant", means="significant"),
+    TriageLevel(key="low", label="Low", means="low"),
+    TriageLevel(key="information", label="Information only", means="information"),
+]
+_TRIAGE_ORDER = {"immediate": 0, "significant": 1, "low": 2, "information": 3}
+
+
 class Concerns(Strict):
     report_to: Annotated[list[Role], Field(min_length=1)]  # who receives a concern at a school
     trust_lead: Role | None = None  # a trust-wide role who sees every school's concerns
@@ -299,6 +320,23 @@ class Concerns(Strict):
     # The same person, pupil or account in this many concerns within the window raises a pattern alert.
     pattern_threshold: Annotated[int, Field(ge=2, le=50)] = 3
     pattern_window_days: Annotated[int, Field(ge=1, le=3650)] = 365
+    # Most urgent first: the concern list sorts by this order, then by age.
+    triage_levels: Annotated[list[TriageLevel], Field(min_length=1, max_length=10)] = DEFAULT_TRIAGE_LEVELS
+    # An immediate-risk concern nobody has acknowledged after this long is sent to every receiver again, once.
+    chase_unacknowledged_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+
+    @field_validator("triage_levels")
+    @classmethod
+    def _triage_scale(cls, levels: list[TriageLevel]) -> list[TriageLevel]:
+        keys = [level.key for level in levels]
+        if len(set(keys)) != len(keys):
+            raise ValueError("each triage level needs its own key")
+        if not any(level.means == "immediate" for level in levels):
+            raise ValueError("the scale needs a level that means immediate (a child at risk of harm right now)")
+        ranks = [_TRIAGE_ORDER[level.means] for level in levels]
+        if ranks != sorted(ranks):
+            raise ValueError("list the triage levels most urgent first (immediate, significant, low, information)")
+        return levels
 
 
 class Registers(Strict):

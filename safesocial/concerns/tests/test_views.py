@@ -132,7 +132,8 @@ def test_the_list_shows_the_dsl_their_concerns_in_few_queries(
         reported(assistant, seabright)
     client = signed_in(head)
     client.get(reverse("concerns:list"))
-    with django_assert_max_num_queries(25):
+    # Two of these are triage's: the receiver's visit to the list (read, then moved on) and the page's open actions.
+    with django_assert_max_num_queries(27):
         response = client.get(reverse("concerns:list"))
     assert response.content.decode().count('href="/concerns/') >= 5
 
