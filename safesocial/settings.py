@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",  # `safesocial rqworker`, for TASKS_BACKEND=django_tasks_rq.RQBackend
+    "django_tasks_rq",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -109,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Inside SessionMiddleware: renews a stored session's expiry at most once a minute (ops/sessions.py).
+    "safesocial.ops.sessions.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -211,9 +215,8 @@ if env_str("GOOGLE_CLIENT_ID"):
         "EMAIL_AUTHENTICATION": True,
     }
 
-# Idle sessions expire: each request renews the cookie, so this is the idle limit.
+# Idle sessions expire: requests renew the session (at most once a minute, ops/sessions.py), so this is the idle limit.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -260,10 +263,16 @@ if env_str("REDIS_URL"):
 
 TASKS = {
     "default": {
-        # Immediate in the demo and tests; "django_tasks_db.DatabaseBackend" with `safesocial db_worker`.
+        # Immediate in the demo and tests; "django_tasks_db.DatabaseBackend" with `safesocial db_worker` on one
+        # machine; "django_tasks_rq.RQBackend" with `safesocial rqworker` on as many machines as share REDIS_URL.
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
     }
 }
+# RQ's queue lives in REDIS_URL; its workers must run our tasks through django-tasks-rq's job class.
+RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend" and not env_str("REDIS_URL"):
+    raise ImproperlyConfigured("TASKS_BACKEND=django_tasks_rq.RQBackend needs REDIS_URL")
 
 # Real mail through the trust's SMTP server once EMAIL_HOST is set; the console (the demo's) until then.
 # `safesocial sendtestemail someone@school.example` checks the settings.

@@ -1,9 +1,18 @@
+from datetime import datetime
+
 from django.utils import timezone
 
-from .models import JobRun
+from .models import JobRun, JobSlot
 
 # The scheduled jobs /healthz reports on, as the README's cron table runs them.
-SCHEDULED_JOBS = ("publish_due", "poll_comments", "policy_remind", "compliance_remind", "audit_checkpoint")
+SCHEDULED_JOBS = (
+    "publish_due",
+    "poll_comments",
+    "concerns_chase",
+    "policy_remind",
+    "compliance_remind",
+    "audit_checkpoint",
+)
 
 
 def job_run_record(*, name: str) -> None:
@@ -14,3 +23,13 @@ def job_run_record(*, name: str) -> None:
     if name not in SCHEDULED_JOBS:
         raise ValueError(f"not a scheduled job: {name}")
     JobRun.objects.update_or_create(name=name, defaults={"last_ran_at": timezone.now()})
+
+
+def job_claim(*, name: str, now: datetime, next_run_at: datetime) -> bool:
+    """Take the run of a scheduled job that is due at `now`, for this process alone, and set when it is due next.
+
+    One atomic UPDATE ... WHERE next_run_at <= now: of two schedulers racing (two machines), the database lets one
+    update the row and the other, re-reading it, finds it no longer due, so each run happens once. A job seen for the
+    first time is due at `next_run_at`, as cron would first run it."""
+    JobSlot.objects.bulk_create([JobSlot(name=name, next_run_at=next_run_at)], ignore_conflicts=True)
+    return JobSlot.objects.filter(name=name, next_run_at__lte=now).update(next_run_at=next_run_at) == 1

@@ -24,6 +24,7 @@ from .services import SCHEDULED_JOBS
 logger = logging.getLogger(__name__)
 
 DATABASE_QUEUE = "django_tasks_db.DatabaseBackend"
+RQ_QUEUE = "django_tasks_rq.RQBackend"
 
 
 def _database() -> None:
@@ -59,13 +60,26 @@ def _passes(name: str, check: Callable[[], None]) -> bool:
     return True
 
 
+def _waiting(backend: str) -> int | None:
+    if backend == DATABASE_QUEUE:
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.ready().count()
+    if backend == RQ_QUEUE:
+        import django_rq
+
+        return int(django_rq.get_queue("default").count)
+    return None
+
+
 def _queue() -> dict[str, Any]:
     backend = settings.TASKS["default"]["BACKEND"]
-    if backend != DATABASE_QUEUE:
-        return {"backend": backend.rsplit(".", 1)[-1], "waiting": None}
-    from django_tasks_db.models import DBTaskResult
-
-    return {"backend": "DatabaseBackend", "waiting": DBTaskResult.objects.ready().count()}
+    try:
+        waiting = _waiting(backend)
+    except Exception:  # Redis down: the queue's depth is unknown, the web pages still work
+        logger.exception("health check failed: queue")
+        waiting = None
+    return {"backend": backend.rsplit(".", 1)[-1], "waiting": waiting}
 
 
 def _jobs() -> dict[str, int | None]:

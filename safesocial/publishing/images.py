@@ -397,7 +397,9 @@ def detect_faces(data: bytes) -> list[Face]:
         work = work.resize((_ceil(work.width * ratio), _ceil(work.height * ratio)), Image.Resampling.BILINEAR)
     import numpy as np
 
-    rects, scores, _ = _models().hog.run(np.asarray(work), DETECT_UPSAMPLE, DETECT_THRESHOLD)
+    models = _models()
+    with models.lock:
+        rects, scores, _ = models.hog.run(np.asarray(work), DETECT_UPSAMPLE, DETECT_THRESHOLD)
     sx, sy = full_w / work.width, full_h / work.height
     faces = []
     for rect, score in zip(rects, scores, strict=True):
@@ -473,32 +475,38 @@ def _padded(box: Sequence[int], size: tuple[int, int], padding: float) -> tuple[
 # --- Models ------------------------------------------------------------------------------------------------------
 
 
-class _Models(threading.local):
-    """dlib's detector and networks, loaded once per thread: dlib documents none of them as thread-safe."""
+class _Models:
+    """dlib's detector and networks, loaded once per process (hundreds of MB, up to a second to load). dlib documents
+    none of them as safe for two threads at once: they load and run only while holding `lock`."""
 
     def __init__(self) -> None:
+        self.lock = threading.RLock()
         self._hog: Any = None
         self._landmarks: Any = None
         self._descriptor: Any = None
 
     @property
     def hog(self) -> Any:
-        if self._hog is None:
-            import dlib
+        with self.lock:
+            if self._hog is None:
+                import dlib
 
-            self._hog = dlib.get_frontal_face_detector()
-        return self._hog
+                self._hog = dlib.get_frontal_face_detector()
+            return self._hog
 
     def matching(self) -> tuple[Any, Any]:
-        if self._descriptor is None:
-            try:
-                import dlib
-            except ImportError as exc:
-                raise MatchingUnavailable("Face matching needs dlib (the dlib-bin package).") from exc
-            folder = _model_folder()
-            self._landmarks = dlib.shape_predictor(str(folder / "shape_predictor_5_face_landmarks.dat"))
-            self._descriptor = dlib.face_recognition_model_v1(str(folder / "dlib_face_recognition_resnet_model_v1.dat"))
-        return self._landmarks, self._descriptor
+        with self.lock:
+            if self._descriptor is None:
+                try:
+                    import dlib
+                except ImportError as exc:
+                    raise MatchingUnavailable("Face matching needs dlib (the dlib-bin package).") from exc
+                folder = _model_folder()
+                self._landmarks = dlib.shape_predictor(str(folder / "shape_predictor_5_face_landmarks.dat"))
+                self._descriptor = dlib.face_recognition_model_v1(
+                    str(folder / "dlib_face_recognition_resnet_model_v1.dat")
+                )
+            return self._landmarks, self._descriptor
 
 
 _models_local = _Models()
@@ -560,8 +568,9 @@ class FaceMatcher:
         rect = dlib.rectangle(
             round(x * sx) - left, round(y * sy) - top, round((x + w) * sx) - left - 1, round((y + h) * sy) - top - 1
         )
-        shape = landmarks(crop, rect)
-        return [float(value) for value in descriptor.compute_face_descriptor(crop, shape)]
+        with _models().lock:
+            shape = landmarks(crop, rect)
+            return [float(value) for value in descriptor.compute_face_descriptor(crop, shape)]
 
     def match(
         self,

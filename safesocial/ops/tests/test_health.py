@@ -18,7 +18,7 @@ from safesocial.ops.models import JobRun
 
 pytestmark = pytest.mark.django_db
 
-JOBS = {"publish_due", "poll_comments", "policy_remind", "compliance_remind", "audit_checkpoint"}
+JOBS = {"publish_due", "poll_comments", "concerns_chase", "policy_remind", "compliance_remind", "audit_checkpoint"}
 
 
 @task()
@@ -73,6 +73,7 @@ def test_health_says_how_long_ago_each_scheduled_job_last_ran(client, trust, set
     call_command("poll_comments", stdout=out)
     call_command("policy", "remind", stdout=out)
     call_command("compliance", "remind", stdout=out)
+    call_command("concerns", "chase", stdout=out)
     call_command("audit", "checkpoint", stdout=out)
     JobRun.objects.filter(name="publish_due").update(last_ran_at=timezone.now() - dt.timedelta(hours=2))
 

@@ -71,7 +71,7 @@ def test_idle_sessions_expire_after_the_configured_minutes(client, teacher, sett
     _login(client, teacher.email)
     client.get(reverse("dashboard"))
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # each request renews it, so the limit is on idleness
+    assert "safesocial.ops.sessions.SessionRenewalMiddleware" in settings.MIDDLEWARE  # requests renew it: idleness
 
 
 MICROSOFT = {

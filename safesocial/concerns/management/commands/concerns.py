@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from safesocial.concerns.services import concerns_chase
+from safesocial.ops.services import job_run_record
 
 
 class Command(BaseCommand):
@@ -14,4 +15,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, **options):
         chased = concerns_chase()
+        job_run_record(name="concerns_chase")
         self.stdout.write(f"chased {len(chased)} urgent concern(s) nobody had acknowledged.")
