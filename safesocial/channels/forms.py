@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from safesocial.forms import BritishDateField
 from safesocial.people.models import School, User
 
 from .models import LIKELIHOOD, PLATFORM_CHOICES, AccessLevel, Delivery
@@ -62,9 +63,8 @@ class RiskForm(forms.Form):
 class GrantForm(forms.Form):
     user = forms.ModelChoiceField(queryset=User.objects.none(), label="Member of staff")
     level = forms.ChoiceField(choices=AccessLevel.choices, label="Access")
-    expires_on = forms.DateField(
+    expires_on = BritishDateField(
         label="Access ends on",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="At most two years; access is renewed after review.",
     )
 

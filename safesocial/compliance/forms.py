@@ -1,12 +1,13 @@
 from django import forms
 from django.utils import timezone
 
+from safesocial.forms import BritishDateField
+
 from .models import QUIZ_TOPIC, TrainingKind
 from .quiz import Question
 
 EVIDENCE_TYPES = {"pdf", "jpg", "jpeg", "png"}
 EVIDENCE_MAX_MB = 10
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CodeForm(forms.Form):
@@ -24,7 +25,7 @@ class TrainingForm(forms.Form):
     user = forms.ChoiceField(label="Member of staff")
     topic = forms.ChoiceField(label="Topic")
     kind = forms.ChoiceField(choices=TrainingKind.choices, label="Induction or refresher", widget=forms.RadioSelect)
-    completed_on = forms.DateField(label="Date of the training", widget=DATE)
+    completed_on = BritishDateField(label="Date of the training")
     provider = forms.CharField(
         label="Given by", max_length=200, help_text="A person or an organisation, e.g. the local authority."
     )

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from safesocial.forms import BritishDateField
 from safesocial.people.models import ParentCarer
 
 from .models import Method, Purpose
@@ -18,11 +19,10 @@ class ConsentForm(forms.Form):
     method = forms.ChoiceField(
         choices=[(m, label) for m, label in Method.choices if m not in (Method.MIS, Method.ONLINE)]
     )
-    given_on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    expires_on = forms.DateField(
+    given_on = BritishDateField(label="Date")
+    expires_on = BritishDateField(
         required=False,
         label="Ends on",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Leave empty for the end of the school year.",
     )
 

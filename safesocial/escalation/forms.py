@@ -2,9 +2,8 @@ from django import forms
 from django.utils import timezone
 
 from safesocial.concerns.types import PLATFORMS
+from safesocial.forms import BritishDateField
 from safesocial.people.models import ParentCarer, School
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def parent_label(parent: ParentCarer) -> str:
@@ -57,7 +56,7 @@ class StartForm(forms.Form):
 
 class StepForm(forms.Form):
     step = forms.ChoiceField(label="Step taken")
-    taken_on = forms.DateField(label="Date it was taken", widget=DATE)
+    taken_on = BritishDateField(label="Date it was taken")
     outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What happened")
     early_reason = forms.CharField(
         required=False,
@@ -75,7 +74,7 @@ class StepForm(forms.Form):
 
 
 class CorrectForm(forms.Form):
-    taken_on = forms.DateField(label="Corrected date", widget=DATE)
+    taken_on = BritishDateField(label="Corrected date")
     outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Corrected account of what happened")
     reason = forms.CharField(max_length=300, label="What was wrong with the record")
 
@@ -91,6 +90,6 @@ class LetterForm(forms.Form):
         label="What the letter is about",
         help_text="Completes “We are writing to you about …”. No pupil is named unless you type the name.",
     )
-    incident_date = forms.DateField(label="Date it came to the school's attention", widget=DATE)
-    remove_by = forms.DateField(label="Remove it by", widget=DATE)
+    incident_date = BritishDateField(label="Date it came to the school's attention")
+    remove_by = BritishDateField(label="Remove it by")
     signed_by = forms.CharField(max_length=200, label="Signed by")

@@ -26,7 +26,8 @@ class PostForm(forms.Form):
     def __init__(self, *args, channels, categories, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["channels"].queryset = channels
-        self.fields["category"].choices = categories
+        # No silent default: an author who skips the question is asked it, not filed under the first category.
+        self.fields["category"].choices = [("", "Choose a category"), *categories]
         if editing:
             del self.fields["channels"]
         for i in range(1, MAX_IMAGES + 1):
@@ -62,8 +63,18 @@ class PostForm(forms.Form):
         ]
 
 
+class ReviewerChoiceField(forms.ModelChoiceField):
+    """Twenty first names mean nothing: each colleague is shown with the roles they hold and where."""
+
+    def label_from_instance(self, obj: User) -> str:
+        roles = "; ".join(
+            f"{a.role_label}, {a.school.name if a.school else 'across the trust'}" for a in obj.role_assignments.all()
+        )
+        return f"{obj.full_name} — {roles}" if roles else obj.full_name
+
+
 class SubmitForm(forms.Form):
-    reviewer = forms.ModelChoiceField(
+    reviewer = ReviewerChoiceField(
         queryset=User.objects.none(),
         required=False,
         label="Ask a colleague to review it",
@@ -72,7 +83,7 @@ class SubmitForm(forms.Form):
 
     def __init__(self, *args, reviewers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reviewer"].queryset = reviewers
+        self.fields["reviewer"].queryset = reviewers.prefetch_related("role_assignments__school")
 
 
 class ReviewForm(forms.Form):

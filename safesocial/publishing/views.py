@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -233,6 +234,14 @@ def _act(request, post, fn, ok: str, **kwargs) -> HttpResponse:
     return redirect("publishing:detail", pk=post.pk)
 
 
+def _whom(post) -> str:
+    """The colleague the author asked for, or the people SafeSocial emails on their behalf."""
+    names = [person.full_name for person in services.reviewers_to_notify(post)] or ["a colleague"]
+    if len(names) > 3:
+        names = [*names[:3], f"{len(names) - 3} other{pluralize(len(names) - 3)}"]
+    return f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else names[0]
+
+
 @login_required
 @require_POST
 def post_submit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -246,7 +255,7 @@ def post_submit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         if post.status == PostStatus.IN_REVIEW:
-            messages.success(request, "Sent for review. You will get an email when a colleague has read it.")
+            messages.success(request, f"Sent for review to {_whom(post)}. You will get an email when it has been read.")
         else:
             messages.error(request, "The automated checks found something to fix first: see below.")
     return redirect("publishing:detail", pk=pk)

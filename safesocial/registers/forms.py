@@ -3,11 +3,10 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from safesocial.forms import BritishDateField
 from safesocial.people.models import ParentCarer, Pupil, School
 
 from .models import PERSONAL_PLATFORMS, FriendshipDecision
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PupilChoice(forms.ModelMultipleChoiceField):
@@ -127,7 +126,7 @@ class RemoteLearningForm(_SchoolForm):
         widget=forms.Textarea(attrs={"rows": 2}), label="Age limits", help_text="The platform's minimum age."
     )
     risks = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Risks and how they are reduced")
-    review_on = forms.DateField(label="Review by", widget=DATE)
+    review_on = BritishDateField(label="Review by")
 
 
 class AiToolForm(_SchoolForm):
@@ -140,7 +139,7 @@ class AiToolForm(_SchoolForm):
     )
     age_restrictions = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Age restrictions")
     risks = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Risks and how they are reduced")
-    review_on = forms.DateField(label="Review by", widget=DATE)
+    review_on = BritishDateField(label="Review by")
 
 
 class DecideApprovalForm(forms.Form):
@@ -150,6 +149,6 @@ class DecideApprovalForm(forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label="Note", help_text="Conditions of approval, or why not."
     )
-    review_on = forms.DateField(
-        required=False, label="Review by", widget=DATE, help_text="Leave as it is to keep the date proposed."
+    review_on = BritishDateField(
+        required=False, label="Review by", help_text="Leave as it is to keep the date proposed."
     )
