@@ -119,9 +119,11 @@ def test_the_dsl_sees_it_adds_actions_and_closes_it_with_a_debrief(
     page.get_by_role("button", name="Set the action").click()
     expect(page.locator(".messages")).to_contain_text("Action set.")
 
-    page.get_by_label("What was done").select_option("platform")
-    page.get_by_role("button", name="Record it").click()
-    expect(page.locator(".messages")).to_contain_text("Recorded.")
+    page.get_by_text("Record a referral or advice").click()
+    page.get_by_label("Referred to").select_option("platform")
+    page.get_by_label("Reference number").fill("FB-REPORT-5521")
+    page.get_by_role("button", name="Record the referral").click()
+    expect(page.locator(".messages")).to_contain_text("Referral recorded")
 
     page.get_by_role("button", name=re.compile("^Mark done")).click()
     expect(page.locator(".messages")).to_contain_text("Action marked done.")
@@ -137,7 +139,7 @@ def test_the_dsl_sees_it_adds_actions_and_closes_it_with_a_debrief(
     expect(page.locator(".messages")).to_contain_text("Concern closed.")
     chronology = page.locator("#chronology + p + ol")
     expect(chronology).to_contain_text("Action set")
-    expect(chronology).to_contain_text("Reported to the platform")
+    expect(chronology).to_contain_text("Report to the platform (Facebook): reported on")
     expect(chronology).to_contain_text("Closed with a debrief")
     screenshot(page, "concerns-closed-by-dsl")
     concern.refresh_from_db()

@@ -183,7 +183,21 @@ def seed(trust: Trust) -> None:
             on=today - dt.timedelta(days=38),
             text="Spoke to the parents of the pupil and of the children in the chat.",
         )
-        services.concern_record_step(actor=kestrel_dsl, concern=closed, step="advice", on=today - dt.timedelta(days=37))
+        advice = services.referral_record(
+            actor=kestrel_dsl,
+            concern=closed,
+            kind="la_advice",
+            made_on=today - dt.timedelta(days=37),
+            contact="The duty adviser",
+            details="Asked whether to involve the police over the edited image.",
+        )
+        services.referral_outcome(
+            actor=kestrel_dsl,
+            referral=advice,
+            outcome="Not a police matter: deal with it in school under the anti-bullying policy, with the parents.",
+            on=today - dt.timedelta(days=37),
+            follow_up_on=None,
+        )
         services.chronology_add(
             actor=kestrel_dsl,
             concern=closed,
@@ -216,9 +230,9 @@ def seed(trust: Trust) -> None:
         files=[_file("instagram-post.png", ["Instagram", "Trip day!", "[photo of pupils]", "#seabright"])],
     )
 
-    # 7. Millbrook: a deepfake, open.
+    # 7. Millbrook: a deepfake, open, referred to children's social care (MASH) with a follow-up in two days.
     if mill_dsl:
-        services.concern_report(
+        deepfake = services.concern_report(
             actor=mill_dsl,
             school=millbrook,
             kind="ai_misuse",
@@ -229,6 +243,16 @@ def seed(trust: Trust) -> None:
             account_handle="@y6.edits",
             at_risk_now="no",
             harm_likely="yes",
+        ).concern
+        services.referral_record(
+            actor=mill_dsl,
+            concern=deepfake,
+            kind="mash",
+            made_on=timezone.localdate(),
+            contact="Harbourside MASH duty desk (the duty social worker)",
+            reference="MASH-2026-04417",
+            details="Told them about the video and the account; asked whether the image is sexualised.",
+            follow_up_on=timezone.localdate() + dt.timedelta(days=2),
         )
 
     # 8. The public form: a parent reports an underage account at Kestrel Bank.

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from safesocial.people.models import ParentCarer, Pupil, School, User
 
+from . import referrals
 from .services import ACCEPTED_TEXT, MAX_EVIDENCE_BYTES, MAX_FILES, STEPS
 from .triage import ANSWERS
 from .types import PLATFORMS, PUBLIC, REPORTABLE
@@ -255,15 +256,12 @@ class ActionForm(_Ids):
 class StepForm(_Ids):
     ids = "step"
 
-    step = forms.ChoiceField(label="What was done", choices=[(k, label) for k, (_, label) in STEPS.items()])
+    step = forms.ChoiceField(label="Parents or carers", choices=[(k, label) for k, (_, label) in STEPS.items()])
     on = forms.DateField(label="On", widget=DATE)
     text = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, advice: str, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["step"].choices = [
-            (k, f"{label} ({advice})" if k == "advice" else label) for k, (_, label) in STEPS.items()
-        ]
         self.fields["on"].initial = timezone.localdate()
 
     def clean_on(self):
@@ -271,6 +269,60 @@ class StepForm(_Ids):
         if on > timezone.localdate():
             raise forms.ValidationError("The date cannot be in the future.")
         return on
+
+
+class ReferralForm(_Ids):
+    """A referral or a request for advice. The reference is checked by the service, which knows which kinds need
+    one, so a missing crime reference comes back against its field with everything else as typed."""
+
+    ids = "referral"
+
+    kind = forms.ChoiceField(label="Referred to")
+    made_on = forms.DateField(label="On", widget=DATE)
+    contact = forms.CharField(
+        label="Sent or spoken to",
+        required=False,
+        max_length=200,
+        help_text="The team, and the person you spoke to. Not needed for a report to a platform.",
+    )
+    reference = forms.CharField(
+        label="Reference number",
+        required=False,
+        max_length=100,
+        help_text="The crime reference for the police; the platform's reference for a report to a platform; "
+        "otherwise the reference they gave, if any.",
+    )
+    details = forms.CharField(label="What you told them", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    follow_up_on = forms.DateField(
+        label="Follow up by",
+        required=False,
+        widget=DATE,
+        help_text="When to chase them for an outcome: an action for you, on the list and your dashboard.",
+    )
+
+    def __init__(self, *args, advice: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "Choose…")] + [
+            (k.key, f"Advice from {advice}" if k.key == "la_advice" else k.label) for k in referrals.KINDS
+        ]
+        self.fields["made_on"].initial = timezone.localdate()
+
+
+class ReferralOutcomeForm(forms.Form):
+    outcome = forms.CharField(
+        label="What came back",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Their decision or advice. For the LADO: the LADO's decision.",
+    )
+    on = forms.DateField(label="On", widget=DATE)
+    reference = forms.CharField(label="Their reference, if it came now", required=False, max_length=100)
+    follow_up_on = forms.DateField(label="Follow up again by", required=False, widget=DATE)
+
+    def __init__(self, *args, referral_id: int, **kwargs):
+        kwargs.setdefault("auto_id", f"outcome-{referral_id}-%s")
+        super().__init__(*args, **kwargs)
+        self.referral_id = referral_id
+        self.fields["on"].initial = timezone.localdate()
 
 
 class TriageForm(_Ids):

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .referrals import CHOICES as REFERRAL_CHOICES
+from .referrals import REQUIRED as REFERENCE_REQUIRED
 from .triage import ANSWERS
 from .types import CHOICES, PLATFORMS
 
@@ -306,6 +308,8 @@ class EntryKind(models.TextChoices):
     REOPENED = "reopened", "Reopened"
     RETENTION = "retention", "Retention reviewed"
     TRIAGE = "triage", "Level confirmed or changed"
+    REFERRAL = "referral", "Referral made"
+    REFERRAL_OUTCOME = "referral_outcome", "Referral outcome"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
     CHASED = "chased", "Chased: not acknowledged"
     CORRECTION = "correction", "Correction"
@@ -394,6 +398,46 @@ class CaseAction(models.Model):
     @property
     def overdue(self) -> bool:
         return self.status == ActionStatus.OPEN and self.due_on < timezone.localdate()
+
+
+class Referral(models.Model):
+    """A referral to, or advice from, an outside body (referrals.KINDS): to whom, when, its reference, and what came
+    back. Making it and hearing back are chronology entries; the follow-up is a case action, so it shows in the
+    list's next action and goes overdue like any other."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="referrals")
+    kind = models.CharField(max_length=12, choices=REFERRAL_CHOICES)
+    made_on = models.DateField()
+    made_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    contact = models.CharField(max_length=200, blank=True)  # who it went to: a named person or team
+    reference = models.CharField(max_length=100, blank=True)
+    details = models.TextField(blank=True)
+    outcome = models.TextField(blank=True)  # for the LADO: the LADO's decision
+    outcome_on = models.DateField(null=True, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    follow_up = models.OneToOneField(
+        CaseAction, null=True, blank=True, on_delete=models.PROTECT, related_name="referral"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["made_on", "pk"]
+        indexes = [models.Index(fields=["concern", "kind"], name="referral_concern_kind_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind__in=REFERENCE_REQUIRED) | ~models.Q(reference=""),
+                name="referral_required_reference",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome="") | models.Q(outcome_on__isnull=False),
+                name="referral_outcome_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.reference or 'no reference'})"
 
 
 class PatternAlert(models.Model):

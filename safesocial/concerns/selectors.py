@@ -23,7 +23,7 @@ from safesocial.dashboard import DashboardItem
 from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, School, Trust, User
 from safesocial.permissions import Action, allowed_roles, is_trust_wide, role_scope, schools_where
 
-from . import triage
+from . import referrals, triage
 from .models import (
     ActionStatus,
     CaseAction,
@@ -34,6 +34,7 @@ from .models import (
     Evidence,
     LinkKind,
     LinkRole,
+    Referral,
     Route,
 )
 from .types import BY_KEY, PLATFORM_LABELS, account_key, platform_of_channel
@@ -269,6 +270,43 @@ def links_of(concern: Concern) -> QuerySet[ConcernLink]:
 
 def actions_of(concern: Concern) -> QuerySet[CaseAction]:
     return concern.actions.select_related("assigned_to", "done_by")
+
+
+def referrals_of(concern: Concern) -> QuerySet[Referral]:
+    return concern.referrals.select_related("made_by", "outcome_by", "follow_up")
+
+
+@dataclass(frozen=True)
+class LadoClock:
+    """KCSIE Part 4: an allegation about a member of staff goes to the LADO within one working day of being reported,
+    and the case stays open until the LADO's decision is recorded."""
+
+    reported_on: dt.date
+    due_on: dt.date
+    referral: Referral | None  # the first LADO referral
+    decision: Referral | None  # the first with the LADO's decision recorded
+
+    @property
+    def overdue(self) -> bool:
+        return self.referral is None and timezone.localdate() > self.due_on
+
+    @property
+    def late(self) -> bool:
+        return self.referral is not None and self.referral.made_on > self.due_on
+
+
+def lado_clock(concern: Concern) -> LadoClock | None:
+    """The LADO clock of a concern about a member of staff (routed away from the safeguarding team); None otherwise."""
+    if concern.route == Route.SAFEGUARDING:
+        return None
+    reported_on = timezone.localdate(concern.created_at)
+    lado = list(concern.referrals.filter(kind="lado").order_by("made_on", "pk"))
+    return LadoClock(
+        reported_on=reported_on,
+        due_on=referrals.lado_due(reported_on),
+        referral=lado[0] if lado else None,
+        decision=next((r for r in lado if r.outcome), None),
+    )
 
 
 @dataclass(frozen=True)

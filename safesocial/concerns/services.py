@@ -24,7 +24,7 @@ from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, School,
 from safesocial.people.roles import Role
 from safesocial.permissions import Action, allowed_roles, may, require, schools_where
 
-from . import selectors, triage
+from . import referrals, selectors, triage
 from .models import (
     TRANSITIONS,
     ActionStatus,
@@ -40,6 +40,7 @@ from .models import (
     ListVisit,
     ParentsInformed,
     PatternAlert,
+    Referral,
     Route,
     Source,
 )
@@ -705,16 +706,13 @@ def action_done(*, actor: User, action: CaseAction, note: str = "") -> CaseActio
 STEPS = {
     "parents": (EntryKind.PARENTS, "Parents informed"),
     "parents_not": (EntryKind.PARENTS, "Parents not informed"),
-    "advice": (EntryKind.ADVICE, "Advice sought"),
-    "police": (EntryKind.POLICE, "Referred to the police"),
-    "platform": (EntryKind.PLATFORM, "Reported to the platform"),
 }
 
 
 @transaction.atomic
 def concern_record_step(*, actor: User, concern: Concern, step: str, on: dt.date, text: str = "") -> Concern:
-    """Policy: record whether parents were informed, the advice sought (from the body the policy names), a referral
-    to the police and a report to the platform — each with its date."""
+    """Policy: record whether the parents were informed, and when; not informing them needs a reason. Referrals and
+    advice are recorded by referral_record."""
     _require_manage(actor, concern)
     if step not in STEPS:
         raise ValidationError({"step": "Choose what was done."})
@@ -723,30 +721,169 @@ def concern_record_step(*, actor: User, concern: Concern, step: str, on: dt.date
     if step == "parents_not" and not text.strip():
         raise ValidationError({"text": "Say why the parents were not informed."})
     kind, label = STEPS[step]
-    fields = {
-        "parents": ("parents_informed", ParentsInformed.YES),
-        "parents_not": ("parents_informed", ParentsInformed.NOT_APPROPRIATE),
-        "advice": ("advice_sought_on", on),
-        "police": ("police_referred_on", on),
-        "platform": ("platform_reported_on", on),
-    }
-    name, value = fields[step]
-    before = getattr(concern, name)
-    setattr(concern, name, value)
-    concern.save(update_fields=[name])
-    if step == "advice":
-        label += f" from {concern.trust.policy.concerns.external_advice}"
-    elif step == "platform" and concern.platform:
-        label += f" ({PLATFORM_LABELS.get(concern.platform, concern.platform)})"
+    before = concern.parents_informed
+    concern.parents_informed = ParentsInformed.YES if step == "parents" else ParentsInformed.NOT_APPROPRIATE
+    concern.save(update_fields=["parents_informed"])
     _entry(concern, actor, kind, f"{label} on {on:%-d %B %Y}." + (f" {text.strip()}" if text.strip() else ""))
     audit_record(
         actor=actor,
         action=f"concern.{step}",
         obj=concern,
         school_id=concern.school_id,
-        changes={name: [before, value]},
+        changes={"parents_informed": [before, concern.parents_informed]},
     )
     return concern
+
+
+# Referrals ---------------------------------------------------------------------------------------------------------
+
+# The dates the governors' report counts (governors.report.OUTCOME_STEPS): set by the first referral of each kind.
+FIRST_DATE = {"police": "police_referred_on", "platform": "platform_reported_on", "la_advice": "advice_sought_on"}
+
+
+def referral_label(concern: Concern, kind: str) -> str:
+    """The kind's name, with the outside body the policy names for advice, and the concern's platform."""
+    label = referrals.BY_KEY[kind].label
+    if kind == "la_advice":
+        return f"Advice from {concern.trust.policy.concerns.external_advice}"
+    if kind == "platform" and concern.platform:
+        return f"{label} ({PLATFORM_LABELS.get(concern.platform, concern.platform)})"
+    return label
+
+
+VERB = {"platform": "reported", "la_advice": "asked"}
+
+
+def _follow_up(actor: User, referral: Referral, label: str, due_on: dt.date) -> CaseAction:
+    return CaseAction.objects.create(
+        concern=referral.concern,
+        description=f"Follow up: {label}" + (f", reference {referral.reference}" if referral.reference else ""),
+        assigned_to=actor,
+        due_on=due_on,
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def referral_record(
+    *,
+    actor: User,
+    concern: Concern,
+    kind: str,
+    made_on: dt.date,
+    contact: str = "",
+    reference: str = "",
+    details: str = "",
+    follow_up_on: dt.date | None = None,
+) -> Referral:
+    """KCSIE: referrals to children's social care (MASH), the LADO, the police, Prevent and early help, reports to a
+    platform and advice from the local authority, each a step of the chronology with who it went to, when, and its
+    reference — required for a crime (the police's crime reference) and a platform report (the platform's). A
+    follow-up date sets an action for the person recording it."""
+    _require_manage(actor, concern)
+    _require_open(concern)
+    errors = {}
+    if kind not in referrals.BY_KEY:
+        raise ValidationError({"kind": "Choose who it was referred to."})
+    if referrals.BY_KEY[kind].reference_required and not reference.strip():
+        errors["reference"] = f"Give the {referrals.BY_KEY[kind].reference_label.lower()}: it is needed for this step."
+    if kind != "platform" and not contact.strip():
+        errors["contact"] = "Say who it went to: the team, and the person you spoke to if you know."
+    if made_on > timezone.localdate():
+        errors["made_on"] = "The date cannot be in the future."
+    if follow_up_on is not None and follow_up_on < made_on:
+        errors["follow_up_on"] = "The follow-up cannot be before the referral."
+    if errors:
+        raise ValidationError(errors)
+    referral = Referral.objects.create(
+        concern=concern,
+        kind=kind,
+        made_on=made_on,
+        made_by=actor,
+        contact=contact.strip()[:200],
+        reference=reference.strip()[:100],
+        details=details.strip(),
+    )
+    label = referral_label(concern, kind)
+    if follow_up_on is not None:
+        referral.follow_up = _follow_up(actor, referral, label, follow_up_on)
+        referral.save(update_fields=["follow_up"])
+    date_field = FIRST_DATE.get(kind)
+    if date_field and getattr(concern, date_field) is None:
+        setattr(concern, date_field, made_on)
+        concern.save(update_fields=[date_field])
+    _entry(
+        concern,
+        actor,
+        EntryKind.REFERRAL,
+        f"{label}: {VERB.get(kind, 'referred')} on {made_on:%-d %B %Y}"
+        + (f" to {referral.contact}" if referral.contact else "")
+        + (f", reference {referral.reference}" if referral.reference else ", no reference yet")
+        + "."
+        + (f" Follow up by {follow_up_on:%-d %B %Y}." if follow_up_on else "")
+        + (f" {referral.details}" if referral.details else ""),
+    )
+    audit_record(
+        actor=actor,
+        action="concern.referral",
+        obj=concern,
+        school_id=concern.school_id,
+        changes={"referral": referral.pk, "kind": kind, "made_on": made_on, "follow_up_on": follow_up_on},
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_outcome(
+    *, actor: User, referral: Referral, outcome: str, on: dt.date, reference: str = "", follow_up_on: dt.date | None
+) -> Referral:
+    """What came back from a referral (for the LADO: their decision), and the reference if it came with it. It
+    finishes the follow-up; a new follow-up date sets another."""
+    concern = referral.concern
+    _require_manage(actor, concern)
+    errors = {}
+    if not outcome.strip():
+        errors["outcome"] = "Say what came back: the decision, or what they advised."
+    if on > timezone.localdate():
+        errors["on"] = "The date cannot be in the future."
+    elif on < referral.made_on:
+        errors["on"] = "The outcome cannot be before the referral."
+    if follow_up_on is not None and follow_up_on < on:
+        errors["follow_up_on"] = "The follow-up cannot be before the outcome."
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    if referral.follow_up and referral.follow_up.status == ActionStatus.OPEN:
+        action = referral.follow_up
+        action.status, action.done_at, action.done_by, action.done_note = ActionStatus.DONE, now, actor, "Outcome in."
+        action.save(update_fields=["status", "done_at", "done_by", "done_note"])
+    referral.outcome, referral.outcome_on, referral.outcome_by = outcome.strip(), on, actor
+    fields = ["outcome", "outcome_on", "outcome_by"]
+    if reference.strip() and not referral.reference:
+        referral.reference = reference.strip()[:100]
+        fields.append("reference")
+    label = referral_label(concern, referral.kind)
+    if follow_up_on is not None:
+        referral.follow_up = _follow_up(actor, referral, label, follow_up_on)
+        fields.append("follow_up")
+    referral.save(update_fields=fields)
+    _entry(
+        concern,
+        actor,
+        EntryKind.REFERRAL_OUTCOME,
+        f"{label}"
+        + (f" ({referral.reference})" if referral.reference else "")
+        + f", {'decision' if referral.kind == 'lado' else 'outcome'} on {on:%-d %B %Y}: {referral.outcome}"
+        + (f" Follow up by {follow_up_on:%-d %B %Y}." if follow_up_on else ""),
+    )
+    audit_record(
+        actor=actor,
+        action="concern.referral_outcome",
+        obj=concern,
+        school_id=concern.school_id,
+        changes={"referral": referral.pk, "on": on, "follow_up_on": follow_up_on},
+    )
+    return referral
 
 
 def _transition(concern: Concern, to: str) -> None:
@@ -775,6 +912,10 @@ def concern_close(
         errors["lessons"] = "Write the lessons learnt (or that there were none, and why)."
     if errors:
         raise ValidationError(errors)
+    if (clock := selectors.lado_clock(concern)) and clock.decision is None:
+        raise ValidationError(
+            "This concern is about a member of staff: record the LADO's decision (under Referrals) before closing it."
+        )
     _transition(concern, ConcernStatus.CLOSED)
     open_actions = concern.actions.filter(status=ActionStatus.OPEN).count()
     concern.outcome, concern.lessons = outcome.strip(), lessons.strip()

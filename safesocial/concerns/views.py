@@ -18,7 +18,7 @@ from safesocial.people.selectors import schools_for, staff_for
 from safesocial.permissions import Action, may, schools_where
 from safesocial.web import limit_reached
 
-from . import selectors, services, triage
+from . import referrals, selectors, services, triage
 from .forms import (
     ActionForm,
     CloseForm,
@@ -27,6 +27,8 @@ from .forms import (
     LinkForm,
     NoteForm,
     PublicReportForm,
+    ReferralForm,
+    ReferralOutcomeForm,
     ReopenForm,
     ReportForm,
     RetentionForm,
@@ -365,7 +367,11 @@ def _detail_context(request: HttpRequest, concern, **forms) -> dict:
             or TriageForm(levels=triage.choices(concern.trust.policy), initial={"level": concern.triage_level}),
             "level_label": selectors.level_label(concern),
             "urgent": selectors.is_urgent(concern),
-            "step_form": forms.get("step_form") or StepForm(advice=concern.trust.policy.concerns.external_advice),
+            "step_form": forms.get("step_form") or StepForm(),
+            "referral_form": forms.get("referral_form")
+            or ReferralForm(advice=concern.trust.policy.concerns.external_advice),
+            "referrals": _referrals(concern, forms.get("outcome_form")),
+            "lado": selectors.lado_clock(concern),
             "close_form": forms.get("close_form") or CloseForm(initial={"outcome": concern.outcome}),
             "reopen_form": forms.get("reopen_form") or ReopenForm(),
             "retention_form": forms.get("retention_form") or RetentionForm(),
@@ -380,6 +386,19 @@ def _detail_context(request: HttpRequest, concern, **forms) -> dict:
         }
     )
     return context
+
+
+def _referrals(concern, failed: ReferralOutcomeForm | None) -> list:
+    """Each referral with its labels and the form for its outcome (the one just refused, as typed)."""
+    rows = list(selectors.referrals_of(concern))
+    for r in rows:
+        r.label = services.referral_label(concern, r.kind)
+        r.reference_label = referrals.BY_KEY[r.kind].reference_label
+        if failed is not None and failed.referral_id == r.pk:
+            r.outcome_form = failed
+        else:
+            r.outcome_form = ReferralOutcomeForm(referral_id=r.pk)
+    return rows
 
 
 @login_required
@@ -459,14 +478,44 @@ def action_done(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def record_step(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = _managed(request, pk)
     return _post(
         request,
         pk,
         "step_form",
-        StepForm(request.POST, advice=concern.trust.policy.concerns.external_advice),
+        StepForm(request.POST),
         lambda c, d: services.concern_record_step(actor=request.user, concern=c, **d),
         "Recorded.",
+    )
+
+
+@login_required
+@require_POST
+def record_referral(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = _managed(request, pk)
+    return _post(
+        request,
+        pk,
+        "referral_form",
+        ReferralForm(request.POST, advice=concern.trust.policy.concerns.external_advice),
+        lambda c, d: services.referral_record(actor=request.user, concern=c, **d),
+        "Referral recorded in the chronology.",
+    )
+
+
+@login_required
+@require_POST
+def referral_outcome(request: HttpRequest, pk: int, referral_id: int) -> HttpResponse:
+    concern = _managed(request, pk)
+    referral = concern.referrals.filter(pk=referral_id).first()
+    if referral is None:
+        raise Http404("No such referral")
+    return _post(
+        request,
+        pk,
+        "outcome_form",
+        ReferralOutcomeForm(request.POST, referral_id=referral.pk),
+        lambda c, d: services.referral_outcome(actor=request.user, referral=referral, **d),
+        "Outcome recorded in the chronology.",
     )
 
 

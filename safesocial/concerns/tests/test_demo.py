@@ -73,6 +73,10 @@ def test_the_demo_shows_one_parent_account_across_two_schools_on_the_leads_patte
 
     closed = Concern.objects.get(status=ConcernStatus.CLOSED)
     assert closed.lessons and closed.curriculum_change and closed.evidence.exists()
+    assert closed.referrals.get(kind="la_advice").outcome
+    mash = Concern.objects.get(kind="ai_misuse").referrals.get(kind="mash")
+    assert mash.reference and mash.follow_up.due_on > mash.made_on
+    assert selectors.lado_clock(staff) is not None and selectors.lado_clock(staff).referral is None
     assert Concern.objects.filter(evidence__isnull=False).distinct().count() == 6
     _, problems = audit_verify()
     assert problems == []
