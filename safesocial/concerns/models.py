@@ -312,6 +312,7 @@ class EntryKind(models.TextChoices):
     REFERRAL_OUTCOME = "referral_outcome", "Referral outcome"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
     CHASED = "chased", "Chased: not acknowledged"
+    TRANSFER = "transfer", "Records transferred with the pupil"
     CORRECTION = "correction", "Correction"
 
 
@@ -468,3 +469,45 @@ class ListVisit(models.Model):
 
     def __str__(self) -> str:
         return f"List visit of {self.user_id}"
+
+
+class RecordTransfer(models.Model):
+    """A pupil's social-media safeguarding records going with them to another school (KCSIE: within five school days
+    of the move). Inside the trust the concerns move at once; outside it, an export package is sent, and this records
+    to whom, by when, and when it went."""
+
+    trust = models.ForeignKey("people.Trust", on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.PROTECT, related_name="+")
+    from_school = models.ForeignKey("people.School", on_delete=models.PROTECT, related_name="+")
+    to_school = models.ForeignKey(
+        "people.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )  # empty: a school outside the trust, named in `destination`
+    destination = models.CharField(max_length=200, blank=True)
+    recipient = models.CharField(max_length=200, blank=True)  # the receiving DSL: name and how to reach them
+    moved_on = models.DateField()
+    due_on = models.DateField()
+    concerns = models.ManyToManyField(Concern, related_name="transfers")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_on = models.DateField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_how = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["trust", "sent_on", "due_on"], name="transfer_due_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(to_school__isnull=False) | (~models.Q(destination="") & ~models.Q(recipient="")),
+                name="transfer_out_of_trust_has_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Transfer {self.pk}"
+
+    @property
+    def in_trust(self) -> bool:
+        return self.to_school_id is not None

@@ -40,6 +40,7 @@ from .models import (
     ListVisit,
     ParentsInformed,
     PatternAlert,
+    RecordTransfer,
     Referral,
     Route,
     Source,
@@ -1171,3 +1172,119 @@ def _check_patterns(concern: Concern) -> list[PatternAlert]:
             f"trust's policy asks you to look at.\n\nSee the patterns in SafeSocial: {page}\n",
         )
     return raised
+
+
+# Records that move with the child --------------------------------------------------------------------------------
+
+TRANSFER_SCHOOL_DAYS = 5  # KCSIE: the child protection file goes to the new school within five school days
+
+
+def _pupils_concerns(actor: User, pupil: Pupil) -> list[Concern]:
+    return list(
+        selectors.concerns_for(actor)
+        .filter(school_id=pupil.school_id, links__kind=LinkKind.PUPIL, links__pupil=pupil)
+        .distinct()
+        .order_by("created_at", "pk")
+    )
+
+
+@transaction.atomic
+def records_transfer(
+    *,
+    actor: User,
+    pupil: Pupil,
+    moved_on: dt.date,
+    to_school: School | None = None,
+    destination: str = "",
+    recipient: str = "",
+) -> RecordTransfer:
+    """KCSIE: when a child moves school, their safeguarding records go to the new school's DSL within five school
+    days. To a school of the trust the concerns move now (its DSL sees them, the old school's no longer does); to a
+    school outside it, the package (exports.transfer_package) is due five school days after the move, and
+    `transfer_sent` records when and to whom it went. Only someone who receives concerns at the pupil's school."""
+    require(actor, Action.RECEIVE_CONCERNS, pupil.school)
+    destination, recipient = destination.strip(), recipient.strip()
+    if to_school is not None and (to_school.trust_id != pupil.school.trust_id or to_school.pk == pupil.school_id):
+        raise ValidationError({"to_school": "Choose another school of the trust, or name a school outside it."})
+    if to_school is None and not (destination and recipient):
+        errors = {}
+        if not destination:
+            errors["destination"] = "Name the school the pupil has moved to."
+        if not recipient:
+            errors["recipient"] = (
+                "Say who the records go to at a school outside the trust (their designated safeguarding lead) "
+                "and how to reach them, so that the records reach the right person."
+            )
+        raise ValidationError(errors)
+    concerns = _pupils_concerns(actor, pupil)
+    today = timezone.localdate()
+    transfer = RecordTransfer.objects.create(
+        trust_id=pupil.school.trust_id,
+        pupil=pupil,
+        from_school=pupil.school,
+        to_school=to_school,
+        destination=destination,
+        recipient=recipient,
+        moved_on=moved_on,
+        due_on=referrals.add_working_days(moved_on, TRANSFER_SCHOOL_DAYS),
+        created_by=actor,
+        sent_on=today if to_school else None,
+        sent_by=actor if to_school else None,
+        sent_how="Moved within the trust" if to_school else "",
+    )
+    transfer.concerns.set(concerns)
+    for concern in concerns:
+        if to_school is not None:
+            concern.school = to_school
+            concern.save(update_fields=["school"])
+            ConcernLink.objects.filter(concern=concern).update(school=to_school)
+            text = (
+                f"Moved from {pupil.school.name} to {to_school.name} with the pupil, who moved on {moved_on:%d/%m/%Y}."
+            )
+        else:
+            text = (
+                f"To be sent to {destination} ({recipient}) by {transfer.due_on:%d/%m/%Y}: the pupil moved on "
+                f"{moved_on:%d/%m/%Y}."
+            )
+        _entry(concern, actor, EntryKind.TRANSFER, text)
+        audit_record(
+            actor=actor,
+            action="concern.transfer",
+            obj=concern,
+            school_id=pupil.school_id,
+            changes={"from_school": pupil.school_id, "to_school": to_school and to_school.pk, "transfer": transfer.pk},
+        )
+    audit_record(
+        actor=actor,
+        action="concern.transfer.create",
+        obj=transfer,
+        school_id=pupil.school_id,
+        changes={"pupil": pupil.pk, "concerns": [c.pk for c in concerns], "due_on": transfer.due_on},
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_sent(*, actor: User, transfer: RecordTransfer, sent_on: dt.date, sent_how: str) -> RecordTransfer:
+    """When the package went to a school outside the trust, by whom and how: the record KCSIE asks for."""
+    require(actor, Action.RECEIVE_CONCERNS, transfer.from_school)
+    if transfer.in_trust:
+        raise ValidationError("These records moved within the trust: there is nothing to send.")
+    transfer.sent_on, transfer.sent_by, transfer.sent_how = sent_on, actor, sent_how.strip()
+    transfer.save(update_fields=["sent_on", "sent_by", "sent_how"])
+    for concern in transfer.concerns.all():
+        _entry(
+            concern,
+            actor,
+            EntryKind.TRANSFER,
+            f"Sent to {transfer.destination} ({transfer.recipient}) on {sent_on:%d/%m/%Y}"
+            + (f": {transfer.sent_how}." if transfer.sent_how else "."),
+        )
+    audit_record(
+        actor=actor,
+        action="concern.transfer.sent",
+        obj=transfer,
+        school_id=transfer.from_school_id,
+        changes={"sent_on": sent_on, "late": sent_on > transfer.due_on},
+    )
+    return transfer

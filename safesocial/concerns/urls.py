@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("<int:pk>/retention/", views.retention_review, name="retention"),
+    path("<int:pk>/export/<str:fmt>/", views.export, name="export"),
     path("<int:pk>/evidence/", views.add_evidence, name="evidence"),
     path("<int:pk>/evidence/<int:evidence_id>/", views.evidence_file, name="evidence_file"),
     path("<int:pk>/chronology/<int:entry_id>/correct/", views.correct_entry, name="correct"),

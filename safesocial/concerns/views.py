@@ -18,7 +18,7 @@ from safesocial.people.selectors import schools_for, staff_for
 from safesocial.permissions import Action, may, schools_where
 from safesocial.web import limit_reached
 
-from . import referrals, selectors, services, triage
+from . import exports, referrals, selectors, services, triage
 from .forms import (
     ActionForm,
     CloseForm,
@@ -682,4 +682,14 @@ def evidence_file(request: HttpRequest, pk: int, evidence_id: int) -> HttpRespon
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'"
     response["X-Evidence-SHA256"] = evidence.sha256
+    return response
+
+
+@login_required
+@never_cache
+def export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The case as a PDF chronology, as JSON, or as a zip of both with the evidence and a manifest (exports.py)."""
+    made = exports.case_export(actor=request.user, pk=pk, fmt=fmt)
+    response = HttpResponse(made.data, content_type=made.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
     return response
