@@ -155,10 +155,16 @@ def findings_from(reading: Reading, *, has_register: bool, heads=None) -> list[F
             continue
         if label == "full_name" and has_register:
             continue  # the register knows exactly who is named and with what consent
-        severity = "block" if label in BLOCKING_LABELS and score >= cut["block"] else "warn"
+        severity: rules.Severity = "block" if label in BLOCKING_LABELS and score >= cut["block"] else "warn"
         start, end = reading.where[k]
         found.append(Finding(LABEL_CHECK[label], severity, REASONS[label], start, end))
     return found
+
+
+def _overlap(a: Finding, b: Finding) -> bool:
+    if a.start is None or a.end is None or b.start is None or b.end is None:
+        return False
+    return a.start < b.end and b.start < a.end
 
 
 def combine(rule_findings: list[Finding], semantic: list[Finding]) -> list[Finding]:
@@ -166,10 +172,7 @@ def combine(rule_findings: list[Finding], semantic: list[Finding]) -> list[Findi
     an exact span and reason beat a sentence and a general one. One finding per check per stretch."""
     kept = list(rule_findings)
     for finding in semantic:
-        overlapping = any(
-            r.check == finding.check and r.start is not None and r.start < finding.end and finding.start < r.end
-            for r in rule_findings
-        )
+        overlapping = any(r.check == finding.check and _overlap(r, finding) for r in rule_findings)
         duplicate = any(k.check == finding.check and k.start == finding.start and k.end == finding.end for k in kept)
         if not overlapping and not duplicate:
             kept.append(finding)
