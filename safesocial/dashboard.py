@@ -14,6 +14,7 @@ PROVIDERS = [
     "safesocial.concerns.selectors",
     "safesocial.escalation.selectors",
     "safesocial.registers.selectors",
+    "safesocial.publishing.selectors",
     "safesocial.compliance.selectors",
     "safesocial.governors.selectors",
     "safesocial.policy.selectors",

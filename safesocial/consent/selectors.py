@@ -50,6 +50,25 @@ def published_posts_featuring(pupil: Pupil, how: str | None = None):
     )
 
 
+# How a published post relies on each purpose: official social media covers every post that names or shows the child
+# (all SafeSocial's channels are social media); the name consents cover the posts that name them. Website and press
+# consents cover no post SafeSocial publishes; face matching is never published.
+RELIED_ON_BY: dict[str, str | None] = {
+    Purpose.SOCIAL_MEDIA: None,
+    Purpose.NAME_WITH_PHOTO: "named",
+    Purpose.FIRST_NAME_ONLY: "named",
+}
+
+
+def posts_relying_on(pupil: Pupil, purpose: str):
+    """The published posts that needed this consent of this pupil: a withdrawal puts each up for a decision."""
+    if purpose not in RELIED_ON_BY:
+        from safesocial.publishing.models import Post
+
+        return Post.objects.none()
+    return published_posts_featuring(pupil, RELIED_ON_BY[purpose])
+
+
 def coverage(pupils: QuerySet[Pupil], purpose: str = Purpose.SOCIAL_MEDIA) -> list[dict]:
     """Consent coverage by year group: given, refused, not recorded."""
     records = consents_for(pupils)

@@ -20,7 +20,8 @@ from safesocial.people.roles import Role
 from safesocial.permissions import Action, require
 
 from .models import Consent, Method, Purpose, ReferencePhoto
-from .selectors import current_consent, published_posts_featuring
+from .selectors import current_consent, posts_relying_on
+from .signals import consent_withdrawn
 
 LINK_SALT = "safesocial.consent.parent-link"
 
@@ -85,9 +86,7 @@ def consent_record(
         note=note[:300],
     )
     withdrawn = bool(before and before.given and not given)
-    # A photo consent affects posts showing the child; a name consent, posts naming them.
-    how = {Purpose.NAME_WITH_PHOTO: "named", Purpose.FIRST_NAME_ONLY: "named"}.get(purpose, "photo")
-    affected = list(published_posts_featuring(pupil, how)) if withdrawn and purpose != Purpose.BIOMETRIC else []
+    affected = list(posts_relying_on(pupil, purpose)) if withdrawn else []
     if withdrawn and purpose == Purpose.BIOMETRIC:
         # Without biometric consent the reference face must go at once.
         ReferencePhoto.objects.filter(pupil=pupil).delete()
@@ -107,6 +106,7 @@ def consent_record(
         },
     )
     if affected:
+        consent_withdrawn.send(sender=Consent, consent=consent, pupil=pupil, posts=affected)
         transaction.on_commit(lambda: _tell_school_about_withdrawal(pupil, len(affected)))
     return consent, affected
 

@@ -112,7 +112,9 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("people:pupil", pk=pk)
     if affected:
         messages.error(
-            request, f"Consent withdrawn. {len(affected)} published post(s) feature this pupil: take them down."
+            request,
+            f"Consent withdrawn. {len(affected)} published post(s) relied on it: take each down or say why it stays "
+            "(listed below, and on the post pages).",
         )
     else:
         messages.success(request, "Consent recorded.")
@@ -201,7 +203,7 @@ def pupil_consent_context(request: HttpRequest, pupil) -> dict:
         # A withdrawal or expiry leaves published posts that may need taking down.
         # Posts that show or name the child without the consent that way needs: candidates to take down.
         "featured_alarm": (
-            (not in_force(records, Purpose.SOCIAL_MEDIA) and published_posts_featuring(pupil, "photo").exists())
+            (not in_force(records, Purpose.SOCIAL_MEDIA) and published_posts_featuring(pupil).exists())
             or (not in_force(records, Purpose.NAME_WITH_PHOTO) and published_posts_featuring(pupil, "named").exists())
         ),
         "parent_links": [(p, parent_link(request, p)) for p in pupil.parents.all()]

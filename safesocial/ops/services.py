@@ -9,6 +9,7 @@ SCHEDULED_JOBS = (
     "publish_due",
     "poll_comments",
     "concerns_chase",
+    "chase_take_downs",
     "policy_remind",
     "compliance_remind",
     "audit_checkpoint",

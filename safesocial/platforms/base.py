@@ -138,6 +138,17 @@ class Adapter(Protocol):
         ...
 
 
+@runtime_checkable
+class TakeDowner(Protocol):
+    """Deleting a published post through the platform's API. Adapters whose platform allows no such call (Instagram
+    media, YouTube community posts, Facebook groups) do not satisfy it: their posts are taken down by hand."""
+
+    def take_down(self, account: Account, external_id: str) -> None:
+        """Delete the post, or raise NotFound (it is not there any more, or this channel cannot see it), TokenExpired,
+        PermissionDenied or another PlatformError."""
+        ...
+
+
 @dataclass(frozen=True)
 class RemoteComment:
     """A comment or reply as the platform holds it, read by polling or from a webhook."""

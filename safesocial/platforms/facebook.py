@@ -198,6 +198,10 @@ class FacebookPageAdapter:
                 return _post_result(post["id"])
         return None
 
+    def take_down(self, account: Account, external_id: str) -> None:
+        """Graph's DELETE /{post-id}, answered {"success": true}; a post already gone answers code 100, subcode 33."""
+        succeeded(moderate("DELETE", http.path_id(external_id, platform="Facebook"), account), platform="Facebook")
+
     def _upload(self, account: Account, item: MediaItem, *, caption: str, published: bool) -> Any:
         data = {"published": "true" if published else "false"}
         if caption:

@@ -55,6 +55,17 @@ class SandboxAdapter:
         post = SandboxPost.objects.filter(idempotency_key=request.idempotency_key).first()
         return self._result(post) if post else None
 
+    def take_down(self, account: Account, external_id: str) -> None:
+        """As a real page does: the post leaves the page, its comments with it."""
+        from .base import NotFound
+
+        pk = external_id.removeprefix("sandbox-")
+        deleted = 0
+        if pk.isdigit() and account.channel_id is not None:
+            deleted, _ = SandboxPost.objects.filter(pk=int(pk), channel_id=account.channel_id).delete()
+        if not deleted:
+            raise NotFound("That post is no longer on the sandbox page.", code="not_found")
+
     @staticmethod
     def _result(post: SandboxPost) -> PublishResult:
         return PublishResult(

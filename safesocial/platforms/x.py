@@ -142,6 +142,13 @@ class XAdapter:
                 return PublishResult(tweet["id"], f"https://x.com/i/web/status/{tweet['id']}")
         return None
 
+    def take_down(self, account: Account, external_id: str) -> None:
+        """DELETE /2/tweets/:id, answered {"data": {"deleted": true}}."""
+        path = f"/2/tweets/{http.path_id(external_id, platform='X')}"
+        body = _call("DELETE", path, account, error=x_moderation_error)
+        if http.answer_field(body, "data", "deleted", platform="X") is not True:
+            raise PlatformError("X did not delete the post.", code="not_deleted")
+
     def _upload(self, account: Account, item: MediaItem) -> str:
         body = _call(
             "POST",

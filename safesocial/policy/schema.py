@@ -382,6 +382,9 @@ class ConsentRules(Strict):
     face_matching: bool = False
     expire_at_end_of_school_year: bool = True  # consents lapse on 31 August unless given with another end date
     renewal_reminder_days: Annotated[int, Field(ge=1, le=120)] = 30
+    # After a withdrawal, each published post that relied on the consent is taken down or kept (with a reason) within
+    # this many working days.
+    withdrawal_decision_working_days: Annotated[int, Field(ge=1, le=20)] = 2
 
 
 class Section(Strict):

@@ -245,3 +245,107 @@ def deliver_due(now: dt.datetime | None = None) -> dict[str, int]:
         "retrying": sum(1 for o in outcomes if o == DeliveryStatus.RETRY),
         "failed": sum(1 for o in outcomes if o == DeliveryStatus.FAILED),
     }
+
+
+# --- Take-down ----------------------------------------------------------------------------------------------------
+
+
+def takes_down_by_api(channel: Channel) -> bool:
+    """Whether SafeSocial can delete this channel's posts itself; if not, a person removes them by hand."""
+    from safesocial.platforms.base import TakeDowner, Unsupported
+
+    try:
+        return isinstance(adapter_for(channel), TakeDowner)
+    except Unsupported:
+        return False
+
+
+def _refusal(channel: Channel, exc: PlatformError) -> str:
+    """The platform's refusal, in words that say what to do next."""
+    from safesocial.platforms.base import NotFound, TokenExpired
+
+    name = "The sandbox" if channel.is_sandbox else channel.platform_label
+    if isinstance(exc, NotFound):
+        return (
+            f"{name} says the post is not there: it may have been deleted there already. Open it to check; if it is "
+            f"gone, confirm so here. ({exc.message})"
+        )
+    if isinstance(exc, TokenExpired):
+        return f"{name} no longer accepts the channel's connection: reconnect the channel, then retry. ({exc.message})"
+    return f"{name} refused to delete the post: {exc.message}"
+
+
+def take_down(take_down_id: int) -> str:
+    """Delete one delivery's post on its platform. Claimed with one conditional UPDATE, so two workers never both
+    call; the call itself happens outside any transaction."""
+    from .models import TakeDown, TakeDownStatus
+    from .services import finish_take_down
+
+    claimed = TakeDown.objects.filter(pk=take_down_id, status=TakeDownStatus.PENDING).update(
+        status=TakeDownStatus.SENDING, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return SKIPPED
+    row = TakeDown.objects.select_related("delivery__channel__trust", "delivery__post").get(pk=take_down_id)
+    channel = row.delivery.channel
+    try:
+        adapter = adapter_for(channel)
+        adapter.take_down(_account(channel), row.delivery.external_id)  # type: ignore[attr-defined]
+    except PlatformError as exc:
+        message, code = _refusal(channel, exc), exc.code
+    except Exception as exc:  # a bug or an unreadable credential: tell people, never loop
+        log.exception("take-down %s failed unexpectedly", take_down_id)
+        message, code = f"SafeSocial could not delete the post ({type(exc).__name__}).", "unexpected"
+    else:
+        with transaction.atomic():
+            row = TakeDown.objects.select_for_update().select_related("delivery").get(pk=take_down_id)
+            finish_take_down(row, actor="publisher", action="post.taken_down")
+        return TakeDownStatus.DONE
+    with transaction.atomic():
+        TakeDown.objects.filter(pk=take_down_id).update(status=TakeDownStatus.REFUSED, error=message[:2000])
+        post = Post.objects.select_for_update().get(pk=row.delivery.post_id)
+        post.status_note = f"Take-down refused on {channel}: {message}"
+        post.save(update_fields=["status_note"])
+        audit_post(
+            actor="publisher",
+            action="post.take_down_refused",
+            post=post,
+            changes={"channel": channel.pk, "code": code, "error": message[:500], "attempts": row.attempts},
+        )
+    return TakeDownStatus.REFUSED
+
+
+CHASE_EVERY = dt.timedelta(days=1)
+
+
+def chase_manual_take_downs(now: dt.datetime | None = None) -> int:
+    """Daily: whoever asked for a take-down by hand, and the channel's owner, hear again until someone confirms
+    the post is gone. The email names no pupil and quotes no post."""
+    from django.conf import settings
+    from django.core.mail import send_mass_mail
+    from django.urls import reverse
+
+    from .models import TakeDown, TakeDownStatus
+
+    now = now or timezone.now()
+    due = TakeDown.objects.filter(status=TakeDownStatus.MANUAL, requested_at__lte=now - CHASE_EVERY).filter(
+        Q(chased_at__isnull=True) | Q(chased_at__lte=now - CHASE_EVERY)
+    )
+    messages, chased = [], 0
+    for row in due.select_related("delivery__channel__owner", "delivery__post", "requested_by"):
+        channel, post = row.delivery.channel, row.delivery.post
+        # One UPDATE per row, so two schedulers chase once.
+        if not TakeDown.objects.filter(pk=row.pk, chased_at=row.chased_at).update(chased_at=now):
+            continue
+        chased += 1
+        link = settings.SITE_ROOT + reverse("publishing:detail", args=[post.pk])
+        body = (
+            f"Post {post.pk} on {channel} is waiting to be taken down by hand since {row.requested_at:%d/%m/%Y}. "
+            f"Remove it on {channel.platform_label}, then confirm here: {link}\n"
+        )
+        for email in sorted({row.requested_by.email, channel.owner.email} - {""}):
+            messages.append(("A post still needs taking down", body, None, [email]))
+        audit_post(actor="publisher", action="post.take_down_chased", post=post, changes={"channel": channel.pk})
+    if messages:
+        send_mass_mail(messages)
+    return chased

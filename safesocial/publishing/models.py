@@ -17,6 +17,7 @@ class PostStatus(models.TextChoices):
     REJECTED = "rejected", "Returned to author"
     WITHDRAWN = "withdrawn", "Withdrawn"
     FAILED = "failed", "Failed"
+    TAKEN_DOWN = "taken_down", "Taken down"
 
 
 S = PostStatus
@@ -30,8 +31,9 @@ POST_TRANSITIONS: dict[str, set[str]] = {
     S.SCHEDULED: {S.PUBLISHED, S.FAILED, S.SUBMITTED, S.IN_REVIEW, S.WITHDRAWN},  # IN_REVIEW: approval expired
     S.REJECTED: {S.DRAFT, S.SUBMITTED, S.WITHDRAWN},
     S.FAILED: {S.SCHEDULED, S.IN_REVIEW, S.SUBMITTED, S.WITHDRAWN},
-    S.PUBLISHED: set(),
+    S.PUBLISHED: {S.TAKEN_DOWN},
     S.WITHDRAWN: set(),
+    S.TAKEN_DOWN: set(),
 }
 EDITABLE = {S.DRAFT, S.REJECTED, S.IN_REVIEW, S.APPROVED, S.SCHEDULED, S.FAILED}
 
@@ -134,6 +136,7 @@ class DeliveryStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
+    TAKEN_DOWN = "taken_down", "Taken down"
 
 
 class Delivery(models.Model):
@@ -222,3 +225,78 @@ class FeaturedPupil(models.Model):
 
     def __str__(self) -> str:
         return f"pupil {self.pupil_id} {self.how} in post {self.post_id}"
+
+
+class TakeDownReason(models.TextChoices):
+    CONSENT_WITHDRAWN = "consent_withdrawn", "Consent withdrawn"
+    ERROR = "error", "A mistake in the post"
+    COMPLAINT = "complaint", "A complaint"
+    SAFEGUARDING = "safeguarding", "Safeguarding"
+
+
+class TakeDownStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be taken down"
+    SENDING = "sending", "Being taken down"
+    DONE = "done", "Taken down"
+    REFUSED = "refused", "Refused by the platform"
+    MANUAL = "manual", "Waiting for someone to remove it by hand and confirm"
+
+
+class TakeDown(models.Model):
+    """Taking one published delivery off its platform: through the platform's API where it allows it, else by hand
+    with a person's confirmation. A refused attempt stays here, with the platform's words, until retried."""
+
+    delivery = models.OneToOneField(Delivery, on_delete=models.CASCADE, related_name="take_down")
+    reason = models.CharField(max_length=20, choices=TakeDownReason.choices)
+    note = models.TextField(blank=True)  # may name a child: never copied into the audit trail
+    status = models.CharField(max_length=10, choices=TakeDownStatus.choices, default=TakeDownStatus.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)  # the platform's words when it refused
+    done_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(  # who confirmed a manual take-down
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    chased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["status", "chased_at"])]
+
+    def __str__(self) -> str:
+        return f"take-down of delivery {self.delivery_id} ({self.get_status_display()})"
+
+
+class WithdrawalChoice(models.TextChoices):
+    OPEN = "", "Not decided"
+    TAKE_DOWN = "take_down", "Take down"
+    KEEP = "keep", "Keep"
+
+
+class WithdrawalDecision(models.Model):
+    """A published post that relied on a consent a parent has withdrawn: someone decides, by `due_on`, to take it
+    down or to keep it for a stated reason. Open decisions stay on the DSL's and channel owners' dashboards."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="withdrawal_decisions")
+    consent = models.ForeignKey("consent.Consent", on_delete=models.CASCADE, related_name="+")  # the withdrawal
+    pupil = models.ForeignKey("people.Pupil", on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    decision = models.CharField(max_length=10, choices=WithdrawalChoice.choices, blank=True, default="")
+    because = models.TextField(blank=True)  # why it is kept: may name a child, so fingerprinted in the audit trail
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "consent"], name="one_decision_per_post_and_withdrawal"),
+            models.CheckConstraint(
+                condition=~models.Q(decision="keep") | ~models.Q(because=""), name="keeping_a_post_says_why"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"decision on post {self.post_id} after withdrawal {self.consent_id}"

@@ -58,3 +58,43 @@ def calendar_posts(user: User, start: dt.datetime, end: dt.datetime, school=None
     if school is not None:
         qs = qs.filter(school=school)
     return qs.prefetch_related("channels")
+
+
+def open_withdrawal_decisions_for(user: User):
+    """Posts waiting for a decision after a consent withdrawal, for the DSLs of their school and the owners of their
+    channels."""
+    from .models import WithdrawalDecision
+
+    if not user.is_authenticated or user.trust_id is None:
+        return WithdrawalDecision.objects.none()
+    scope = Q(post__school__in=schools_where(user, Action.RECEIVE_CONCERNS)) | Q(post__deliveries__channel__owner=user)
+    return (
+        WithdrawalDecision.objects.filter(post__trust_id=user.trust_id, decision="")
+        .filter(scope)
+        .distinct()
+        .select_related("post")
+    )
+
+
+def dashboard_items(user: User) -> list:
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from safesocial.dashboard import DashboardItem
+
+    decisions = list(open_withdrawal_decisions_for(user))
+    if not decisions:
+        return []
+    overdue = any(d.due_on < timezone.localdate() for d in decisions)
+    first = min(decisions, key=lambda d: d.due_on)
+    return [
+        DashboardItem(
+            title="Posts to decide on after a consent withdrawal",
+            text=f"{len(decisions)} published post{'s' if len(decisions) != 1 else ''} relied on a consent a parent "
+            f"withdrew: take each down or say why it stays, by {first.due_on:%d/%m/%Y}.",
+            url=reverse("publishing:detail", args=[first.post_id]),
+            link_text="Decide",
+            tone="bad" if overdue else "warn",
+            count=len(decisions),
+        )
+    ]

@@ -623,3 +623,173 @@ def record_featured_from_text(post: Post, register) -> None:
             if re.search(rf"\b{re.escape(first.lower())}\s+{re.escape(pupil.last_name.lower())}\b", text):
                 FeaturedPupil.objects.get_or_create(post=post, pupil_id=pupil.pupil_id, how="named")
                 break
+
+
+# --- Take-down --------------------------------------------------------------------------------------------------------
+
+
+def may_take_down(actor: User, post: Post) -> bool:
+    """Policy: a published post is taken down by its author, the administrators and owners of its channels, the
+    policy's channel approvers (the head, in most) and those it names to receive concerns (the DSLs)."""
+    from safesocial.channels.models import AccessLevel, ChannelAccess
+
+    if actor.pk == post.author_id:
+        return True
+    if may(actor, Action.APPROVE_CHANNEL, post.school) or may(actor, Action.RECEIVE_CONCERNS, post.school):
+        return True
+    channels = post.deliveries.values("channel_id")
+    if Channel.objects.filter(pk__in=channels, owner=actor).exists():
+        return True
+    return ChannelAccess.objects.filter(
+        channel_id__in=channels,
+        user=actor,
+        level=AccessLevel.ADMIN,
+        revoked_at__isnull=True,
+        expires_on__gte=timezone.localdate(),
+    ).exists()
+
+
+@transaction.atomic
+def post_take_down(*, actor: User, post: Post, reason: str, note: str = "") -> Post:
+    """Take a published post off every channel it reached: through the platform's API where it allows it, else by
+    hand (the person confirms it is gone). Called again after a refusal, it tries the refused channels again."""
+    from .delivery import takes_down_by_api
+    from .models import TakeDown, TakeDownReason, TakeDownStatus
+
+    post = Post.objects.select_for_update().get(pk=post.pk)
+    if not may_take_down(actor, post):
+        raise PermissionDenied(
+            "Only the post's author, its channels' administrators, the head or the DSL can take it down."
+        )
+    if reason not in TakeDownReason.values:
+        raise ValidationError("Choose why the post is coming down.")
+    if post.status != PostStatus.PUBLISHED:
+        raise ValidationError(f"This post is {post.get_status_display().lower()}: only a published post comes down.")
+    published = post.deliveries.filter(status=DeliveryStatus.PUBLISHED).select_related("channel")
+    deliveries = [d for d in published if getattr(d, "take_down", None) is None or d.take_down.status == "refused"]
+    if not deliveries:
+        raise ValidationError("This post is already being taken down.")
+    ways = {}
+    for delivery in deliveries:
+        by_api = takes_down_by_api(delivery.channel)
+        TakeDown.objects.update_or_create(
+            delivery=delivery,
+            defaults={
+                "reason": reason,
+                "note": note.strip(),
+                "status": TakeDownStatus.PENDING if by_api else TakeDownStatus.MANUAL,
+                "requested_by": actor,
+                "requested_at": timezone.now(),
+                "error": "",
+                "chased_at": None,
+            },
+        )
+        ways[delivery.channel_id] = "api" if by_api else "by_hand"
+    _close_withdrawal_decisions(actor, post)
+    audit_post(
+        actor=actor,
+        action="post.take_down",
+        post=post,
+        changes={"reason": reason, "note": fingerprint(note.strip()), "channels": ways},
+    )
+    if any(way == "api" for way in ways.values()):
+        from .tasks import take_down_post
+
+        transaction.on_commit(lambda: take_down_post.enqueue(post.pk))
+    return post
+
+
+@transaction.atomic
+def take_down_confirm(*, actor: User, take_down):
+    """A person says the post is gone from the platform: after removing it by hand, or after the platform said it
+    was not there any more."""
+    from .models import TakeDown, TakeDownStatus
+
+    take_down = TakeDown.objects.select_for_update().select_related("delivery__post").get(pk=take_down.pk)
+    post = take_down.delivery.post
+    if not may_take_down(actor, post):
+        raise PermissionDenied("Only those who may take this post down can confirm it is gone.")
+    if take_down.status not in (TakeDownStatus.MANUAL, TakeDownStatus.REFUSED):
+        raise ValidationError("This take-down is not waiting for anyone to confirm it.")
+    take_down.confirmed_by = actor
+    finish_take_down(take_down, actor=actor, action="post.take_down_confirmed")
+    return take_down
+
+
+def finish_take_down(take_down, *, actor, action: str) -> None:
+    """The post is off this channel: the delivery says so, and the post once it is off every channel."""
+    from .models import TakeDownStatus
+
+    take_down.status, take_down.done_at, take_down.error = TakeDownStatus.DONE, timezone.now(), ""
+    take_down.save(update_fields=["status", "done_at", "error", "confirmed_by"])
+    delivery = take_down.delivery
+    delivery.status = DeliveryStatus.TAKEN_DOWN
+    delivery.save(update_fields=["status"])
+    post = Post.objects.select_for_update().get(pk=delivery.post_id)
+    audit_post(actor=actor, action=action, post=post, changes={"channel": delivery.channel_id})
+    if post.status == PostStatus.PUBLISHED and not post.deliveries.filter(status=DeliveryStatus.PUBLISHED).exists():
+        _move(post, PostStatus.TAKEN_DOWN, f"Taken down: {take_down.get_reason_display().lower()}.")
+        _save(post, "status", "status_note")
+
+
+def _close_withdrawal_decisions(actor: User, post: Post) -> None:
+    from .models import WithdrawalChoice
+
+    post.withdrawal_decisions.filter(decision="").update(
+        decision=WithdrawalChoice.TAKE_DOWN, decided_by=actor, decided_at=timezone.now()
+    )
+
+
+# --- Decisions after a consent withdrawal ---------------------------------------------------------------------------
+
+
+def add_working_days(day: dt.date, n: int) -> dt.date:
+    """The date n working days (Monday to Friday) after `day`."""
+    while n > 0:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+def withdrawal_decisions_open(*, consent, pupil, posts) -> None:
+    """Policy: a withdrawal takes effect at once. Each published post that relied on the consent waits for a
+    decision, due within the policy's working days (consent.withdrawal_decision_working_days)."""
+    from .models import WithdrawalDecision
+
+    days = pupil.school.trust.policy.consent.withdrawal_decision_working_days
+    due = add_working_days(timezone.localdate(), days)
+    for post in posts:
+        WithdrawalDecision.objects.get_or_create(post=post, consent=consent, defaults={"pupil": pupil, "due_on": due})
+
+
+@transaction.atomic
+def withdrawal_decide(*, actor: User, decision, take_down: bool, because: str = ""):
+    """Take the post down (reason: consent withdrawn), or keep it and say why."""
+    from .models import TakeDownReason, WithdrawalChoice, WithdrawalDecision
+
+    decision = WithdrawalDecision.objects.select_for_update().select_related("post").get(pk=decision.pk)
+    post = decision.post
+    if not may_take_down(actor, post):
+        raise PermissionDenied("Only those who may take this post down decide whether it stays.")
+    if decision.decision:
+        raise ValidationError("This post has already been decided on.")
+    if take_down:
+        if post.status == PostStatus.PUBLISHED:
+            post_take_down(actor=actor, post=post, reason=TakeDownReason.CONSENT_WITHDRAWN)
+        choice, because = WithdrawalChoice.TAKE_DOWN, ""
+    else:
+        because = because.strip()
+        if not because:
+            raise ValidationError("Say why the post stays up.")
+        choice = WithdrawalChoice.KEEP
+    decision.decision, decision.because = choice, because
+    decision.decided_by, decision.decided_at = actor, timezone.now()
+    decision.save(update_fields=["decision", "because", "decided_by", "decided_at"])
+    audit_post(
+        actor=actor,
+        action="post.withdrawal_decision",
+        post=post,
+        changes={"decision": choice, "because": fingerprint(because), "withdrawal": decision.consent_id},
+    )
+    return decision

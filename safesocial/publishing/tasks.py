@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from .delivery import deliver, deliver_due
+from .delivery import deliver, deliver_due, take_down
 from .models import Delivery, DeliveryStatus
 
 
@@ -18,3 +18,12 @@ def deliver_post(post_id: int) -> list[str]:
 @task()
 def sweep_outbox() -> dict[str, int]:
     return deliver_due()
+
+
+@task()
+def take_down_post(post_id: int) -> list[str]:
+    """Delete a post on each platform that allows it (enqueued when someone takes a post down)."""
+    from .models import TakeDown, TakeDownStatus
+
+    ids = TakeDown.objects.filter(delivery__post_id=post_id, status=TakeDownStatus.PENDING).values_list("pk", flat=True)
+    return [take_down(pk) for pk in ids]

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from safesocial.permissions import Action, may
 
 from . import selectors, services
 from .forms import PostForm, ReviewForm, SubmitForm
-from .models import EDITABLE, PostImage, PostStatus
+from .models import EDITABLE, PostImage, PostStatus, TakeDown, TakeDownReason, WithdrawalDecision
 
 TABS = [
     ("review", "Waiting for my review"),
@@ -170,6 +170,9 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_retry": post.status == PostStatus.FAILED and may_edit,
         "may_withdraw": post.status not in (PostStatus.PUBLISHED, PostStatus.WITHDRAWN)
         and (may_edit or may(user, Action.APPROVE_CHANNEL, post.school)),
+        "may_take_down": post.status == PostStatus.PUBLISHED and services.may_take_down(user, post),
+        "take_down_reasons": TakeDownReason.choices,
+        "take_downs": [d.take_down for d in deliveries if hasattr(d, "take_down")],
         "submit_form": SubmitForm(reviewers=services.eligible_reviewers(post)),
         "review_form": ReviewForm(),
         "needed": post.trust.policy.posts.reviewers_required,
@@ -294,6 +297,53 @@ def post_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         "Withdrawn. It will not be published.",
         reason=request.POST.get("reason", ""),
     )
+
+
+@login_required
+@require_POST
+def post_take_down(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for(request.user, pk)
+    return _act(
+        request,
+        post,
+        services.post_take_down,
+        "Take-down started: each channel below says how it went.",
+        reason=request.POST.get("reason", ""),
+        note=request.POST.get("note", ""),
+    )
+
+
+@login_required
+@require_POST
+def take_down_confirm(request: HttpRequest, pk: int, take_down_id: int) -> HttpResponse:
+    post = selectors.post_for(request.user, pk)
+    row = get_object_or_404(TakeDown, pk=take_down_id, delivery__post=post)
+    try:
+        services.take_down_confirm(actor=request.user, take_down=row)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, "Recorded: the post is gone from that channel.")
+    return redirect("publishing:detail", pk=post.pk)
+
+
+@login_required
+@require_POST
+def withdrawal_decide(request: HttpRequest, pk: int, decision_id: int) -> HttpResponse:
+    post = selectors.post_for(request.user, pk)
+    decision = get_object_or_404(WithdrawalDecision, pk=decision_id, post=post)
+    try:
+        services.withdrawal_decide(
+            actor=request.user,
+            decision=decision,
+            take_down=request.POST.get("decision") == "take_down",
+            because=request.POST.get("because", ""),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+    else:
+        messages.success(request, "Decision recorded.")
+    return redirect("publishing:detail", pk=post.pk)
 
 
 @login_required

@@ -18,7 +18,15 @@ from safesocial.ops.models import JobRun
 
 pytestmark = pytest.mark.django_db
 
-JOBS = {"publish_due", "poll_comments", "concerns_chase", "policy_remind", "compliance_remind", "audit_checkpoint"}
+JOBS = {
+    "publish_due",
+    "poll_comments",
+    "concerns_chase",
+    "chase_take_downs",
+    "policy_remind",
+    "compliance_remind",
+    "audit_checkpoint",
+}
 
 
 @task()
@@ -74,6 +82,7 @@ def test_health_says_how_long_ago_each_scheduled_job_last_ran(client, trust, set
     call_command("policy", "remind", stdout=out)
     call_command("compliance", "remind", stdout=out)
     call_command("concerns", "chase", stdout=out)
+    call_command("chase_take_downs", stdout=out)
     call_command("audit", "checkpoint", stdout=out)
     JobRun.objects.filter(name="publish_due").update(last_ran_at=timezone.now() - dt.timedelta(hours=2))
 

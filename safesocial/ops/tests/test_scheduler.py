@@ -30,10 +30,18 @@ def test_the_scheduler_runs_each_crontab_job_at_its_time_once():
     assert set(scheduler_tick(now=at(MONDAY, 7, 1, 5))) == {"publish_due", "concerns_chase"}
     # A scheduler stopped since then runs each missed job once, not once per missed time.
     tuesday_night = scheduler_tick(now=at(MONDAY + dt.timedelta(days=1), 3, 17, 2))
-    assert set(tuesday_night) == {"publish_due", "poll_comments", "concerns_chase", "audit_checkpoint"}
+    assert set(tuesday_night) == {
+        "publish_due",
+        "poll_comments",
+        "concerns_chase",
+        "chase_take_downs",
+        "audit_checkpoint",
+    }
     # A weekly job waits for next Monday.
     tuesday_seven = scheduler_tick(now=at(MONDAY + dt.timedelta(days=1), 7, 0, 5))
     assert set(tuesday_seven) == {"publish_due", "poll_comments", "concerns_chase", "policy_remind"}
+    tuesday_eight = scheduler_tick(now=at(MONDAY + dt.timedelta(days=1), 8, 0, 5))
+    assert set(tuesday_eight) == {"publish_due", "poll_comments", "concerns_chase", "chase_take_downs"}
 
 
 @pytest.mark.django_db

@@ -340,6 +340,12 @@ class GraphStandIn(StandIn):
             case "DELETE", _, "" if node in self.comments:
                 self._delete(node)
                 return 200, {"success": True}, {}
+            case "DELETE", _, "" if self._is_post(node):
+                # Deleting a Page post (Graph's DELETE /{post-id}); its comments go with it.
+                self.posts = [p for p in self.posts if p["id"] != node]
+                for comment in [c for c in self.comments if self.comments[c]["on"] == node]:
+                    self.comments.pop(comment, None)
+                return 200, {"success": True}, {}
             case "GET", _, "":
                 return self._node(node, request.query.get("fields", "id").split(","))
         return graph_error(
@@ -661,6 +667,8 @@ class XStandIn(StandIn):
                 return 200, ({"data": tweets, "meta": meta} if tweets else {"meta": meta}), {}
             case "GET", "/2/tweets/search/recent":
                 return self._search(request.query)
+            case "DELETE", path if re.fullmatch(r"/2/tweets/\w+", path):
+                return self._delete_tweet(path.split("/")[3])
             case "PUT", path if re.fullmatch(r"/2/tweets/\w+/hidden", path):
                 return self._hide(path.split("/")[3], request.json)
             case "POST", path if re.fullmatch(r"/2/users/\w+/blocking", path):
@@ -759,6 +767,15 @@ class XStandIn(StandIn):
             "edit_history_tweet_ids": [tweet["id"]],
         }
         return read | {k: v for k, v in full.items() if k in fields}
+
+    def _delete_tweet(self, tweet_id: str) -> Reply:
+        if not any(t["id"] == tweet_id for t in self.tweets):
+            detail = f"Could not find tweet with id: [{tweet_id}]."
+            type_ = "https://api.x.com/2/problems/resource-not-found"
+            return problem(404, "Not Found Error", detail, type_, resource_type="tweet", resource_id=tweet_id)
+        self.tweets = [t for t in self.tweets if t["id"] != tweet_id]
+        self.everything.pop(tweet_id, None)
+        return 200, {"data": {"deleted": True}}, {}
 
     def _hide(self, tweet_id: str, payload: Any) -> Reply:
         if not isinstance(payload, dict) or not isinstance(payload.get("hidden"), bool):
