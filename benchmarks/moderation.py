@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/moderation.py                         # everything (about two minutes)
     .venv/bin/python benchmarks/moderation.py --apc-python /tmp/apc-venv/bin/python
     .venv/bin/python benchmarks/moderation.py --skip-speed
+    .venv/bin/python benchmarks/moderation.py --only-blind    # the independent writer's blind set alone
 
 Accuracy: precision, recall and F1 on the held-out test split of every data set in ../shared/data/moderation/
 (HateXplain's official test split; the splits are described in safesocial/moderation/training/datasets.py), on
@@ -24,6 +25,14 @@ split it marks tweets it was trained on. The last column is therefore its recipe
 TfidfVectorizer(stop_words="english", min_df=0.0001) and a calibrated, class-balanced LinearSVC, predict_prob >= 0.5)
 retrained, in the same Python, on exactly the train splits our abuse head learns from (Davidson, HateXplain and OLID,
 "hate or offensive"), so that neither model has seen a test split.
+
+Before and after: "words" is classify(semantic=False), the rules and linear models as they were before issue 13;
+"ours" adds the semantic layer (sentence embeddings, safesocial/text/semantic_comments.py). Both run on every set.
+
+The independent writer's blind set (benchmarks/blind/comments_w3.yaml: written by someone who saw neither the rules
+nor any training data, never trained or tuned on) is scored per category: for safeguarding, the share escalated
+(and escalated or sent to review) and the share of ordinary comments escalated; for every other category, F1 where
+a category counts as found when it reaches its threshold or review band.
 
 Speed: comments per second on one core through classify() (CPU time of this process, so other load on the machine
 matters less) and through `safesocial moderate` end to end (a subprocess reading a generated JSONL file).
@@ -49,13 +58,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safesocial.settings")
 
 import yaml  # noqa: E402
 
-from safesocial.moderation.classifier import CATEGORIES, DEFAULT_THRESHOLDS, classify  # noqa: E402
+from safesocial.moderation.classifier import CATEGORIES, DEFAULT_THRESHOLDS, classify, classify_batch  # noqa: E402
+from safesocial.moderation.thresholds import action_for  # noqa: E402
 from safesocial.moderation.training import datasets  # noqa: E402
 from safesocial.text.rules import RegisterPupil  # noqa: E402
 
 CASES = REPO / "safesocial" / "moderation" / "tests" / "cases_school.yaml"
 HOLDOUT = REPO / "benchmarks" / "moderation_holdout.yaml"
 BLIND = REPO / "benchmarks" / "moderation_blind.yaml"
+WRITER_BLIND = REPO / "benchmarks" / "blind" / "comments_w3.yaml"
 APC_SCRIPT = """
 import json, sys
 from profanity_check import predict_prob
@@ -77,6 +88,11 @@ def prf(gold: list[bool], predicted: list[bool]) -> tuple[float, float, float]:
 
 def fires(result, *names: str) -> bool:
     return any(result[n].score >= DEFAULT_THRESHOLDS[n][1] for n in names)
+
+
+def acts(result, name: str) -> bool:
+    """The category reaches its threshold or its review band (hate the semantic layer alone finds is reviewed)."""
+    return action_for(name, result[name].score) is not None
 
 
 def _probabilities(python: str | None, script: str, payload, count: int, cache: Path) -> list[float] | None:
@@ -148,7 +164,9 @@ def accuracy_on_datasets(apc_python: str | None, cache_dir: Path) -> list[dict]:
     examples: dict[str, list[datasets.Example]] = {}
     for name in dict.fromkeys(task[0] for task in TASKS):
         examples[name] = datasets.load(name, "test")
-        results[name] = [classify(e.text) for e in examples[name]]
+        texts = [e.text for e in examples[name]]
+        results[name] = classify_batch(texts)
+        results[f"{name} words"] = classify_batch(texts, semantic=False)
     # The retrained recipe is trained once and run on every test split together.
     every_text = [e.text for rows in examples.values() for e in rows]
     retrained = apc_retrained_probabilities(apc_python, every_text, cache_dir / "retrained.json")
@@ -159,7 +177,9 @@ def accuracy_on_datasets(apc_python: str | None, cache_dir: Path) -> list[dict]:
     for name, task, gold_of, categories in TASKS:
         gold = [gold_of(e) for e in examples[name]]
         ours = [fires(r, *categories) for r in results[name]]
+        words = [fires(r, *categories) for r in results[f"{name} words"]]
         row = {"data set": name, "task": task, "n": len(gold), "positives": sum(gold), "ours": prf(gold, ours)}
+        row["words"] = prf(gold, words)
         texts = [e.text for e in examples[name]]
         for column, probabilities in (
             ("apc", apc_probabilities(apc_python, texts, cache_dir / f"{name}.json")),
@@ -174,7 +194,7 @@ def accuracy_on_presidio(apc_python: str | None, cache_dir: Path) -> tuple[dict,
     """Sentence level: does it contain a phone number, email address, street address or postcode? Span level:
     of the gold spans of each type, how many does a pii span overlap?"""
     data = datasets.presidio()
-    results = [classify(e.text) for e in data]
+    results = classify_batch([e.text for e in data])
     gold = [any(kind in PII_TYPES for kind, _, _ in e.spans) for e in data]
     ours = [fires(r, "pii") for r in results]
     row = {"data set": "presidio_synth_pii", "task": "contact details", "n": len(gold), "positives": sum(gold)}
@@ -191,7 +211,9 @@ def accuracy_on_presidio(apc_python: str | None, cache_dir: Path) -> tuple[dict,
     return row, {k: (v[0], v[1]) for k, v in per_type.items()}
 
 
-def school_cases(path: Path, apc_python: str | None, cache_dir: Path) -> tuple[dict, dict, int, list[str]]:
+def school_cases(
+    path: Path, apc_python: str | None, cache_dir: Path, semantic: bool = True
+) -> tuple[dict, dict, int, list[str]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     register = [
         RegisterPupil(i, p["first_name"], p["last_name"], name_consent=p.get("name_consent", False))
@@ -201,7 +223,7 @@ def school_cases(path: Path, apc_python: str | None, cache_dir: Path) -> tuple[d
     counts = {c: Counter() for c in CATEGORIES}
     misses = []
     for case in cases:
-        result = classify(case["text"], register=register if case.get("register") else None)
+        result = classify(case["text"], register=register if case.get("register") else None, semantic=semantic)
         got = {r.name for r in result.fired()}
         expected = set(case["categories"])
         for c in CATEGORIES:
@@ -217,13 +239,72 @@ def school_cases(path: Path, apc_python: str | None, cache_dir: Path) -> tuple[d
         per_category[c] = (p, r, 2 * p * r / (p + r) if p + r else 0.0, k["tp"] + k["fn"])
     # alt-profanity-check against the cases labelled abuse or hate.
     gold = [bool({"abuse", "hate"} & set(case["categories"])) for case in cases]
-    ours = [fires(classify(case["text"]), "abuse", "hate") for case in cases]
+    ours = [fires(classify(case["text"], semantic=semantic), "abuse", "hate") for case in cases]
     probabilities = apc_probabilities(apc_python, [c["text"] for c in cases], cache_dir / f"{path.stem}.json")
     abuse_or_hate = {
         "ours": prf(gold, ours),
         "apc": prf(gold, [p >= 0.5 for p in probabilities]) if probabilities else None,
     }
     return per_category, abuse_or_hate, len(cases), misses
+
+
+def writer_blind(semantic: bool) -> tuple[dict, dict[str, tuple[int, int]], dict]:
+    """Per category on the independent writer's blind set: (category -> figures, safeguarding and hate kinds ->
+    (found, of), the actions taken on ordinary comments)."""
+    items = yaml.safe_load(WRITER_BLIND.read_text(encoding="utf-8"))
+    results = classify_batch([item["text"] for item in items], semantic=semantic)
+    from safesocial.moderation.classifier import decide
+
+    figures: dict[str, dict] = {}
+    ordinary = [(item, r) for item, r in zip(items, results, strict=True) if item["label"] == "none"]
+    for category in CATEGORIES:
+        gold = [item["label"] == category for item in items]
+        if not any(gold):
+            continue
+        if category == "safeguarding":
+            escalated = [r["safeguarding"].score >= DEFAULT_THRESHOLDS["safeguarding"][1] for r in results]
+            looked_at = [acts(r, "safeguarding") for r in results]
+            figures[category] = {
+                "n": sum(gold),
+                "recall escalated": sum(g and e for g, e in zip(gold, escalated, strict=True)) / sum(gold),
+                "recall escalated or reviewed": sum(g and e for g, e in zip(gold, looked_at, strict=True)) / sum(gold),
+                "ordinary escalated": sum(r["safeguarding"].score >= 0.4 for _, r in ordinary) / len(ordinary),
+                "ordinary escalated or reviewed": sum(acts(r, "safeguarding") for _, r in ordinary) / len(ordinary),
+                "prf": prf(gold, escalated),
+            }
+        else:
+            figures[category] = {"n": sum(gold), "prf": prf(gold, [acts(r, category) for r in results])}
+    kinds: dict[str, list[int]] = {}
+    for item, r in zip(items, results, strict=True):
+        if item["label"] in ("safeguarding", "hate") and item.get("kind"):
+            key = f"{item['label']}: {item['kind']}"
+            found = r["safeguarding"].score >= 0.4 if item["label"] == "safeguarding" else acts(r, "hate")
+            kinds.setdefault(key, [0, 0])
+            kinds[key][0] += found
+            kinds[key][1] += 1
+    actions = Counter(decide(r) for _, r in ordinary)
+    return figures, {k: (a, b) for k, (a, b) in sorted(kinds.items())}, dict(actions)
+
+
+def print_writer_blind() -> None:
+    both = {semantic: writer_blind(semantic) for semantic in (False, True)}
+    print(f"\nIndependent writer's blind set: {WRITER_BLIND.relative_to(REPO)} (scored once, never tuned on)")
+    print("| category | n | words only | with the semantic layer |\n|---|---|---|---|")
+    for category, before in both[False][0].items():
+        after = both[True][0][category]
+        if category == "safeguarding":
+            for key in (
+                "recall escalated",
+                "recall escalated or reviewed",
+                "ordinary escalated",
+                "ordinary escalated or reviewed",
+            ):
+                print(f"| safeguarding: {key} | {before['n']} | {before[key]:.3f} | {after[key]:.3f} |")
+        print(f"| {category}: P / R / F1 | {before['n']} | {fmt(before['prf'])} | {fmt(after['prf'])} |")
+    print("\nBy kind (found: safeguarding escalated, hate hidden or reviewed): words only -> with the semantic layer")
+    for kind, (found, total) in both[True][1].items():
+        print(f"  {kind}: {both[False][1][kind][0]}/{total} -> {found}/{total}")
+    print(f"Ordinary comments' actions: words only {both[False][2]}, with the semantic layer {both[True][2]}")
 
 
 def typical_comments(n: int, seed: int = 7) -> list[str]:
@@ -235,11 +316,16 @@ def typical_comments(n: int, seed: int = 7) -> list[str]:
     return [rng.choice(pool) for _ in range(n)]
 
 
-def speed_classify(texts: list[str]) -> tuple[float, float]:
+def speed_classify(texts: list[str], batch: int = 0) -> tuple[float, float]:
+    """Comments per CPU second and per wall second, one at a time or in batches of `batch`."""
     classify("warm up: load the model")
     cpu, wall = time.process_time(), time.perf_counter()
-    for text in texts:
-        classify(text)
+    if batch:
+        for start in range(0, len(texts), batch):
+            classify_batch(texts[start : start + batch])
+    else:
+        for text in texts:
+            classify(text)
     return len(texts) / (time.process_time() - cpu), len(texts) / (time.perf_counter() - wall)
 
 
@@ -272,6 +358,7 @@ def speed_command(texts: list[str]) -> dict[str, float]:
         "total cpu s": cn,
         "per core incl. start-up": len(texts) / cn,
         "per core after start-up": (len(texts) - 1) / max(cn - c1, 1e-9),
+        "peak MiB": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
@@ -285,23 +372,27 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "safesocial-apc-cache")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--comments", type=int, default=20_000, help="how many comments the speed runs classify")
+    parser.add_argument("--only-blind", action="store_true", help="only the independent writer's blind set")
     args = parser.parse_args()
+    if args.only_blind:
+        print_writer_blind()
+        return
 
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
     print(f"alt-profanity-check: {args.apc_python or 'not run (no --apc-python)'}\n")
     print("Held-out data sets: precision / recall / F1")
     print(
-        "| data set | task | n (positive) | ours | alt-profanity-check | its recipe on our train splits |\n"
-        "|---|---|---|---|---|---|"
+        "| data set | task | n (positive) | words only | ours (with the semantic layer) | alt-profanity-check "
+        "| its recipe on our train splits |\n|---|---|---|---|---|---|---|"
     )
     for row in accuracy_on_datasets(args.apc_python, args.cache):
         print(
-            f"| {row['data set']} | {row['task']} | {row['n']} ({row['positives']}) | {fmt(row['ours'])} "
-            f"| {fmt(row['apc'])} | {fmt(row['apc retrained'])} |"
+            f"| {row['data set']} | {row['task']} | {row['n']} ({row['positives']}) | {fmt(row['words'])} "
+            f"| {fmt(row['ours'])} | {fmt(row['apc'])} | {fmt(row['apc retrained'])} |"
         )
     row, per_type = accuracy_on_presidio(args.apc_python, args.cache)
     print(
-        f"| {row['data set']} | {row['task']} | {row['n']} ({row['positives']}) | {fmt(row['ours'])} "
+        f"| {row['data set']} | {row['task']} | {row['n']} ({row['positives']}) | n/a | {fmt(row['ours'])} "
         f"| {fmt(row['apc'])} | n/a |"
     )
     print(
@@ -310,14 +401,17 @@ def main() -> None:
     )
 
     for path in (CASES, HOLDOUT, BLIND):
+        before, _, _, _ = school_cases(path, None, args.cache, semantic=False)
         per_category, abuse_or_hate, n, misses = school_cases(path, args.apc_python, args.cache)
         print(f"\nSchool cases: {path.relative_to(REPO)} ({n} comments): precision / recall / F1 (cases)")
-        print("| category | precision / recall / F1 | cases |\n|---|---|---|")
+        print("| category | words only | with the semantic layer | cases |\n|---|---|---|---|")
         for c, (p, r, f, support) in per_category.items():
-            print(f"| {c} | {p:.3f} / {r:.3f} / {f:.3f} | {support} |")
+            print(f"| {c} | {fmt(before[c][:3])} | {p:.3f} / {r:.3f} / {f:.3f} | {support} |")
         print(f"abuse or hate: ours {fmt(abuse_or_hate['ours'])}, alt-profanity-check {fmt(abuse_or_hate['apc'])}")
         print("  misses:")
         print("\n".join(misses) or "    none")
+
+    print_writer_blind()
 
     if not args.skip_speed:
         texts = typical_comments(args.comments)
@@ -334,11 +428,15 @@ def main() -> None:
             f"classify(): {per_cpu:,.0f} comments per CPU second ({per_wall:,.0f} per wall second) "
             f"on the school cases alone ({sum(map(len, school)) / len(school):.0f} characters on average)"
         )
+        per_cpu, per_wall = speed_classify(texts, batch=500)
+        print(f"classify_batch() in 500s: {per_cpu:,.0f} comments per CPU second ({per_wall:,.0f} per wall second)")
+        print(f"this process's peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
         command = speed_command(texts)
         print(
             f"safesocial moderate: {command['per core after start-up']:,.0f} comments per CPU second after start-up, "
             f"{command['per core incl. start-up']:,.0f} including it; start-up {command['start-up cpu s']:.2f} s CPU; "
-            f"{command['lines']:,} lines in {command['total wall s']:.1f} s wall"
+            f"{command['lines']:,} lines in {command['total wall s']:.1f} s wall; "
+            f"peak memory {command['peak MiB']:,.0f} MiB"
         )
 
 

@@ -15,10 +15,19 @@ A cascade of three cheap steps, all on the CPU with no network and nothing heavi
 3. Rules: text/rules.py for swearing and slurs, personal information, behaviour incidents and (with a
    register) pupils' names; patterns.py for threats, hate and abuse phrasings, inflammatory comments, commercial
    posts, donation requests, safeguarding disclosures and complaints, which no data set covers.
+4. The semantic layer: logistic heads over a sentence embedding of the comment (text/semantic_comments.py,
+   trained by training/train_semantic.py) for the categories where, out of fold on independent writers' comments,
+   they catch what words miss (disclosures in other words, hate without slurs, scams). Their logit is mapped so that
+   the cut chosen in training lands on the category's threshold; for safeguarding a second, lower cut lands on the
+   review band (thresholds.REVIEW_BAND), and hate the semantic layer alone finds stays in the review band.
 
-A category's score is the larger of the model's and the rules'; its spans are the characters that raised it (for the
-model, the words that pushed its score up most) and its reason says why in a moderator's words. Every category has a
-result, most of them 0.
+A category's score is the larger of the models' and the rules'; its spans are the characters that raised it (for the
+linear model, the words that pushed its score up most; for the semantic layer, the sentence that scored highest) and
+its reason says why in a moderator's words. Every category has a result, most of them 0.
+
+Every comment gets a decision: emoji are read as their names by the semantic layer; a comment in another language is
+classified as far as the rules can and marked `unread`, which sends it to review; a very long one is read as its first
+and last READ_PART characters.
 """
 
 from __future__ import annotations
@@ -39,11 +48,14 @@ from safesocial.moderation.thresholds import (
     ACTIONS,
     CATEGORIES,
     DEFAULT_THRESHOLDS,
+    REVIEW_BAND,
     Action,
+    action_for,
     thresholds_from_policy,
 )
 from safesocial.moderation.thresholds import decide as decide_scores
 from safesocial.text import rules as text_checks
+from safesocial.text import semantic_comments
 from safesocial.text.rules import RegisterIndex, RegisterPupil
 
 __all__ = [
@@ -54,6 +66,7 @@ __all__ = [
     "CategoryResult",
     "Classification",
     "classify",
+    "classify_batch",
     "decide",
     "thresholds_from_policy",
 ]
@@ -74,6 +87,7 @@ class CategoryResult:
 @dataclass(frozen=True)
 class Classification:
     categories: dict[str, CategoryResult]  # every category in CATEGORIES, in that order
+    unread: str = ""  # why the comment could not be read (another language): a person reads it
 
     def __getitem__(self, name: str) -> CategoryResult:
         return self.categories[name]
@@ -83,9 +97,8 @@ class Classification:
         return {name: result.score for name, result in self.categories.items()}
 
     def fired(self, thresholds: Mapping[str, tuple[Action, float]] | None = None) -> list[CategoryResult]:
-        """The categories whose score reaches their threshold."""
-        rules = DEFAULT_THRESHOLDS if thresholds is None else thresholds
-        return [r for r in self.categories.values() if r.name in rules and r.score >= rules[r.name][1]]
+        """The categories whose score reaches their threshold, or the review band below it."""
+        return [r for r in self.categories.values() if action_for(r.name, r.score, thresholds) is not None]
 
 
 def decide(
@@ -95,9 +108,11 @@ def decide(
     """allow, hide, review, escalate or redirect: the most protective action among the categories that fire.
 
     `thresholds` maps a category to (action, threshold), as thresholds.thresholds_from_policy reads them from a
-    trust's policy; DEFAULT_THRESHOLDS when None. Safeguarding escalates and complaints redirect by default."""
-    scores = classification.scores if isinstance(classification, Classification) else classification
-    return decide_scores(scores, thresholds)
+    trust's policy; DEFAULT_THRESHOLDS when None. Safeguarding escalates and complaints redirect by default; a
+    comment the classifier could not read goes to review at least."""
+    if isinstance(classification, Classification):
+        return decide_scores(classification.scores, thresholds, unread=bool(classification.unread))
+    return decide_scores(classification, thresholds)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -215,6 +230,111 @@ def school_model() -> LinearModel:
     return LinearModel(name="school")
 
 
+# What the semantic layer found, in a moderator's words: it reads meaning, so it has no words to quote; its span is the
+# sentence that scored highest.
+SEMANTIC_REASONS = {
+    "safeguarding": "This may be {kind}: a safeguarding lead should read it. " + patterns.SAFEGUARDING_RULE,
+    "hate": "This may be hateful without a slur (coded words, a stereotype or emoji aimed at people for who they "
+    "are): a moderator should read it before it stays up. " + patterns.HATE_RULE,
+    "spam": "This reads like spam or a scam (an offer, a prize or a contact to strangers). " + patterns.SPAM_RULE,
+    "threat": "This may be a threat, though in other words than the usual ones. " + patterns.THREAT_RULE,
+    "inflammatory": "This may be stirring up feeling or singling someone out. " + patterns.INFLAMMATORY_RULE,
+    "complaint": "This reads like a complaint about the school. " + patterns.COMPLAINT_RULE,
+    "commercial": "This reads like an advert for a business. " + patterns.COMMERCIAL_RULE,
+    "donation": "This reads like a request for money. " + patterns.DONATION_RULE,
+    "abuse": "This reads as abusive or offensive. " + patterns.ABUSE_RULE,
+}
+# The kinds of disclosure the semantic layer tells apart (training/train_semantic.py KINDS), as a reason names them.
+SAFEGUARDING_KINDS = {
+    "self_harm": "a pupil saying they want to disappear or harm themselves",
+    "bullying": "a child bullied so badly they no longer want to come to school",
+    "harm_at_home": "a child being hurt or frightened at home",
+    "neglect": "signs that a child is neglected or injured",
+    "hiding": "a family hiding from someone (a refuge, a court order or a placement) who must not find them "
+    "through the school's page",
+    "exploitation": "an adult grooming or exploiting a child",
+    "sleeping_rough": "a child without a safe place to sleep",
+    "challenge": "a dangerous challenge going round pupils",
+    "danger_now": "a child in danger now",
+}
+SAFEGUARDING_ANY = "a worry about a child's safety"
+# Hate the semantic layer alone finds is reviewed, never hidden: its score stays below hate's threshold.
+SEMANTIC_REVIEW_ONLY = {"hate"}
+
+
+class SemanticLayer:
+    """The comment heads (safesocial/text/model/comments.*) and how each joins the ensemble (their `ensemble`
+    record, written by training/train_semantic.py): an affine map of the head's logit that puts the training cut on
+    the category's threshold (and safeguarding's review cut on its review band)."""
+
+    def __init__(self, heads, memory):
+        self.heads = heads
+        self.memory = memory
+        self.memory_weight = float(heads.meta.get("memory_weight", 0.0))
+        self.column = {name: i for i, name in enumerate(heads.categories)}
+        self.kinds = [name for name in heads.categories if name.startswith("safeguarding:")]
+        self.maps: dict[str, tuple[float, float, float]] = {}  # category: (slope, intercept, highest score)
+        for category, choice in heads.meta["ensemble"].items():
+            if not choice.get("used"):
+                continue
+            threshold = DEFAULT_THRESHOLDS[category][1]
+            band = REVIEW_BAND.get(category, 0.0)
+            top = _logit(threshold - band if category in SEMANTIC_REVIEW_ONLY else threshold)
+            slope = 1.0
+            if choice.get("review_cut") is not None and choice["review_cut"] < choice["cut"] and band:
+                slope = (top - _logit(threshold - band)) / (choice["cut"] - choice["review_cut"])
+            cap = threshold - 0.01 if category in SEMANTIC_REVIEW_ONLY else 1.0
+            self.maps[category] = (slope, top - slope * choice["cut"], cap)
+
+    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Each comment's semantic score per category it joins (mapped), and its kind of disclosure (raw)."""
+        from safesocial.text.embedder import embed
+
+        if not texts:
+            return []
+        vectors = embed(semantic_comments.readable_batch(texts))
+        logits = vectors @ self.heads.W.T + self.heads.b
+        if self.memory_weight:
+            margins = self.memory.margins(vectors)
+            logits[:, : margins.shape[1]] += self.memory_weight * margins
+        rows = []
+        for z in logits:
+            row = {
+                c: min(_sigmoid(slope * float(z[self.column[c]]) + b), cap) for c, (slope, b, cap) in self.maps.items()
+            }
+            row.update({kind: float(z[self.column[kind]]) for kind in self.kinds})
+            rows.append(row)
+        return rows
+
+    def strongest_sentence(self, text: str, category: str) -> Span:
+        from safesocial.text.embedder import embed
+
+        return semantic_comments.strongest_sentence(text, self.column[category], embed)
+
+    def reason(self, category: str, scores: Mapping[str, float]) -> str:
+        if category != "safeguarding":
+            return SEMANTIC_REASONS[category]
+        kind = max(self.kinds, key=lambda k: scores.get(k, -1e9), default="")
+        return SEMANTIC_REASONS[category].format(kind=SAFEGUARDING_KINDS.get(kind.partition(":")[2], SAFEGUARDING_ANY))
+
+
+@cache
+def semantic_layer() -> SemanticLayer:
+    try:
+        heads = semantic_comments.heads()
+        memory = semantic_comments.memory()
+    except FileNotFoundError:
+        raise ModelError(
+            "the semantic layer's heads (safesocial/text/model/comments.*) are missing: "
+            "run python -m safesocial.moderation.training.train_semantic"
+        ) from None
+    return SemanticLayer(heads, memory)
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z > -40 else 0.0
 
@@ -264,6 +384,15 @@ WORDS_REASONS = {
 }
 SLUR_REASON = "This contains a slur (“{shown}”). " + patterns.HATE_RULE
 EMOJI_ABUSE = re.compile("\U0001f595")  # the middle finger
+# Monkeys, apes and bananas thrown at people are a racist taunt (football's most reported one). The three wise
+# monkeys (🙈🙉🙊) are everyday embarrassment and are left out. The score sits in hate's review band: a person looks.
+APE_EMOJI = re.compile(
+    "[\U0001f412\U0001f435\U0001f98d\U0001f9a7]+(?:[\U0001f3fb-\U0001f3ff\ufe0f]|\U0001f34c)*|"
+    "\U0001f34c(?=.*[\U0001f412\U0001f435\U0001f98d\U0001f9a7])"
+)
+APE_EMOJI_REASON = (
+    "Monkey, ape or banana emoji aimed at people are a racist taunt: a moderator should read it. " + patterns.HATE_RULE
+)
 _CONTACT_HINT = re.compile(r"[\d@]")  # every phone number, email, address and postcode has one
 # Phone numbers in layouts text_checks leaves to other countries' conventions (905-674-3793, (37) 788-063,
 # +41 (0)96 471 07 95, 699 956 915): digit groups with a phone's rhythm. Dates, year ranges, prices and times are
@@ -295,6 +424,7 @@ class _Collector:
     def __init__(self) -> None:
         self.model: dict[str, tuple[float, list[Span], str]] = {}
         self.rules: dict[str, dict[int, tuple[float, list[Span], str]]] = {}
+        self.semantic: dict[str, tuple[float, list[Span], str]] = {}
 
     def rule(self, category: str, key: int, score: float, span: Span, reason: str) -> None:
         by_rule = self.rules.setdefault(category, {})
@@ -307,6 +437,17 @@ class _Collector:
                 by_rule[key] = (score, old[1], reason)
 
     def result(self, category: str) -> CategoryResult:
+        result = self._words(category)
+        semantic = self.semantic.get(category)
+        if semantic is None or semantic[0] <= result.score:
+            return result
+        # The semantic layer lifts the score; its sentence and reason stand only when the rest would not act.
+        score, spans, reason = semantic
+        if action_for(category, result.score) is not None:
+            return CategoryResult(category, round(score, 4), result.spans, result.reason)
+        return CategoryResult(category, round(score, 4), _merge(spans + list(result.spans)), reason)
+
+    def _words(self, category: str) -> CategoryResult:
         by_rule = self.rules.get(category, {})
         if not by_rule and category not in self.model:
             return _NOTHING[category]
@@ -380,6 +521,55 @@ def _other_phone_numbers(text: str, found: Mapping[int, tuple[float, list[Span],
     return numbers
 
 
+# The linear models read a comment longer than this in windows of about this size, cut between sentences.
+LINEAR_WINDOW = 600
+
+
+def _windows(text: str) -> list[tuple[int, str]]:
+    if len(text) <= LINEAR_WINDOW:
+        return [(0, text)]
+    windows: list[tuple[int, str]] = []
+    start = end = 0
+    for a, b in semantic_comments.sentences(text):
+        if b - start > LINEAR_WINDOW and end > start:
+            windows.append((start, text[start:end]))
+            start = a
+        while b - start > 2 * LINEAR_WINDOW:  # one very long sentence: cut it at a space
+            cut = text.rfind(" ", start, start + LINEAR_WINDOW)
+            cut = cut if cut > start else start + LINEAR_WINDOW
+            windows.append((start, text[start:cut]))
+            start = cut
+        end = b
+    windows.append((start, text[start:]))
+    return windows
+
+
+def _linear_evidence(readable: str, offset: int, text: str, collector: _Collector) -> None:
+    """Both linear models' scores for one window of the comment (starting at `offset`), kept where a head scores
+    higher than in the windows before."""
+    normalised = features.normalise(readable)
+    if not normalised:
+        return
+    rows = features.scaled_rows(normalised)
+    layout: TokenLayout | None = None
+    for linear in (model(), school_model()):
+        logits, own_rows = linear.logits(rows)
+        for head, z in zip(linear.heads, logits, strict=True):
+            score = _sigmoid(float(z))
+            if score < 0.05 or score <= collector.model.get(head, (0.0,))[0]:
+                continue
+            spans: list[Span] = []
+            words = "the comment as a whole"
+            if score >= SPAN_FLOOR[head]:
+                layout = layout or TokenLayout(readable, normalised)
+                contributions = [c for c in linear.word_contributions(layout, head, own_rows) if c[0] > 0]
+                top = [c for c in contributions[:3] if c[0] >= 0.25 * contributions[0][0]] if contributions else []
+                spans = [(a + offset, b + offset) for _, (a, b) in top] or [(offset, offset + len(readable))]
+                words = ", ".join(f"“{text[a:b]}”" for a, b in sorted(spans)) if top else ""
+                words = words or "the comment as a whole"
+            collector.model[head] = (score, spans, MODEL_REASONS[head].format(words=words))
+
+
 def _inside(span: Span, spans: Sequence[Span]) -> bool:
     return any(a <= span[0] and span[1] <= b for a, b in spans)
 
@@ -389,37 +579,104 @@ def classify(
     *,
     register: Sequence[RegisterPupil] | RegisterIndex | None = None,
     public: Collection[str] = (),
+    semantic: bool = True,
 ) -> Classification:
     """Scores, spans and reasons for every category.
 
     `register` is the school's pupils (text_checks.RegisterPupil, or a prebuilt RegisterIndex): only with it can a
     child's full name count as personal information. `public` holds contact details the school publishes itself
-    (the office's number and email), which are not personal information."""
+    (the office's number and email), which are not personal information. `semantic=False` leaves out the semantic
+    layer (its training compares the ensemble with what the rest decides)."""
+    return classify_batch([text], register=register, public=public, semantic=semantic)[0]
+
+
+def classify_batch(
+    texts: Sequence[str],
+    *,
+    register: Sequence[RegisterPupil] | RegisterIndex | None = None,
+    public: Collection[str] = (),
+    semantic: bool = True,
+) -> list[Classification]:
+    """classify() for many comments at once: the sentence embedder reads them in batches, several times faster
+    than one by one (the moderate command passes each chunk it reads)."""
+    parts = [_read_part(text) for text in texts]
+    unread = [semantic_comments.unreadable_language(part) for part, _ in parts]
+    scores: list[dict[str, float] | None] = [None] * len(texts)
+    layer = semantic_layer() if semantic else None
+    if layer is not None:
+        wanted = [i for i, (part, _) in enumerate(parts) if unread[i] is None and part.strip()]
+        for i, row in zip(wanted, layer.score([parts[i][0] for i in wanted]), strict=True):
+            scores[i] = row
+    results = []
+    for (part, shift), language, row, text in zip(parts, unread, scores, texts, strict=True):
+        result = _classify(part, register, public, row, layer)
+        if shift:
+            result = _shift_spans(result, shift, len(text))
+        if language:
+            result = Classification(result.categories, UNREAD_REASON.format(language=language))
+        results.append(result)
+    return results
+
+
+# A longer comment is read as its first and last READ_PART characters, where people put what they mean.
+READ_PART = 5_000
+_GAP = "\n…\n"
+UNREAD_REASON = (
+    "This seems to be written in {language}, which SafeSocial cannot read (it reads English): a person who reads it "
+    "should decide."
+)
+
+
+def _read_part(text: str) -> tuple[str, tuple[int, int] | None]:
+    """(what is read, None) or, for a long comment, (first part + gap + last part, (where the last part starts in
+    what is read, how far to move its offsets))."""
+    if len(text) <= 2 * READ_PART + len(_GAP):
+        return text, None
+    read = text[:READ_PART] + _GAP + text[-READ_PART:]
+    tail = READ_PART + len(_GAP)
+    return read, (tail, len(text) - READ_PART - tail)
+
+
+def _shift_spans(result: Classification, shift: tuple[int, int], length: int) -> Classification:
+    tail, by = shift
+
+    def moved(at: int) -> int:
+        return at + by if at >= tail else min(at, READ_PART)
+
+    categories = {
+        name: CategoryResult(r.name, r.score, _merge((moved(a), min(moved(b), length)) for a, b in r.spans), r.reason)
+        if r.spans
+        else r
+        for name, r in result.categories.items()
+    }
+    return Classification(categories, result.unread)
+
+
+def _classify(
+    text: str,
+    register: Sequence[RegisterPupil] | RegisterIndex | None,
+    public: Collection[str],
+    semantic: dict[str, float] | None,
+    layer: SemanticLayer | None,
+) -> Classification:
     collector = _Collector()
     readable, praise = _neutralise_praise(text)
     lowered = readable.lower()
 
-    # 1. The models, on the text with praise neutralised: the public data sets' and the school comments'.
-    normalised = features.normalise(readable)
-    if normalised:
-        rows = features.scaled_rows(normalised)
-        layout: TokenLayout | None = None
-        for linear in (model(), school_model()):
-            logits, own_rows = linear.logits(rows)
-            for head, z in zip(linear.heads, logits, strict=True):
-                score = _sigmoid(float(z))
-                if score < 0.05:
-                    continue
-                spans: list[Span] = []
-                words = "the comment as a whole"
-                if score >= SPAN_FLOOR[head]:
-                    layout = layout or TokenLayout(readable, normalised)
-                    contributions = [c for c in linear.word_contributions(layout, head, own_rows) if c[0] > 0]
-                    top = [c for c in contributions[:3] if c[0] >= 0.25 * contributions[0][0]] if contributions else []
-                    spans = [span for _, span in top] or [(0, len(text))]
-                    words = ", ".join(f"“{text[a:b]}”" for _, (a, b) in sorted(top, key=lambda c: c[1]))
-                    words = words or "the comment as a whole"
-                collector.model[head] = (score, spans, MODEL_REASONS[head].format(words=words))
+    # 1. The models, on the text with praise neutralised: the public data sets' and the school comments'. A long
+    # comment is read a window at a time (the models learned from comments and tweets; summed over thousands of
+    # words, small leanings add up to a false alarm), each head keeping its highest window.
+    for start, window in _windows(readable):
+        _linear_evidence(window, start, text, collector)
+
+    # 1b. The semantic layer, where it reads more than the linear models' words.
+    if semantic and layer is not None:
+        for category, score in semantic.items():
+            if category not in CATEGORIES or score < 0.05:
+                continue
+            floor = DEFAULT_THRESHOLDS[category][1] - REVIEW_BAND.get(category, 0.0)
+            spans = [layer.strongest_sentence(text, category)] if score >= floor else []
+            collector.semantic[category] = (score, spans, layer.reason(category, semantic))
 
     # 2. The rules of text/rules.py.
     for hit in text_checks.offensive_language(text):
@@ -438,6 +695,9 @@ def classify(
         collector.rule(category, 1000 + list(WORDS_REASONS).index(kind), score, span, reason.format(shown=shown))
     for match in EMOJI_ABUSE.finditer(text):
         collector.rule("abuse", 1010, 0.75, match.span(), "The middle-finger emoji is abusive. " + patterns.ABUSE_RULE)
+    if APE_EMOJI.search(text):
+        for match in APE_EMOJI.finditer(text):
+            collector.rule("hate", 1011, 0.5, match.span(), APE_EMOJI_REASON)
     if _CONTACT_HINT.search(text):
         for hit in text_checks.personal_information(text, public):
             span = (hit.start, hit.end)

@@ -18,6 +18,12 @@ VISITORS = [
     ("Jo Parkes", "Mrs Okafor never replies to emails, this school ignores every complaint"),
     ("A Parent", "my daughter says she is scared to go home because her stepdad hits her"),
     ("Robyn Tallis", "Selling raffle tickets and homemade cakes, message me on 07700 900461"),
+    # Two the word rules used to miss, which the semantic layer reads for meaning: both go to the DSL.
+    (
+        "Kerry Ainsworth",
+        "please take down the photo with my daughter, we had to move away from her dad and he must not find us",
+    ),
+    ("Tia Fairbairn", "honestly whats the point anymore. everyone would be better off if i just wasnt here"),
 ]
 
 

@@ -86,6 +86,8 @@ def classify_for(channel: Channel, text: str) -> tuple[dict, str]:
             for r in result.categories.values()
         ]
     }
+    if result.unread:
+        view["unread"] = result.unread
     return view, str(decide(result, thresholds))
 
 
@@ -133,6 +135,8 @@ def _reasons(comment: Comment) -> str:
     for c in comment.top_categories:
         reason = (c.get("reason") or f"Flagged as {c['name']}").strip()
         sentences.append(reason if reason.endswith((".", "!", "?")) else f"{reason}.")
+    if comment.classification.get("unread"):
+        sentences.append(comment.classification["unread"])
     return " ".join(sentences) or "No category fired."
 
 

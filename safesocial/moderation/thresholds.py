@@ -44,6 +44,12 @@ DEFAULT_THRESHOLDS: dict[str, tuple[Action, float]] = {
     "complaint": ("redirect", 0.6),
 }
 
+# Below a category's threshold, a band that goes to a person rather than being allowed: the classifier's uncertain
+# disclosures (a missed one costs far more than a DSL reading a false one), and hate the semantic layer finds without
+# a slur or a word the linear models know (coded words, stereotypes, emoji), which a person judges before anything is
+# hidden. Measured from the category's threshold, the trust's or SafeSocial's usual one.
+REVIEW_BAND: dict[str, float] = {"safeguarding": 0.2, "hate": 0.15}
+
 POLICY_ACTIONS: dict[str, Action] = {
     "hide": "hide",
     "review": "review",
@@ -76,15 +82,29 @@ def thresholds_from_policy(moderation: Mapping[str, Any] | Any) -> dict[str, tup
     return result
 
 
-def decide(scores: Mapping[str, float], thresholds: Mapping[str, tuple[Action, float]] | None = None) -> Action:
-    """The most protective action among the categories whose score reaches their threshold; allow if none does."""
-    rules = DEFAULT_THRESHOLDS if thresholds is None else thresholds
-    chosen: Action = "allow"
+def action_for(name: str, score: float, thresholds: Mapping[str, tuple[Action, float]] | None = None) -> Action | None:
+    """What one category asks for at this score: its action at or above the threshold, review in its review band
+    below it (when its action is stronger than review), None otherwise."""
+    rule = (DEFAULT_THRESHOLDS if thresholds is None else thresholds).get(name)
+    if rule is None:
+        return None
+    action, threshold = rule
+    if score >= threshold:
+        return action
+    band = REVIEW_BAND.get(name)
+    if band and score >= threshold - band and SEVERITY[action] > SEVERITY["review"]:
+        return "review"
+    return None
+
+
+def decide(
+    scores: Mapping[str, float], thresholds: Mapping[str, tuple[Action, float]] | None = None, *, unread: bool = False
+) -> Action:
+    """The most protective action among the categories whose score reaches their threshold (or review band); allow
+    if none does. A comment the classifier could not read (`unread`, another language) is never allowed unseen."""
+    chosen: Action = "review" if unread else "allow"
     for name, score in scores.items():
-        rule = rules.get(name)
-        if rule is None:
-            continue
-        action, threshold = rule
-        if score >= threshold and SEVERITY[action] > SEVERITY[chosen]:
+        action = action_for(name, score, thresholds)
+        if action is not None and SEVERITY[action] > SEVERITY[chosen]:
             chosen = action
     return chosen

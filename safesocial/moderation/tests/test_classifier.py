@@ -373,10 +373,11 @@ def test_the_school_model_finds_a_worry_no_rule_describes():
     assert "The wording reads like a possible worry" in result["safeguarding"].reason
 
 
-def test_classifying_needs_only_numpy_at_run_time():
+def test_classifying_needs_no_training_library_nor_django_at_run_time():
+    """numpy for the linear models, onnxruntime and tokenizers for the sentence embedder; nothing heavier."""
     code = (
         "import sys; from safesocial.moderation.classifier import classify; classify('you idiot 07700 900123'); "
-        "print(sorted(m for m in ('scipy', 'sklearn', 'torch', 'onnxruntime', 'django') if m in sys.modules))"
+        "print(sorted(m for m in ('scipy', 'sklearn', 'torch', 'transformers', 'django') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
@@ -394,7 +395,10 @@ MINIMUM_F1 = {
     "commercial": 0.9,
     "donation": 0.9,
     "pii": 0.95,
-    "safeguarding": 0.95,
+    # Escalations only (the review band below is for a person to read). Recall comes first since issue 13: the
+    # semantic layer escalates two near-misses here ("left out of the team photo"), and finds disclosures the
+    # independent writers worded as no rule does (docs/moderation-model.md).
+    "safeguarding": 0.9,
     "complaint": 0.9,
 }
 
@@ -409,7 +413,10 @@ def school_counts() -> dict[str, Counter]:
     assert len(data["cases"]) >= 150
     counts = {c: Counter() for c in CATEGORIES}
     for case in data["cases"]:
-        got = fired(case["text"], register=register if case.get("register") else None)
+        result = classify(case["text"], register=register if case.get("register") else None)
+        got = {r.name for r in result.fired()} - {"safeguarding"}
+        if decide(result) == "escalate" and result["safeguarding"].score >= DEFAULT_THRESHOLDS["safeguarding"][1]:
+            got.add("safeguarding")
         for c in CATEGORIES:
             expected = c in case["categories"]
             counts[c]["tp" if expected and c in got else "fn" if expected else "fp" if c in got else "tn"] += 1

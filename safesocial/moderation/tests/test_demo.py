@@ -33,3 +33,21 @@ def test_no_demo_visitor_shares_a_surname_with_staff_or_a_name_with_a_family(set
     for name in {n for n, _ in VISITORS}:
         assert name.split()[-1].casefold() not in staff_surnames, name
         assert name.casefold() not in families, name
+
+
+@pytest.mark.django_db
+def test_the_demo_escalates_a_refuge_photo_request_and_a_suicidal_pupil_to_the_dsl(
+    settings, django_capture_on_commit_callbacks
+):
+    """Words the rules used to miss: the semantic layer reads them, through the real classifier."""
+    from safesocial.moderation.models import Comment
+    from safesocial.people.demo import load_demo
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):  # the demo seeds its comments once the channel is saved
+        load_demo(pupils_per_school=30)
+    for name in ("Kerry Ainsworth", "Tia Fairbairn"):
+        comment = Comment.objects.get(author_name=name)
+        assert comment.suggested_action == "escalate", comment.classification
+        [safeguarding] = [c for c in comment.classification["categories"] if c["name"] == "safeguarding"]
+        assert safeguarding["fired"] and safeguarding["reason"]

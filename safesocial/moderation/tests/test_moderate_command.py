@@ -117,8 +117,6 @@ def test_bad_lines_give_an_error_each_and_the_rest_is_processed():
         b'{"id": "latin1", "text": "caf\xe9 was lovely"}\n',
         b'{"id": "empty", "text": ""}\n',
         b'{"id": "spaces", "text": "   \\n  "}\n',
-        json.dumps({"id": "long", "text": "a" * 100_000}).encode() + b"\n",
-        json.dumps({"id": "emoji", "text": "👏👏👏❤️"}).encode() + b"\n",
         b'{"id": "truncated", "text": "half a li\n',
     ]
     data = b"".join(line + good for line in bad)
@@ -137,9 +135,48 @@ def test_bad_lines_give_an_error_each_and_the_rest_is_processed():
     assert '"id" must be a string' in by_message[5]
     assert "not valid UTF-8" in by_message[6] and errors[6]["id"] == "latin1"
     assert "empty" in by_message[7] and "empty" in by_message[8]
-    assert "100,000 characters" in by_message[9] and errors[9]["id"] == "long"
-    assert "emoji" in by_message[10] and errors[10]["id"] == "emoji"
-    assert "not JSON" in by_message[11]
+    assert "not JSON" in by_message[9]
+
+
+def test_emoji_only_and_very_long_comments_get_a_decision_not_an_error():
+    long_kind = " ".join(
+        [
+            "The fair was lovely and the children had a wonderful time with the tombola and the cake stall.",
+            "Thank you to every volunteer who gave up their Saturday.",
+            "My youngest won a goldfish and has named it Captain.",
+            "We raised enough for new library books, which is brilliant news for the reading corner.",
+        ]
+        * 100
+    )
+    long_threat = long_kind + "I know where that teacher lives and I will be waiting for her after school."
+    lines = moderate(
+        jsonl(
+            {"id": "applause", "text": "👏👏👏❤️"},
+            {"id": "monkeys", "text": "🐒🐒🍌"},
+            {"id": "long kind", "text": long_kind},
+            {"id": "long threat", "text": long_threat},
+        )
+    )
+    by_id = {line["id"]: line for line in lines}
+    assert all("error" not in line for line in lines)
+    assert by_id["applause"]["action"] == "allow"
+    assert by_id["monkeys"]["action"] == "review"
+    assert by_id["long kind"]["action"] == "allow"
+    assert by_id["long threat"]["action"] == "escalate"
+    threat = next(c for c in by_id["long threat"]["categories"] if c["name"] == "threat")
+    assert threat["reason"]
+    assert all(len(long_kind) <= start < end <= len(long_threat) for start, end in threat["spans"])
+
+
+def test_a_comment_in_another_language_goes_to_review_saying_it_could_not_be_read():
+    [polish, english] = moderate(
+        jsonl(
+            {"id": "pl", "text": "Dziękuję bardzo za wszystko, dzieci są bardzo szczęśliwe w tej szkole"},
+            {"id": "en", "text": "Thank you so much for everything, the children are very happy at this school"},
+        )
+    )
+    assert polish["action"] == "review" and "Polish" in polish["unread"]
+    assert english["action"] == "allow" and "unread" not in english
 
 
 def test_blank_lines_and_windows_line_endings_are_fine():
@@ -200,7 +237,7 @@ def _peak_memory_kib(pid: int) -> int:
 
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads peak memory from /proc")
 def test_a_large_generated_input_streams_in_constant_memory(tmp_path):
-    total = 40_000
+    total = 20_000  # about 20 chunks; each comment also passes through the sentence embedder
     texts = [
         "Well done Year {n}, you smashed it!",
         "Ring me on 07700 900{n:03d} about the party",
@@ -234,6 +271,6 @@ def test_a_large_generated_input_streams_in_constant_memory(tmp_path):
     writer.join()
     assert child.wait(timeout=60) == 0
     assert count == total
-    assert actions == {"allow": 16_000, "hide": 8_000, "review": 8_000, "redirect": 8_000}
-    # The peak after 39,000 lines is the peak after 2,000, give or take the allocator's slack.
+    assert actions == {"allow": 8_000, "hide": 4_000, "review": 4_000, "redirect": 4_000}
+    # The peak after 19,000 lines is the peak after 2,000, give or take the allocator's slack.
     assert peaks[total - 1_000] - peaks[2_000] < 20 * 1024, peaks

@@ -5,17 +5,20 @@ Each input line is {"id": str, "text": str}; each output line, in the same order
     {"id": ..., "action": "allow" | "hide" | "review" | "escalate" | "redirect",
      "categories": [{"name": ..., "score": ..., "spans": [[start, end], ...]}, ...]}
 
-with all ten categories in a fixed order; a category that reaches its threshold also carries "reason", in a
-moderator's words. Spans count Unicode code points (Python string offsets), not bytes or UTF-16 units.
+with all ten categories in a fixed order; a category that reaches its threshold (or its review band) also carries
+"reason", in a moderator's words. Spans count Unicode code points (Python string offsets), not bytes or UTF-16 units.
+A comment in a language SafeSocial cannot read also carries "unread" (why) and is at least reviewed.
 
-A line that cannot be classified gives {"id": ... or null, "line": n, "error": "..."} instead, and the rest goes on:
-a line that is not JSON or not UTF-8, no id or text, empty text, text longer than any platform allows, a comment of
-emoji only. Nothing is skipped without a line out, except blank lines.
+Every comment gets a decision: emoji-only comments are read through the emoji's names, and a very long one through
+its first and last part (classifier.READ_PART). A line that is not a comment gives {"id": ... or null, "line": n,
+"error": "..."} instead, and the rest goes on: a line that is not JSON or not UTF-8, no id or text, empty text.
+Nothing is skipped without a line out, except blank lines.
 
 It needs no database: the thresholds come from --policy (a trust's policy file, or any YAML with a
 moderation.categories section) or SafeSocial's usual ones. It streams: input is read in chunks of at most 64 KiB,
 each answered and flushed before the next is read, so memory stays flat for a million lines and a slow producer
-gets its answers as it goes. A single line longer than 1 MiB is skipped, unread, with an error.
+gets its answers as it goes; the sentence embedder reads each chunk's comments as one batch. A single line longer
+than 1 MiB is skipped, unread, with an error.
 
 Also runnable without the app installed: `python -m safesocial.moderation.management.commands.moderate`.
 """
@@ -24,7 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,13 +34,10 @@ from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from safesocial.moderation.classifier import classify, decide
+from safesocial.moderation.classifier import Classification, classify_batch, decide
 
 CHUNK = 64 * 1024
 MAX_LINE_BYTES = 1024 * 1024
-# The longest comment any platform SafeSocial serves allows (X's long posts: 25,000; Facebook 8,000; YouTube 10,000).
-MAX_TEXT_CHARS = 25_000
-LETTER_OR_DIGIT = re.compile(r"[^\W_]")  # \w less the underscore: letters and digits of any script
 
 
 class BadLine(Exception):
@@ -102,12 +101,6 @@ def parse(raw: bytes) -> tuple[Any, str]:
         raise BadLine('"text" must be a string', id)
     if not text.strip():
         raise BadLine("the text is empty: there is nothing to classify", id)
-    if len(text) > MAX_TEXT_CHARS:
-        raise BadLine(
-            f"the text is {len(text):,} characters long; no platform allows a comment over {MAX_TEXT_CHARS:,}", id
-        )
-    if LETTER_OR_DIGIT.search(text) is None:
-        raise BadLine("the text has no letters or digits (emoji or symbols only): there are no words to classify", id)
     return id, text
 
 
@@ -145,22 +138,36 @@ def load_thresholds(path: str | None):
         raise CommandError(f"{path}: moderation section is not valid: {exc}") from None
 
 
-def decision(id: Any, text: str, thresholds) -> dict[str, Any]:
-    result = classify(text)
+def decision(id: Any, result: Classification, thresholds) -> dict[str, Any]:
+    fired = {item.name for item in result.fired(thresholds)}
     categories = []
     for item in result.categories.values():
         entry: dict[str, Any] = {"name": item.name, "score": item.score, "spans": [list(s) for s in item.spans]}
-        rule = thresholds.get(item.name)
-        if item.reason and rule is not None and item.score >= rule[1]:
+        if item.reason and item.name in fired:
             entry["reason"] = item.reason
         categories.append(entry)
-    return {"id": id, "action": decide(result, thresholds), "categories": categories}
+    answer = {"id": id, "action": decide(result, thresholds), "categories": categories}
+    if result.unread:
+        answer["unread"] = result.unread
+    return answer
 
 
 def moderate_stream(source: IO[bytes], sink: IO[bytes], thresholds) -> tuple[int, int]:
-    """Answer every line of `source` on `sink`; (decisions, errors)."""
+    """Answer every line of `source` on `sink`; (decisions, errors). The comments of one chunk are classified
+    together, and answered in their lines' order."""
     done = errors = 0
-    out: list[str] = []
+    out: list[str | tuple[Any, str]] = []  # an answer, or a comment waiting for the chunk's batch
+
+    def flush() -> None:
+        waiting = [item for item in out if isinstance(item, tuple)]
+        results = iter(classify_batch([text for _, text in waiting]))
+        lines = [
+            item if isinstance(item, str) else _dumps(decision(item[0], next(results), thresholds)) for item in out
+        ]
+        sink.write("".join(lines).encode("utf-8"))
+        sink.flush()
+        out.clear()
+
     for number, (raw, end_of_chunk) in enumerate(read_lines(source), start=1):
         if raw is None:
             out.append(_dumps({"id": None, "line": number, "error": f"the line is over {MAX_LINE_BYTES:,} bytes"}))
@@ -172,15 +179,12 @@ def moderate_stream(source: IO[bytes], sink: IO[bytes], thresholds) -> tuple[int
                 out.append(_dumps({"id": exc.id, "line": number, "error": str(exc)}))
                 errors += 1
             else:
-                out.append(_dumps(decision(id, text, thresholds)))
+                out.append((id, text))
                 done += 1
         if end_of_chunk and out:
-            sink.write("".join(out).encode("utf-8"))
-            sink.flush()
-            out.clear()
+            flush()
     if out:
-        sink.write("".join(out).encode("utf-8"))
-        sink.flush()
+        flush()
     return done, errors
 
 
