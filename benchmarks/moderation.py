@@ -4,6 +4,7 @@
     .venv/bin/python benchmarks/moderation.py --apc-python /tmp/apc-venv/bin/python
     .venv/bin/python benchmarks/moderation.py --skip-speed
     .venv/bin/python benchmarks/moderation.py --only-blind    # the independent writer's blind set alone
+    .venv/bin/python benchmarks/moderation.py --only-blind --blind benchmarks/blind/comments_w6.yaml   # another's
 
 Accuracy: precision, recall and F1 on the held-out test split of every data set in ../shared/data/moderation/
 (HateXplain's official test split; the splits are described in safesocial/moderation/training/datasets.py), on
@@ -367,13 +368,18 @@ def fmt(triple: tuple[float, float, float] | None) -> str:
 
 
 def main() -> None:
+    global WRITER_BLIND
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--apc-python", default="/tmp/apc-venv/bin/python" if Path("/tmp/apc-venv").exists() else None)
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "safesocial-apc-cache")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--comments", type=int, default=20_000, help="how many comments the speed runs classify")
     parser.add_argument("--only-blind", action="store_true", help="only the independent writer's blind set")
+    parser.add_argument(
+        "--blind", type=Path, default=WRITER_BLIND, help="the writer's blind set (default: comments_w3.yaml)"
+    )
     args = parser.parse_args()
+    WRITER_BLIND = args.blind.resolve()
     if args.only_blind:
         print_writer_blind()
         return

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from safesocial.people.roles import Role
 
 if TYPE_CHECKING:
-    from safesocial.people.models import School, Trust, User
+    from safesocial.people.models import School, User
     from safesocial.policy.schema import Policy
 
 
@@ -169,21 +169,14 @@ def roles_at(user: User, school: School | None) -> frozenset[Role]:
     return frozenset(role for sid, role in _assignments(user) if sid is None or sid == school_id)
 
 
-def _trust_of(user: User, school: School | None) -> Trust | None:
-    if school is not None:
-        return school.trust
-    return user.trust
-
-
 def may(user: Any, action: Action, school: School | None = None) -> bool:
     """The one question every view, service and template asks."""
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or user.trust_id is None:
         return False
-    trust = _trust_of(user, school)
-    if trust is None or user.trust_id != trust.pk:
+    # Compared by id: loading the school's trust would cost a query for every row of a list page. The user's own trust
+    # object carries its parsed policy once per request.
+    if school is not None and school.trust_id != user.trust_id:
         return False
-    # The user's own trust object carries its parsed policy once per request; a school's copy of the same trust
-    # would load the policy again for every row of a list page.
     trust = user.trust
     if action in TRUST_LEVEL and school is not None:
         school = None

@@ -13,7 +13,7 @@ from safesocial.dashboard import dashboard_items
 from safesocial.moderation.selectors import comments_for
 from safesocial.people.models import Pupil, RoleAssignment, School
 from safesocial.people.roles import Role
-from safesocial.people.selectors import safeguarding_contacts, school_summaries, schools_for
+from safesocial.people.selectors import safeguarding_contacts_at, school_summaries, schools_for
 from safesocial.permissions import Action, may, roles_at, schools_where
 from safesocial.policy.explain import STAFF_USE
 from safesocial.publishing.models import PostStatus
@@ -61,9 +61,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             .annotate(dsls=Count("roles", filter=Q(roles__role=Role.DSL, roles__user__is_active=True)))
             .filter(dsls=0)
         )
-    contacts = {
-        school: list(safeguarding_contacts(school)) for school in my_schools if _holds_role_at(assignments, school)
-    }
+    contacts = safeguarding_contacts_at([school for school in my_schools if _holds_role_at(assignments, school)])
     audit_head = AuditHead.objects.filter(id=1).first() if may(user, Action.VIEW_AUDIT) else None
     work = {
         "to_review": awaiting_review_by(user).count(),

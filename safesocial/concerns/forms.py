@@ -369,6 +369,39 @@ class RetentionForm(_Ids):
     reason = forms.CharField(label="Why it is kept", widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class DestroyForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it is destroyed",
+        help_text="Kept in the audit tombstone: give the rule or decision, no names.",
+        max_length=300,
+    )
+
+
+class HoldForm(forms.Form):
+    hold = forms.BooleanField(label="Set a legal hold (unticked: lift it)", required=False)
+    reason = forms.CharField(label="Why", max_length=300)
+
+
+class TransferForm(forms.Form):
+    moved_on = forms.DateField(label="Date the pupil moved", widget=forms.DateInput(attrs={"type": "date"}))
+    to_school = forms.ModelChoiceField(
+        label="To a school of the trust", queryset=None, required=False, empty_label="A school outside the trust"
+    )
+    destination = forms.CharField(label="Or: the school outside the trust", max_length=200, required=False)
+    recipient = forms.CharField(
+        label="Its designated safeguarding lead, and how to reach them", max_length=200, required=False
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_school"].queryset = schools
+
+
+class SentForm(forms.Form):
+    sent_on = forms.DateField(label="Sent on", widget=forms.DateInput(attrs={"type": "date"}))
+    sent_how = forms.CharField(label="How, and to whom", max_length=200)
+
+
 class LinkForm(_Ids):
     ids = "link"
 

@@ -1,7 +1,8 @@
 """Safeguarding concerns. Seen only by the people the trust's policy names; every read and write is audited.
 
-A concern's record is kept, never deleted: its chronology and its evidence are append-only (the database refuses to
-change them), corrections are new entries, and records past their retention period are flagged for review."""
+A concern's record is append-only while it is kept: its chronology and its evidence cannot be changed (the database
+refuses it), corrections are new entries. At the end of its retention period the DSL reviews it and either keeps it,
+saying why, or destroys it (services.concern_destroy, the only way anything is deleted); a legal hold blocks that."""
 
 from __future__ import annotations
 
@@ -101,6 +102,19 @@ class Concern(models.Model):
     policy_change = models.BooleanField(default=False)
     curriculum_change = models.BooleanField(default=False)
     retain_until = models.DateField(null=True, blank=True)
+    retention_rule = models.CharField(max_length=200, blank=True)  # why `retain_until` is that date: for the tombstone
+    # A legal hold (litigation, a police investigation, an inquiry) blocks destruction until it is lifted.
+    legal_hold_reason = models.TextField(blank=True)
+    legal_hold_at = models.DateTimeField(null=True, blank=True)
+    legal_hold_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Destroyed at the end of retention (services.concern_destroy): the row stays, emptied, so counts and the audit
+    # trail still add up; what it was and under which rule is in the audit tombstone.
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+    destroyed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # Triage: a level on the trust's scale (policy `concerns.triage_levels`), first from the reporter's answers,
     # then confirmed or changed by the DSL. `triaged_at` starts the chase clock for an immediate risk.
     triage_level = models.CharField(max_length=40, blank=True)
@@ -307,6 +321,7 @@ class EntryKind(models.TextChoices):
     CLOSED = "closed", "Closed with a debrief"
     REOPENED = "reopened", "Reopened"
     RETENTION = "retention", "Retention reviewed"
+    LEGAL_HOLD = "legal_hold", "Legal hold set or lifted"
     TRIAGE = "triage", "Level confirmed or changed"
     REFERRAL = "referral", "Referral made"
     REFERRAL_OUTCOME = "referral_outcome", "Referral outcome"

@@ -34,6 +34,7 @@ from .models import (
     Evidence,
     LinkKind,
     LinkRole,
+    RecordTransfer,
     Referral,
     Route,
 )
@@ -76,7 +77,7 @@ def concerns_for(user: User) -> QuerySet[Concern]:
     if not _active_member(user):
         return Concern.objects.none()
     return (
-        Concern.objects.filter(trust_id=user.trust_id)
+        Concern.objects.filter(trust_id=user.trust_id, destroyed_at__isnull=True)
         .filter(_managed_q(user))
         .exclude(pk__in=_about(user))
         .select_related("school")
@@ -87,7 +88,9 @@ def reported_by(user: User) -> QuerySet[Concern]:
     """Concerns this person reported (they may add evidence to them), unless they have since become their subject."""
     if not _active_member(user):
         return Concern.objects.none()
-    return Concern.objects.filter(trust_id=user.trust_id, reported_by=user).exclude(pk__in=_about(user))
+    return Concern.objects.filter(trust_id=user.trust_id, reported_by=user, destroyed_at__isnull=True).exclude(
+        pk__in=_about(user)
+    )
 
 
 def can_manage(user: User, concern: Concern) -> bool:
@@ -633,14 +636,57 @@ def dashboard_items(user: User) -> list[DashboardItem]:
         items.append(
             DashboardItem(
                 "Records due for retention review",
-                f"concern record{'s' if review != 1 else ''} past the policy's retention period: review, never delete.",
-                reverse("concerns:list") + "?retention=1",
+                f"concern record{'s' if review != 1 else ''} past the policy's retention period: keep or destroy.",
+                reverse("concerns:retention_list"),
                 "Review them",
                 "warn",
                 review,
             )
         )
     return items
+
+
+def transfer_pupil_for(user: User, pk: int) -> Pupil:
+    """A pupil whose records this person may transfer: on the roll of a school where they receive concerns."""
+    if not _active_member(user):
+        raise Http404("No such pupil")
+    pupil = (
+        Pupil.objects.filter(pk=pk, school__in=schools_where(user, Action.RECEIVE_CONCERNS))
+        .select_related("school__trust")
+        .first()
+    )
+    if pupil is None:
+        raise Http404("No such pupil")
+    return pupil
+
+
+def transfers_of(pupil: Pupil) -> QuerySet[RecordTransfer]:
+    return (
+        RecordTransfer.objects.filter(pupil=pupil)
+        .select_related("from_school", "to_school", "sent_by")
+        .annotate(records=Count("concerns"))
+    )
+
+
+def retention_due(user: User) -> QuerySet[Concern]:
+    """The records this person manages that are past their retention date, oldest due first, for the review page
+    and the cron listing. Open ones are listed too (they cannot be destroyed until closed)."""
+    return (
+        concerns_for(user)
+        .filter(retain_until__lte=timezone.localdate())
+        .select_related("legal_hold_by")
+        .order_by("retain_until", "pk")
+    )
+
+
+def retention_due_in_trust(trust: Trust) -> QuerySet[Concern]:
+    """Every record of a trust past its retention date, for the cron listing (which names references, never
+    people)."""
+    return (
+        Concern.objects.filter(trust=trust, destroyed_at__isnull=True, retain_until__lte=timezone.localdate())
+        .select_related("school")
+        .order_by("retain_until", "pk")
+    )
 
 
 def actions_due_for(user: User) -> QuerySet[CaseAction]:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -288,13 +288,37 @@ def _route_of(concern: Concern) -> str:
     return Route.STAFF
 
 
-def _retain_until(concern: Concern) -> dt.date:
-    years = retention_years_for(concern.kind, concern.trust.policy)
-    start = timezone.localtime(concern.created_at).date()
+def _years_after(start: dt.date, years: int) -> dt.date:
     try:
         return start.replace(year=start.year + years)
     except ValueError:  # 29 February
         return start.replace(year=start.year + years, day=28)
+
+
+IRMS_CHILD_AGE = 25  # IRMS toolkit for schools: child protection records are kept until the child is 25
+
+
+def _retention(concern: Concern) -> tuple[dt.date, str]:
+    """Until when a record is kept, and under which rule: the policy's period for its kind (or its `default`); where
+    the policy names none, the IRMS toolkit's: a record naming a pupil until the youngest is 25, any other record
+    SafeSocial's default period from when it was reported."""
+    policy = concern.trust.policy
+    years = retention_years_for(concern.kind, policy)
+    start = timezone.localtime(concern.created_at).date()
+    if policy.concerns.retention_years:
+        return _years_after(start, years), f"The policy's retention period for this kind: {years} years"
+    births = concern.links.filter(kind=LinkKind.PUPIL).values_list("pupil__date_of_birth", flat=True)
+    if births:
+        return (
+            _years_after(max(births), IRMS_CHILD_AGE),
+            f"IRMS toolkit: child protection records are kept until the child is {IRMS_CHILD_AGE}",
+        )
+    return _years_after(start, years), f"SafeSocial's default retention period: {years} years"
+
+
+def _set_retention(concern: Concern) -> None:
+    concern.retain_until, concern.retention_rule = _retention(concern)
+    concern.save(update_fields=["retain_until", "retention_rule"])
 
 
 # Raising a concern --------------------------------------------------------------------------------------------------
@@ -362,9 +386,8 @@ def _create(
         triage_level=triage.level_for(trust.policy, triage.meaning_from_answers(at_risk_now, harm_likely, kind)),
         **reporter,
     )
-    concern.retain_until = _retain_until(concern)
     concern.triaged_at = concern.created_at
-    concern.save(update_fields=["retain_until", "triaged_at"])
+    concern.save(update_fields=["triaged_at"])
     return concern
 
 
@@ -429,6 +452,7 @@ def _describe_links(links: list[ConcernLink]) -> str:
 
 def _raise(concern: Concern, actor: User | str | None, people: People, files: Sequence) -> ReportResult:
     links = _add_links(concern, actor if isinstance(actor, User) else None, people)
+    _set_retention(concern)
     route = _route_of(concern)
     if route != concern.route:
         concern.route = route
@@ -960,20 +984,17 @@ def concern_reopen(*, actor: User, concern: Concern, reason: str) -> Concern:
 
 @transaction.atomic
 def concern_retention_review(*, actor: User, concern: Concern, keep_years: int, reason: str) -> Concern:
-    """Policy: records are kept for the retention period by kind, then reviewed — never deleted by SafeSocial. The
-    review records why the record is kept and until when."""
+    """Policy: records are kept for the retention period by kind, then reviewed: kept (this, saying why and until
+    when) or destroyed (concern_destroy)."""
     _require_manage(actor, concern)
     if not 1 <= keep_years <= 25:
         raise ValidationError({"keep_years": "Keep it for between 1 and 25 more years."})
     if not reason.strip():
         raise ValidationError({"reason": "Say why the record is kept."})
     before = concern.retain_until
-    today = timezone.localdate()
-    try:
-        concern.retain_until = today.replace(year=today.year + keep_years)
-    except ValueError:
-        concern.retain_until = today.replace(year=today.year + keep_years, day=28)
-    concern.save(update_fields=["retain_until"])
+    concern.retain_until = _years_after(timezone.localdate(), keep_years)
+    concern.retention_rule = f"Kept for {keep_years} more years at the review of {timezone.localdate():%d/%m/%Y}"
+    concern.save(update_fields=["retain_until", "retention_rule"])
     _entry(
         concern,
         actor,
@@ -986,6 +1007,100 @@ def concern_retention_review(*, actor: User, concern: Concern, keep_years: int, 
         obj=concern,
         school_id=concern.school_id,
         changes={"retain_until": [before, concern.retain_until]},
+    )
+    return concern
+
+
+@transaction.atomic
+def concern_legal_hold(*, actor: User, concern: Concern, hold: bool, reason: str) -> Concern:
+    """A legal hold (litigation, a police investigation, an inquiry) keeps a record past its retention date: while
+    it is set, concern_destroy refuses. Setting and lifting it both need a reason and are recorded."""
+    _require_manage(actor, concern)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the hold is set or lifted."})
+    now = timezone.now()
+    concern.legal_hold_reason = reason.strip() if hold else ""
+    concern.legal_hold_at, concern.legal_hold_by = (now, actor) if hold else (None, None)
+    concern.save(update_fields=["legal_hold_reason", "legal_hold_at", "legal_hold_by"])
+    _entry(concern, actor, EntryKind.LEGAL_HOLD, f"Legal hold {'set' if hold else 'lifted'}: {reason.strip()}")
+    audit_record(
+        actor=actor, action="concern.legal_hold", obj=concern, school_id=concern.school_id, changes={"hold": hold}
+    )
+    return concern
+
+
+# What a concern row itself says about people: emptied when the record is destroyed.
+PERSONAL_FIELDS = (
+    "summary",
+    "reporter_name",
+    "reporter_contact",
+    "reporter_relationship",
+    "url",
+    "account_handle",
+    "outcome",
+    "lessons",
+)
+
+
+def _delete_rows(queryset) -> int:
+    # The models refuse to delete chronology and evidence (AppendOnlyError); destruction is the one exception, so it
+    # deletes in SQL, and on PostgreSQL only once the transaction-local flag the trigger reads (migration 0009) is on.
+    return queryset._raw_delete(queryset.db)
+
+
+@transaction.atomic
+def concern_destroy(*, actor: User, concern: Concern, reason: str) -> Concern:
+    """Retention: a closed record past its retention date, not under legal hold, is destroyed by someone who manages
+    it. Its personal data (what was reported, who was named, the chronology, referrals, actions and evidence files)
+    is removed; what stays is an audit tombstone saying what it was, when, by whom and under which rule, with no
+    personal data."""
+    _require_manage(actor, concern)
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the record is destroyed."})
+    if concern.legal_hold_at is not None:
+        raise ValidationError("This record is under a legal hold: lift the hold, saying why, before destroying it.")
+    if concern.status != ConcernStatus.CLOSED:
+        raise ValidationError("Close the concern, with its debrief, before its record can be destroyed.")
+    if concern.retain_until is None or concern.retain_until > timezone.localdate():
+        raise ValidationError(f"This record is not yet due for destruction: it is kept until {concern.retain_until}.")
+    files = list(concern.evidence.values_list("file", flat=True))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('safesocial.retention_destroy', 'on', true)")
+        counts = {
+            "chronology_entries": _delete_rows(ChronologyEntry.objects.filter(concern=concern)),
+            "evidence_files": _delete_rows(Evidence.objects.filter(concern=concern)),
+        }
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('safesocial.retention_destroy', 'off', true)")
+    Referral.objects.filter(concern=concern).delete()
+    CaseAction.objects.filter(concern=concern).delete()
+    counts["people_and_accounts_named"] = ConcernLink.objects.filter(concern=concern).delete()[0]
+    concern.transfers.clear()
+    emptied = [*PERSONAL_FIELDS]
+    for name in emptied:
+        setattr(concern, name, "")
+    concern.destroyed_at, concern.destroyed_by = timezone.now(), actor
+    concern.save(update_fields=[*emptied, "destroyed_at", "destroyed_by"])
+    storage = Evidence._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    audit_record(
+        actor=actor,
+        action="concern.destroy",
+        obj=concern,
+        label=f"Concern {concern.reference} (destroyed)",
+        school_id=concern.school_id,
+        changes={
+            "reference": concern.reference,
+            "kind": concern.kind,
+            "reported_on": timezone.localtime(concern.created_at).date(),
+            "closed_on": concern.closed_at and timezone.localtime(concern.closed_at).date(),
+            "retain_until": concern.retain_until,
+            "rule": concern.retention_rule or "The policy's retention period for this kind",
+            "reason": reason.strip(),
+            **counts,
+        },
     )
     return concern
 

@@ -23,7 +23,9 @@ from .forms import (
     ActionForm,
     CloseForm,
     CorrectionForm,
+    DestroyForm,
     EvidenceForm,
+    HoldForm,
     LinkForm,
     NoteForm,
     PublicReportForm,
@@ -32,7 +34,9 @@ from .forms import (
     ReopenForm,
     ReportForm,
     RetentionForm,
+    SentForm,
     StepForm,
+    TransferForm,
     TriageForm,
 )
 from .models import ChronologyEntry, ConcernStatus
@@ -608,6 +612,143 @@ def retention_review(request: HttpRequest, pk: int) -> HttpResponse:
         lambda c, d: services.concern_retention_review(actor=request.user, concern=c, **d),
         "Retention reviewed: the record is kept.",
     )
+
+
+@login_required
+def retention_list(request: HttpRequest) -> HttpResponse:
+    """The retention review: every record the DSL manages that is past its date, each kept, held or destroyed."""
+    return render(request, "concerns/retention.html", {"rows": list(selectors.retention_due(request.user))})
+
+
+def _from_review(request: HttpRequest, pk: int, form, run, done: str) -> HttpResponse:
+    """One decision from the review page: refused decisions come back as a message naming the record."""
+    concern = _managed(request, pk)
+    if not form.is_valid():
+        messages.error(request, f"{concern.reference}: " + " ".join(e for es in form.errors.values() for e in es))
+    else:
+        try:
+            run(concern, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, f"{concern.reference}: " + " ".join(exc.messages))
+        except PermissionDenied:
+            raise Http404("No such concern") from None
+        else:
+            messages.success(request, f"{concern.reference}: {done}")
+    return redirect("concerns:retention_list")
+
+
+@login_required
+@require_POST
+def destroy(request: HttpRequest, pk: int) -> HttpResponse:
+    return _from_review(
+        request,
+        pk,
+        DestroyForm(request.POST),
+        lambda c, d: services.concern_destroy(actor=request.user, concern=c, **d),
+        "destroyed. Its audit tombstone records what it was, when, by whom and under which rule.",
+    )
+
+
+@login_required
+@require_POST
+def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
+    return _from_review(
+        request,
+        pk,
+        HoldForm(request.POST),
+        lambda c, d: services.concern_legal_hold(actor=request.user, concern=c, **d),
+        "legal hold updated.",
+    )
+
+
+@login_required
+@require_POST
+def retention_keep(request: HttpRequest, pk: int) -> HttpResponse:
+    return _from_review(
+        request,
+        pk,
+        RetentionForm(request.POST),
+        lambda c, d: services.concern_retention_review(actor=request.user, concern=c, **d),
+        "kept.",
+    )
+
+
+# Records that move with the child ------------------------------------------------------------------------------
+
+
+def _transfer_page(request: HttpRequest, pupil: Pupil, form: TransferForm | None = None, status: int = 200):
+    schools = School.objects.filter(trust_id=pupil.school.trust_id).exclude(pk=pupil.school_id).order_by("name")
+    return render(
+        request,
+        "concerns/transfer.html",
+        {
+            "pupil": pupil,
+            "form": form or TransferForm(schools=schools, initial={"moved_on": timezone.localdate()}),
+            "transfers": list(selectors.transfers_of(pupil)),
+            "sent_form": SentForm(initial={"sent_on": timezone.localdate()}),
+        },
+        status=status,
+    )
+
+
+@login_required
+def transfer(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    """A pupil's records going with them to a new school: within the trust moved at once, outside it a package
+    to send and a record of when it went (KCSIE: within five school days)."""
+    pupil = selectors.transfer_pupil_for(request.user, pupil_id)
+    if request.method != "POST":
+        return _transfer_page(request, pupil)
+    schools = School.objects.filter(trust_id=pupil.school.trust_id).exclude(pk=pupil.school_id).order_by("name")
+    form = TransferForm(request.POST, schools=schools)
+    if form.is_valid():
+        try:
+            made = services.records_transfer(actor=request.user, pupil=pupil, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_into(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{made.concerns.count()} record(s) moved to {made.to_school.name}."
+                if made.in_trust
+                else f"Transfer recorded: download the package and send it by {made.due_on:%-d %B %Y}.",
+            )
+            return redirect("concerns:transfer", pupil_id=pupil.pk)
+    return _transfer_page(request, pupil, form, status=400)
+
+
+def _transfer_of(request: HttpRequest, pupil_id: int, pk: int):
+    pupil = selectors.transfer_pupil_for(request.user, pupil_id)
+    found = selectors.transfers_of(pupil).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such transfer")
+    return pupil, found
+
+
+@login_required
+@require_POST
+def transfer_sent(request: HttpRequest, pupil_id: int, pk: int) -> HttpResponse:
+    pupil, found = _transfer_of(request, pupil_id, pk)
+    form = SentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transfer_sent(actor=request.user, transfer=found, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Recorded as sent to {found.destination}.")
+    else:
+        messages.error(request, "Give the date it was sent, and how and to whom.")
+    return redirect("concerns:transfer", pupil_id=pupil.pk)
+
+
+@login_required
+@never_cache
+def transfer_package(request: HttpRequest, pupil_id: int, pk: int) -> HttpResponse:
+    _, found = _transfer_of(request, pupil_id, pk)
+    made = exports.transfer_package(actor=request.user, transfer=found)
+    response = HttpResponse(made.data, content_type=made.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    return response
 
 
 def _entry_of(request: HttpRequest, pk: int, entry_id: int) -> ChronologyEntry:

@@ -57,6 +57,7 @@ from safesocial.moderation.thresholds import decide as decide_scores
 from safesocial.text import rules as text_checks
 from safesocial.text import semantic_comments
 from safesocial.text.rules import RegisterIndex, RegisterPupil
+from safesocial.text.sentences import sentences
 
 __all__ = [
     "ACTIONS",
@@ -262,6 +263,12 @@ SAFEGUARDING_ANY = "a worry about a child's safety"
 SEMANTIC_REVIEW_ONLY = {"hate"}
 
 
+@dataclass(frozen=True)
+class SemanticReading:
+    scores: dict[str, float]  # per category it joins (mapped), and each kind of disclosure's raw logit
+    where: dict[str, Span]  # per category, the sentence that scored highest (the whole comment when it has one)
+
+
 class SemanticLayer:
     """The comment heads (safesocial/text/model/comments.*) and how each joins the ensemble (their `ensemble`
     record, written by training/train_semantic.py): an affine map of the head's logit that puts the training cut on
@@ -286,30 +293,54 @@ class SemanticLayer:
             cap = threshold - 0.01 if category in SEMANTIC_REVIEW_ONLY else 1.0
             self.maps[category] = (slope, top - slope * choice["cut"], cap)
 
-    def score(self, texts: Sequence[str]) -> list[dict[str, float]]:
-        """Each comment's semantic score per category it joins (mapped), and its kind of disclosure (raw)."""
-        from safesocial.text.embedder import embed
-
-        if not texts:
-            return []
-        vectors = embed(semantic_comments.readable_batch(texts))
+    def logits(self, vectors: np.ndarray) -> np.ndarray:
+        """Every head's logit for each vector, with its neighbours' margin added."""
         logits = vectors @ self.heads.W.T + self.heads.b
         if self.memory_weight:
             margins = self.memory.margins(vectors)
             logits[:, : margins.shape[1]] += self.memory_weight * margins
-        rows = []
-        for z in logits:
+        return logits
+
+    def score(self, texts: Sequence[str]) -> list[SemanticReading]:
+        """Each comment's semantic score per category it joins (mapped), its kind of disclosure (raw), and per
+        category the sentence that scored highest. Safeguarding and hate count the higher of the whole comment and
+        its best sentence (semantic_comments.PER_SENTENCE); the kinds are those of the piece that counted."""
+        from safesocial.text.embedder import embed
+
+        if not texts:
+            return []
+        readable, owners = semantic_comments.pieces(texts)
+        logits = self.logits(embed(readable))
+        whole = {i: row for row, (i, span) in enumerate(owners) if span is None}
+        by_text: dict[int, list[int]] = {}
+        for row, (i, span) in enumerate(owners):
+            if span is not None:
+                by_text.setdefault(i, []).append(row)
+        readings = []
+        for i, text in enumerate(texts):
+            z = logits[whole[i]].copy()
+            kinds_from = whole[i]
+            where: dict[str, Span] = {}
+            rows = by_text.get(i, [])
+            # One sentence long enough to read alone ("Hi Miss. <a disclosure>"): it is what the comment says.
+            alone = sentences(text) if not rows else []
+            for c in self.maps:
+                column = self.column[c]
+                if not rows:
+                    where[c] = alone[0] if alone else (0, len(text))
+                    continue
+                best = max(rows, key=lambda r: logits[r, column])
+                where[c] = owners[best][1] or (0, len(text))
+                if c in semantic_comments.PER_SENTENCE and logits[best, column] > z[column]:
+                    z[column] = logits[best, column]
+                    if c == "safeguarding":
+                        kinds_from = best
             row = {
                 c: min(_sigmoid(slope * float(z[self.column[c]]) + b), cap) for c, (slope, b, cap) in self.maps.items()
             }
-            row.update({kind: float(z[self.column[kind]]) for kind in self.kinds})
-            rows.append(row)
-        return rows
-
-    def strongest_sentence(self, text: str, category: str) -> Span:
-        from safesocial.text.embedder import embed
-
-        return semantic_comments.strongest_sentence(text, self.column[category], embed)
+            row.update({kind: float(logits[kinds_from, self.column[kind]]) for kind in self.kinds})
+            readings.append(SemanticReading(row, where))
+        return readings
 
     def reason(self, category: str, scores: Mapping[str, float]) -> str:
         if category != "safeguarding":
@@ -530,7 +561,7 @@ def _windows(text: str) -> list[tuple[int, str]]:
         return [(0, text)]
     windows: list[tuple[int, str]] = []
     start = end = 0
-    for a, b in semantic_comments.sentences(text):
+    for a, b in sentences(text, min_words=1):
         if b - start > LINEAR_WINDOW and end > start:
             windows.append((start, text[start:end]))
             start = a
@@ -601,7 +632,7 @@ def classify_batch(
     than one by one (the moderate command passes each chunk it reads)."""
     parts = [_read_part(text) for text in texts]
     unread = [semantic_comments.unreadable_language(part) for part, _ in parts]
-    scores: list[dict[str, float] | None] = [None] * len(texts)
+    scores: list[SemanticReading | None] = [None] * len(texts)
     layer = semantic_layer() if semantic else None
     if layer is not None:
         wanted = [i for i, (part, _) in enumerate(parts) if unread[i] is None and part.strip()]
@@ -656,7 +687,7 @@ def _classify(
     text: str,
     register: Sequence[RegisterPupil] | RegisterIndex | None,
     public: Collection[str],
-    semantic: dict[str, float] | None,
+    semantic: SemanticReading | None,
     layer: SemanticLayer | None,
 ) -> Classification:
     collector = _Collector()
@@ -671,12 +702,12 @@ def _classify(
 
     # 1b. The semantic layer, where it reads more than the linear models' words.
     if semantic and layer is not None:
-        for category, score in semantic.items():
+        for category, score in semantic.scores.items():
             if category not in CATEGORIES or score < 0.05:
                 continue
             floor = DEFAULT_THRESHOLDS[category][1] - REVIEW_BAND.get(category, 0.0)
-            spans = [layer.strongest_sentence(text, category)] if score >= floor else []
-            collector.semantic[category] = (score, spans, layer.reason(category, semantic))
+            spans = [semantic.where[category]] if score >= floor else []
+            collector.semantic[category] = (score, spans, layer.reason(category, semantic.scores))
 
     # 2. The rules of text/rules.py.
     for hit in text_checks.offensive_language(text):

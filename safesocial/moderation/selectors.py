@@ -75,19 +75,24 @@ def moderators_near(user: User) -> QuerySet[RoleAssignment]:
 class Queue:
     key: str  # a school's key, or "trust" for the trust's own channels
     name: str
-    waiting: int
+    waiting: int | None  # None where it was not counted: with one queue there are no tabs to show it on
 
 
 def queues_for(user: User) -> list[Queue]:
-    """One queue per school the user moderates, and one for the trust's own channels: with how many wait in each."""
+    """One queue per school the user moderates, and one for the trust's own channels. How many wait in each is
+    counted, in one grouped query on the comments' own channels, only when there are queues to choose between."""
+    places: list[tuple[int | None, str, str]] = [
+        (s.pk, s.key, s.name) for s in schools_where(user, Action.MODERATE_COMMENTS).only("pk", "key", "name")
+    ]
+    if is_trust_wide(user, Action.MODERATE_COMMENTS):
+        places.append((None, "trust", "The trust's own channels"))
+    if len(places) < 2:
+        return [Queue(key, name, None) for _, key, name in places]
     waiting = dict(
         comments_for(user)
         .filter(needs_review=True)
-        .values_list("channel__school__key")
+        .values_list("channel__school_id")
         .annotate(n=Count("id"))
-        .values_list("channel__school__key", "n")
+        .values_list("channel__school_id", "n")
     )
-    queues = [Queue(s.key, s.name, waiting.get(s.key, 0)) for s in schools_where(user, Action.MODERATE_COMMENTS)]
-    if is_trust_wide(user, Action.MODERATE_COMMENTS):
-        queues.append(Queue("trust", "The trust's own channels", waiting.get(None, 0)))
-    return queues
+    return [Queue(key, name, waiting.get(pk, 0)) for pk, key, name in places]

@@ -140,20 +140,23 @@ def _reasons(comment: Comment) -> str:
     return " ".join(sentences) or "No category fired."
 
 
+# A comment stored but not yet classified: the webhook answers at once and the task classifies (comment_classify).
+CHECKING = "checking"
+
+
 def comment_receive(*, channel: Channel, incoming: Incoming) -> tuple[Comment, bool]:
     """A new comment, from a webhook, a poll or the sandbox page. The same comment twice is stored once.
     Returns the comment and whether it was new.
 
-    The classifier runs before the database is written to, and the platform is told to hide the comment after the
-    comment is committed: no database lock is held across a network call, so deliveries do not queue behind each
-    other (benchmarks/webhook_latency.py)."""
+    The comment is stored as being checked and its classification queued (tasks.classify_comment, once committed):
+    reading a comment for meaning takes tens of milliseconds, which a platform's webhook delivery should not wait
+    for, and with a worker it does not (benchmarks/webhook_latency.py). With the immediate backend (tests, the demo)
+    the task runs as the transaction commits, so the comment is classified, hidden or escalated before the request
+    ends, as before."""
     existing = Comment.objects.filter(channel=channel, external_id=incoming.external_id).first()
     if existing is not None:
         return existing, False
-    if not incoming.text.strip():
-        classification, action = {"categories": []}, "allow"
-    else:
-        classification, action = classify_for(channel, incoming.text[:20_000])
+    empty = not incoming.text.strip()
     try:
         with transaction.atomic():
             comment = Comment.objects.create(
@@ -164,9 +167,8 @@ def comment_receive(*, channel: Channel, incoming: Incoming) -> tuple[Comment, b
                 author_name=incoming.author_name[:200],
                 text=incoming.text,
                 created_at=incoming.created_at,
-                classification=classification,
-                suggested_action=action,
-                needs_review=action in ("review", "redirect", "hide", "escalate"),
+                classification={"categories": []},
+                suggested_action="allow" if empty else CHECKING,
             )
             audit_record(
                 actor="SafeSocial moderation",
@@ -174,13 +176,47 @@ def comment_receive(*, channel: Channel, incoming: Incoming) -> tuple[Comment, b
                 obj=comment,
                 label=f"comment {comment.pk}",
                 school_id=channel.school_id,
-                changes={"suggested": action, "scores": _scores(comment)},
+                changes={"suggested": comment.suggested_action},
             )
-            if action in ("hide", "escalate"):
-                transaction.on_commit(lambda: _auto_hide(comment.pk))
+            if not empty:
+                transaction.on_commit(lambda: _enqueue_classification(comment.pk))
     except IntegrityError:  # the same delivery, arriving twice at once: the other request stored it
         return Comment.objects.get(channel=channel, external_id=incoming.external_id), False
     return comment, True
+
+
+def _enqueue_classification(comment_id: int) -> None:
+    from .tasks import classify_comment
+
+    classify_comment.enqueue(comment_id)
+
+
+def comment_classify(comment_id: int) -> str | None:
+    """Classify a received comment with its trust's thresholds and act: hide what they say to hide, raise a possible
+    disclosure with the DSL (policy 001). Runs in the background task; returns the suggested action, or None when
+    there was nothing to do (already classified, or an edit classified it first)."""
+    comment = Comment.objects.select_related("channel__trust", "channel__school").get(pk=comment_id)
+    if comment.suggested_action != CHECKING:
+        return None
+    classification, action = classify_for(comment.channel, comment.text[:20_000])
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment_id)
+        if locked.suggested_action != CHECKING or locked.text != comment.text:
+            return None
+        comment.classification, comment.suggested_action = classification, action
+        comment.needs_review = action in ("review", "redirect", "hide", "escalate")
+        comment.save(update_fields=["classification", "suggested_action", "needs_review"])
+        audit_record(
+            actor="SafeSocial moderation",
+            action="comment.classified",
+            obj=comment,
+            label=f"comment {comment.pk}",
+            school_id=comment.channel.school_id,
+            changes={"suggested": action, "scores": _scores(comment)},
+        )
+    if action in ("hide", "escalate") and comment.status == CommentStatus.VISIBLE:
+        _auto_hide(comment.pk)
+    return action
 
 
 def comment_edit(*, channel: Channel, incoming: Incoming) -> tuple[Comment, bool]:

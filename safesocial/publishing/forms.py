@@ -87,9 +87,24 @@ class SubmitForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
+    """The policy's post criteria as a checklist the reviewer confirms (none when the policy lists none), and notes."""
+
+    criteria = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="This post meets the policy's criteria",
+        help_text="Tick each one to approve.",
+    )
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         label="Notes for the author",
         help_text="Required when you return the post.",
     )
+
+    def __init__(self, *args, criteria: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        if criteria:
+            self.fields["criteria"].choices = [(c, c) for c in criteria]
+        else:
+            del self.fields["criteria"]

@@ -64,7 +64,7 @@ class Post(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     status_note = models.TextField(blank=True)  # the reviewer's notes or the platform's message, for the author
-    findings = models.JSONField(default=list, blank=True)  # the automated checks' findings at the last submission
+    findings = models.JSONField(default=list, blank=True)  # the automated checks' findings at the last save
 
     class Meta:
         ordering = ["-updated_at"]
@@ -73,6 +73,15 @@ class Post(models.Model):
     def __str__(self) -> str:
         first_line = self.text.strip().splitlines()[0] if self.text.strip() else "(empty)"
         return first_line[:60] + ("…" if len(first_line) > 60 else "")
+
+    @property
+    def blocked(self) -> bool:
+        """A draft the automated checks stop: it cannot go to review until its blocking findings are fixed."""
+        return self.status == PostStatus.DRAFT and any(f.get("severity") == "block" for f in self.findings)
+
+    @property
+    def status_label(self) -> str:
+        return "Blocked by checks" if self.blocked else self.get_status_display()
 
 
 def _image_path(instance: PostImage, filename: str) -> str:
@@ -112,6 +121,8 @@ class Review(models.Model):
     editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")  # of this version
     decision = models.CharField(max_length=10, choices=Decision.choices)
     notes = models.TextField(blank=True)
+    # The policy's post criteria (posts.criteria) the reviewer confirmed this version meets, in the policy's words.
+    criteria_confirmed = models.JSONField(default=list, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -174,6 +185,7 @@ class FaceKind(models.TextChoices):
     UNTAGGED = "untagged", "Not tagged yet"
     PUPIL = "pupil", "A pupil"
     NOT_PUPIL = "not_pupil", "Not a pupil (an adult, or a child who is not ours)"
+    NOT_A_FACE = "not_face", "Not a face (the detector was wrong)"
 
 
 class FaceTag(models.Model):

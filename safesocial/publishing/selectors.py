@@ -98,3 +98,41 @@ def dashboard_items(user: User) -> list:
             count=len(decisions),
         )
     ]
+
+
+PUPIL_CHOICES = 20  # the most a pupil search shows: type more of the name to narrow it
+
+
+def pupils_to_tag(post: Post, query: str = "") -> list[tuple[object, bool, bool]]:
+    """Pupils of the post's school to tag a face as, at most PUPIL_CHOICES, as (pupil, has photo consent for social
+    media, tagged on the school's earlier posts). Pupils already tagged on earlier posts come first, most recently
+    tagged first: taken from staff's tags, never from faces (no biometrics). A query matches a name or a class."""
+    from safesocial.consent.models import Purpose
+    from safesocial.consent.selectors import consents_for, in_force
+    from safesocial.people.models import Pupil
+
+    from .models import FaceKind, FaceTag
+
+    pupils = Pupil.objects.filter(school_id=post.school_id, on_roll=True)
+    for word in query.split():
+        pupils = pupils.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+            | Q(class_name__iexact=word)
+            | Q(year_group__iexact=word.removeprefix("Y").removeprefix("y"))
+        )
+    earlier = (
+        FaceTag.objects.filter(image__post__school_id=post.school_id, kind=FaceKind.PUPIL, pupil__in=pupils)
+        .exclude(image__post=post)
+        .order_by("-tagged_at")
+        .values_list("pupil_id", flat=True)
+    )
+    seen = list(dict.fromkeys(earlier[:500]))[:PUPIL_CHOICES]
+    by_id = pupils.in_bulk(seen)
+    chosen = [by_id[pk] for pk in seen if pk in by_id]
+    if len(chosen) < PUPIL_CHOICES:
+        rest = pupils.exclude(pk__in=seen).order_by("last_name", "first_name")
+        chosen += list(rest[: PUPIL_CHOICES - len(chosen)])
+    records = consents_for(chosen)
+    return [(p, in_force(records.get(p.pk, {}), Purpose.SOCIAL_MEDIA), p.pk in by_id) for p in chosen]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -54,6 +54,15 @@ def _move(post: Post, to: str, note: str | None = None) -> None:
 def _save(post: Post, *fields: str) -> None:
     post.updated_at = timezone.now()
     post.save(update_fields=[*fields, "updated_at"])
+
+
+def _recheck(post: Post) -> list[Finding]:
+    """Run the automated checks again on the post as it is now, so its page never shows stale findings: after every
+    save of its text or images, and after a face is tagged or blurred."""
+    findings = run_checks(post)
+    post.findings = [f.as_dict() for f in findings]
+    _save(post, "findings")
+    return findings
 
 
 def _check_channels(actor: User, channels: Sequence[Channel]) -> None:
@@ -230,6 +239,7 @@ def post_create(
     )
     Delivery.objects.bulk_create([Delivery(post=post, channel=channel) for channel in channels])
     _attach_images(post, images)
+    _recheck(post)
     audit_post(
         actor=actor,
         action="post.create",
@@ -296,6 +306,8 @@ def post_update(
         _save(post, "approved_at")
         reviewer = _still_eligible(post.requested_reviewer, post)
         _submit(actor=actor, post=post, reviewer=reviewer, note="Edited after review: it needs reading again.")
+    else:
+        _recheck(post)
     return post
 
 
@@ -324,10 +336,8 @@ def _submit(*, actor: User, post: Post, reviewer: User | None, note: str = "") -
     post.submitted_at = timezone.now()
     post.requested_reviewer = reviewer
     _save(post, "status", "status_note", "submitted_at", "requested_reviewer")
-    findings = run_checks(post)
+    findings = _recheck(post)
     record_featured_from_text(post, register_for(post.school))
-    post.findings = [f.as_dict() for f in findings]
-    _save(post, "findings")
     blocking = [f for f in findings if f.blocks]
     if blocking:
         _move(post, PostStatus.DRAFT, "Automated checks found problems to fix before review.")
@@ -392,15 +402,19 @@ def _still_eligible(reviewer: User | None, post: Post) -> User | None:
 
 
 @transaction.atomic
-def post_approve(*, actor: User, post: Post, notes: str = "") -> Post:
+def post_approve(*, actor: User, post: Post, notes: str = "", confirmed: Collection[str] | None = None) -> Post:
     """Policy: public communications are read and agreed by another colleague (or the team the policy
-    names) before they go out; the policy says how many must agree."""
+    names) before they go out; the policy says how many must agree. A reviewer at the approve form confirms each of
+    the policy's post criteria (posts.criteria); `confirmed` None is a caller with no form to show them (the demo)."""
     post = Post.objects.select_for_update().get(pk=post.pk)
     _check_reviewer(actor, post)
     if post.status != PostStatus.IN_REVIEW:
         raise ValidationError(f"This post is {post.get_status_display().lower()}, not waiting for review.")
     if Review.objects.filter(post=post, post_version=post.version, reviewer=actor).exists():
         raise ValidationError("You have already reviewed this version.")
+    criteria = post.trust.policy.posts.criteria
+    if confirmed is not None and not set(criteria) <= set(confirmed):
+        raise ValidationError("Confirm every criterion of the policy before approving, or return the post.")
     Review.objects.create(
         post=post,
         post_version=post.version,
@@ -409,10 +423,13 @@ def post_approve(*, actor: User, post: Post, notes: str = "") -> Post:
         editor_id=post.edited_by_id,
         decision=Decision.APPROVE,
         notes=notes,
+        criteria_confirmed=[c for c in criteria if c in set(confirmed or ())],
     )
     needed = post.trust.policy.posts.reviewers_required
     agreed = Review.objects.filter(post=post, post_version=post.version, decision=Decision.APPROVE).count()
     changes: dict[str, object] = {"approvals": agreed, "needed": needed, "version": post.version}
+    if confirmed is not None:
+        changes["criteria_confirmed"] = len(criteria)
     if agreed >= needed:
         _move(post, PostStatus.APPROVED, notes)
         post.approved_at = timezone.now()
@@ -518,28 +535,32 @@ def approval_grace() -> dt.timedelta:
     return dt.timedelta(minutes=getattr(settings, "PUBLISH_GRACE_MINUTES", 60))
 
 
-def _may_tag(actor: User, post: Post) -> bool:
+def may_tag(actor: User, post: Post) -> bool:
     return _may_edit(actor, post) or may(actor, Action.MANAGE_PUPILS, post.school)
 
 
 @transaction.atomic
-def face_tag(*, actor: User, face, pupil=None, not_pupil: bool = False):
-    """A member of staff says whose face this is. Tags change only before review: the reviewer reads the post
-    with its faces settled."""
+def face_tag(*, actor: User, face, pupil=None, not_pupil: bool = False, not_a_face: bool = False):
+    """A member of staff says whose face this is, or that the detector was wrong and it is no face at all (a sleeve
+    badge): recorded with who said so, and it then needs no tag. Tags change only before review: the reviewer reads
+    the post with its faces settled."""
     from .models import FaceKind, FaceTag, FeaturedPupil
 
     face = FaceTag.objects.select_for_update().select_related("image__post").get(pk=face.pk)
     post = face.image.post
-    if not _may_tag(actor, post):
+    if not may_tag(actor, post):
         raise PermissionDenied("Only the author, the channel's posters or the office can tag faces in this post.")
     if post.status not in (PostStatus.DRAFT, PostStatus.REJECTED):
         raise ValidationError("Faces are tagged before a post is sent for review.")
     if pupil is not None and pupil.school_id != post.school_id:
         raise ValidationError("That pupil is not at this post's school.")
-    if pupil is None and not not_pupil:
-        raise ValidationError("Choose a pupil, or say this is not one of our pupils.")
+    if pupil is None and not (not_pupil or not_a_face):
+        raise ValidationError("Choose a pupil, or say this is not one of our pupils, or not a face.")
     before = (face.kind, face.pupil_id)
-    face.kind = FaceKind.PUPIL if pupil is not None else FaceKind.NOT_PUPIL
+    if pupil is not None:
+        face.kind = FaceKind.PUPIL
+    else:
+        face.kind = FaceKind.NOT_A_FACE if not_a_face else FaceKind.NOT_PUPIL
     face.pupil = pupil
     face.tagged_by, face.tagged_at = actor, timezone.now()
     face.save(update_fields=["kind", "pupil", "tagged_by", "tagged_at"])
@@ -554,6 +575,7 @@ def face_tag(*, actor: User, face, pupil=None, not_pupil: bool = False):
         post=post,
         changes={"face": face.pk, "before": list(before), "kind": face.kind, "pupil": pupil.pk if pupil else None},
     )
+    _recheck(post)
     return face
 
 
@@ -570,7 +592,7 @@ def post_blur_faces_without_consent(*, actor: User, post: Post) -> int:
     from .models import FaceKind, FeaturedPupil
 
     post = Post.objects.select_for_update().get(pk=post.pk)
-    if not _may_tag(actor, post):
+    if not may_tag(actor, post):
         raise PermissionDenied("Only the author, the channel's posters or the office can change this post's photos.")
     if post.status not in (PostStatus.DRAFT, PostStatus.REJECTED):
         raise ValidationError("Photos are changed before a post is sent for review.")
@@ -607,6 +629,7 @@ def post_blur_faces_without_consent(*, actor: User, post: Post) -> int:
                     FeaturedPupil.objects.filter(post=post, pupil_id=face.pupil_id, how="photo").delete()
         blurred += len(targets)
     audit_post(actor=actor, action="post.blur_faces", post=post, changes={"faces": blurred})
+    _recheck(post)
     return blurred
 
 

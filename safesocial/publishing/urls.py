@@ -20,5 +20,6 @@ urlpatterns = [
     path("<int:pk>/images/<int:image_id>/", views.image, name="image"),
     path("<int:pk>/faces/<int:face_id>.jpg", views.face_crop, name="face_crop"),
     path("<int:pk>/faces/<int:face_id>/tag/", views.tag_face, name="tag_face"),
+    path("<int:pk>/faces/<int:face_id>/pupils/", views.pupil_search, name="pupil_search"),
     path("<int:pk>/blur/", views.blur_faces, name="blur_faces"),
 ]

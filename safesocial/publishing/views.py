@@ -1,5 +1,6 @@
 import calendar
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -146,8 +147,12 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_for(request.user, pk)
+    return render(request, "publishing/detail.html", _detail_context(request, post))
+
+
+def _detail_context(request: HttpRequest, post, review_form: ReviewForm | None = None) -> dict:
     user = request.user
-    post = selectors.post_for(user, pk)
     deliveries = list(post.deliveries.select_related("channel"))
     is_author = post.author_id == user.pk
     wrote_this_version = is_author or post.edited_by_id == user.pk
@@ -156,7 +161,7 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     already = post.reviews.filter(post_version=post.version, reviewer=user).exists()
     may_edit = post.status in EDITABLE and (is_author or any(can_post(user, d.channel) for d in deliveries))
-    faces = _faces_context(user, post)
+    faces = _faces_context(user, post, request.GET)
     context = {
         **faces,
         "post": post,
@@ -174,24 +179,25 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "take_down_reasons": TakeDownReason.choices,
         "take_downs": [d.take_down for d in deliveries if hasattr(d, "take_down")],
         "submit_form": SubmitForm(reviewers=services.eligible_reviewers(post)),
-        "review_form": ReviewForm(),
+        "review_form": review_form or ReviewForm(criteria=post.trust.policy.posts.criteria),
         "needed": post.trust.policy.posts.reviewers_required,
         "approvals": post.reviews.filter(post_version=post.version, decision="approve").count(),
         "category_label": dict(_categories(post.trust)).get(post.category, post.category),
         "title": f"Post: {post}",
     }
-    return render(request, "publishing/detail.html", context)
+    return context
 
 
-def _faces_context(user, post) -> dict:
-    """The faces found in the post's photos, whom they are tagged as, and whether each may be published."""
+def _faces_context(user, post, query) -> dict:
+    """The faces found in the post's photos, whom they are tagged as, and whether each may be published; with the
+    pupils to tag each as: the school's earlier tags first, or the results of a search (?face=&q=, which works
+    without JavaScript)."""
     from safesocial.consent.models import Purpose
     from safesocial.consent.selectors import consents_for, in_force
-    from safesocial.people.models import Pupil
 
     from .models import FaceKind, FaceTag
 
-    faces = list(FaceTag.objects.filter(image__post=post).select_related("pupil", "suggested_pupil"))
+    faces = list(FaceTag.objects.filter(image__post=post).select_related("pupil", "suggested_pupil", "tagged_by"))
     if not faces:
         return {"faces": []}
     records = consents_for([f.pupil for f in faces if f.pupil])
@@ -203,26 +209,25 @@ def _faces_context(user, post) -> dict:
             state = ("bad", "Not tagged")
         elif face.kind == FaceKind.NOT_PUPIL:
             state = ("ok", "Not one of our pupils")
+        elif face.kind == FaceKind.NOT_A_FACE:
+            state = ("ok", f"Not a face (said {face.tagged_by})")
         elif in_force(records.get(face.pupil_id, {}), Purpose.SOCIAL_MEDIA):
             state = ("ok", "Photo consent given")
         else:
             state = ("bad", "No photo consent: blur this face")
-        rows.append((face, state))
-    editable = post.status in (PostStatus.DRAFT, PostStatus.REJECTED) and (
-        post.author_id == user.pk
-        or may(user, Action.MANAGE_PUPILS, post.school)
-        or any(can_post(user, d.channel) for d in post.deliveries.all())
-    )
-    pupils = (
-        Pupil.objects.filter(school=post.school, on_roll=True).order_by("year_group", "last_name", "first_name")
-        if editable
-        else []
-    )
+        rows.append([face, state])
+    editable = post.status in (PostStatus.DRAFT, PostStatus.REJECTED) and services.may_tag(user, post)
+    searched, q = query.get("face", ""), query.get("q", "").strip()[:80]
+    if editable:
+        suggestions = selectors.pupils_to_tag(post)
+        for row in rows:
+            row.append(selectors.pupils_to_tag(post, q) if q and searched == str(row[0].pk) else suggestions)
     return {
         "faces": rows,
         "faces_editable": editable,
-        "pupils": pupils,
-        "needs_blur": any(state[0] == "bad" for _, state in rows),
+        "search_face": searched,
+        "q": q,
+        "needs_blur": any(state[0] == "bad" for _, state, *_ in rows),
     }
 
 
@@ -267,10 +272,23 @@ def post_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def post_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer who left a criterion unticked gets the form back, with their notes and ticks, and an error."""
     post = selectors.post_for(request.user, pk)
-    return _act(
-        request, post, services.post_approve, "Approved. Thank you for reading it.", notes=request.POST.get("notes", "")
-    )
+    form = ReviewForm(request.POST, criteria=post.trust.policy.posts.criteria)
+    form.is_valid()
+    try:
+        services.post_approve(
+            actor=request.user,
+            post=post,
+            notes=form.cleaned_data.get("notes", ""),
+            confirmed=form.cleaned_data.get("criteria", []),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        for message in _messages_for(exc):
+            form.add_error("criteria" if "criteria" in form.fields else None, message)
+        return render(request, "publishing/detail.html", _detail_context(request, post, review_form=form))
+    messages.success(request, "Approved. Thank you for reading it.")
+    return redirect("publishing:detail", pk=post.pk)
 
 
 @login_required
@@ -456,13 +474,44 @@ def tag_face(request: HttpRequest, pk: int, face_id: int) -> HttpResponse:
         if pupil is None:
             raise Http404
     try:
-        services.face_tag(actor=request.user, face=face, pupil=pupil, not_pupil=choice == "not_pupil")
+        services.face_tag(
+            actor=request.user,
+            face=face,
+            pupil=pupil,
+            not_pupil=choice == "not_pupil",
+            not_a_face=choice == "not_a_face",
+        )
     except (ValidationError, PermissionDenied) as exc:
-        for message in _messages_for(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, "Face tagged.")
-    return redirect(f"{reverse('publishing:detail', args=[pk])}#faces")
+        return _after_photo_change(request, post, _messages_for(exc), ok=False)
+    return _after_photo_change(request, post, ["Face tagged."])
+
+
+def _after_photo_change(request: HttpRequest, post, said: list[str], ok: bool = True) -> HttpResponse:
+    """After a tag or a blur: with htmx, the post's checks and faces at once, in place; without, the page again."""
+    if request.headers.get("HX-Request"):
+        post.refresh_from_db()
+        context = {**_detail_context(request, post), "live_messages": said, "live_ok": ok}
+        return render(request, "publishing/detail.html#live", context)
+    for message in said:
+        (messages.success if ok else messages.error)(request, message)
+    return redirect(f"{reverse('publishing:detail', args=[post.pk])}#faces")
+
+
+@login_required
+def pupil_search(request: HttpRequest, pk: int, face_id: int) -> HttpResponse:
+    """The pupils to tag a face as, for the search box on the post page (htmx); without JavaScript the same search
+    is a plain form that reloads the post page."""
+    from .models import FaceTag
+
+    post = selectors.post_for(request.user, pk)
+    face = FaceTag.objects.filter(pk=face_id, image__post=post).first()
+    if face is None or not services.may_tag(request.user, post):
+        raise Http404
+    if not request.headers.get("HX-Request"):
+        query = urlencode({"face": face.pk, "q": request.GET.get("q", "")})
+        return redirect(f"{reverse('publishing:detail', args=[pk])}?{query}#face-{face.pk}")
+    choices = selectors.pupils_to_tag(post, request.GET.get("q", "").strip()[:80])
+    return render(request, "publishing/detail.html#pupil_choices", {"face": face, "choices": choices})
 
 
 @login_required
@@ -472,10 +521,6 @@ def blur_faces(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         count = services.post_blur_faces_without_consent(actor=request.user, post=post)
     except (ValidationError, PermissionDenied) as exc:
-        for message in _messages_for(exc):
-            messages.error(request, message)
-    else:
-        messages.success(
-            request, f"{count} face{'s' if count != 1 else ''} blurred. The original stays inside SafeSocial."
-        )
-    return redirect(f"{reverse('publishing:detail', args=[pk])}#faces")
+        return _after_photo_change(request, post, _messages_for(exc), ok=False)
+    said = f"{count} face{'s' if count != 1 else ''} blurred. The original stays inside SafeSocial."
+    return _after_photo_change(request, post, [said])

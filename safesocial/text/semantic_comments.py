@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from safesocial.text.heads import MODEL_DIR, Heads, load
+from safesocial.text.sentences import sentences
 
 HEADS_NAME = "comments"
 
@@ -198,31 +199,26 @@ def memory(name: str = HEADS_NAME) -> Memory:
         return Memory(arrays["vectors"].astype(np.float32), arrays["labels"])
 
 
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+# A disclosure after a cheerful sentence ("Lovely photos! I don't want to be here any more.") is diluted in the
+# embedding of the whole comment: these categories are read sentence by sentence as well, the higher score counting.
+PER_SENTENCE = ("safeguarding", "hate")
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Each sentence's (start, end) in the text, without surrounding spaces; the whole text when it has one."""
-    spans = []
-    for match in _SENTENCE.finditer(text):
-        start, end = match.span()
-        chunk = text[start:end]
-        start += len(chunk) - len(chunk.lstrip())
-        end -= len(chunk) - len(chunk.rstrip())
-        if end > start and any(c.isalnum() for c in text[start:end]):
-            spans.append((start, end))
-    return spans or [(0, len(text))]
-
-
-def strongest_sentence(text: str, column: int, embed_texts) -> tuple[int, int]:
-    """The sentence that scores highest on one head (`embed_texts` embeds a list of texts): the span shown to a
-    moderator for a finding only the semantic layer made."""
-    spans = sentences(text)
-    if len(spans) == 1:
-        return spans[0]
-    vectors = embed_texts([for_embedding(text[a:b]) for a, b in spans])
-    scores = heads().scores(vectors)[:, column]
-    return spans[int(scores.argmax())]
+def pieces(texts: Sequence[str]) -> tuple[list[str], list[tuple[int, tuple[int, int] | None]]]:
+    """What the embedder reads for a batch of comments: each comment whole and, when it has more than one, each of
+    its sentences (text/sentences.py), read as for_embedding reads them; with each piece's (comment, sentence span
+    or None for the whole)."""
+    readable: list[str] = []
+    owners: list[tuple[int, tuple[int, int] | None]] = []
+    for i, text in enumerate(texts):
+        readable.append(for_embedding(text))
+        owners.append((i, None))
+        spans = sentences(text)
+        if len(spans) > 1:
+            for a, b in spans:
+                readable.append(for_embedding(text[a:b]))
+                owners.append((i, (a, b)))
+    return readable, owners
 
 
 def readable_batch(texts: Sequence[str]) -> list[str]:

@@ -96,3 +96,29 @@ def test_only_someone_who_receives_the_pupils_schools_concerns_may_transfer_them
         with pytest.raises(PermissionDenied):
             services.records_transfer(actor=who, pupil=pupil, moved_on=FRIDAY, to_school=millbrook)
     assert all(c.school_id == pupil.school_id for c in concerns_of)
+
+
+def test_the_dsl_transfers_a_pupils_records_out_of_the_trust_from_a_page_and_records_them_as_sent(
+    signed_in, head, pupil, outsider, concerns_of
+):
+    from django.urls import reverse
+
+    from safesocial.concerns.models import RecordTransfer
+
+    page = reverse("concerns:transfer", args=[pupil.pk])
+    assert signed_in(outsider).get(page).status_code == 404
+    client = signed_in(head)
+    assert "Transfer their records" in client.get(reverse("concerns:detail", args=[concerns_of[0].pk])).content.decode()
+    refused = client.post(page, {"moved_on": "2026-03-06", "destination": "Hilltop Academy"})
+    assert refused.status_code == 400 and "designated safeguarding lead" in refused.content.decode()
+    assert not RecordTransfer.objects.exists()
+    client.post(page, {"moved_on": "2026-03-06", "destination": "Hilltop Academy", "recipient": "J. Doe, DSL"})
+    transfer = RecordTransfer.objects.get()
+    assert transfer.due_on == dt.date(2026, 3, 13) and transfer.sent_on is None
+    package = client.get(reverse("concerns:transfer_package", args=[pupil.pk, transfer.pk]))
+    assert len(zipfile.ZipFile(io.BytesIO(package.content)).namelist()) == 2
+    sent = reverse("concerns:transfer_sent", args=[pupil.pk, transfer.pk])
+    client.post(sent, {"sent_on": "2026-03-10", "sent_how": "Secure email to J. Doe"})
+    transfer.refresh_from_db()
+    assert transfer.sent_on == dt.date(2026, 3, 10) and transfer.sent_by == head
+    assert "Secure email to J. Doe" in client.get(page).content.decode()

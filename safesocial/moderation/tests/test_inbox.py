@@ -468,3 +468,26 @@ def test_the_inbox_reads_in_few_queries(
     client.get(reverse("moderation:inbox"))
     with django_assert_max_num_queries(20):
         assert client.get(reverse("moderation:inbox") + "?show=all").status_code == 200
+
+
+def test_a_webhook_answers_before_the_comment_is_classified_and_the_task_then_hides_it(
+    client, facebook, graph, webhook_settings, settings, signed_in, make_staff, seabright
+):
+    # A worker's queue (the dummy backend keeps what is enqueued and runs nothing) instead of the immediate backend.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    from django_tasks import default_task_backend
+
+    comment_id = graph.add_comment(f"{facebook.external_id}_1", "You are all useless idiots")
+    assert _post(client, _delivery(facebook.external_id, comment_id=comment_id)).json()["stored"] == 1
+    comment = Comment.objects.get(channel=facebook)
+    assert comment.status == CommentStatus.VISIBLE and not graph.comments[comment_id]["hidden"]
+    moderator = make_staff(Role.CHANNEL_ADMIN, None, "Tess Trustwide")
+    assert "Being checked" in signed_in(moderator).get(reverse("moderation:inbox") + "?show=all").content.decode()
+
+    [queued] = default_task_backend.results
+    queued.task.call(*queued.args, **queued.kwargs)  # what the worker does
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.HIDDEN and graph.comments[comment_id]["hidden"]
+    assert comment.suggested_action == "hide" and "abuse" in json.dumps(comment.classification)
+    assert services.comment_classify(comment.pk) is None  # the same task run twice acts once
+    assert comment.events.filter(action="hide").count() == 1

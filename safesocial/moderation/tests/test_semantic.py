@@ -134,3 +134,19 @@ def test_uncertain_safeguarding_goes_to_review_and_a_trust_that_allows_the_categ
     assert decide({"safeguarding": 0.05}) == "allow"
     allowed = thresholds_from_policy({"categories": {"safeguarding": {"action": "allow", "threshold": 0.4}}})
     assert decide({"safeguarding": 0.3}, allowed) == "allow"
+
+
+CHEERFUL = "Lovely photos from sports day, the children all looked so happy and the weather held out for once!"
+
+
+@pytest.mark.parametrize("text", [REFUGE, SUICIDAL])
+def test_a_disclosure_after_a_cheerful_sentence_still_escalates_and_points_at_the_disclosure(text):
+    comment = f"{CHEERFUL} {text}"
+    result = classify(comment)
+    assert decide(result) == "escalate"
+    [(start, end)] = result["safeguarding"].spans
+    assert start >= len(CHEERFUL) and comment[start:end] in text
+
+
+def test_cheerful_sentences_together_are_still_allowed():
+    assert decide(classify(f"{CHEERFUL} Thank you to every member of staff who gave up their Saturday.")) == "allow"

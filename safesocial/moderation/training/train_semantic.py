@@ -21,7 +21,9 @@ How the heads join the ensemble is chosen out of fold: five folds by the text's 
 head trained on the other four folds and the public examples, then compared with what classify() without the
 semantic layer decides (the independent writers' figures are kept apart in the record: the linear school model was
 trained on school_comments.yaml, so classify() alone is flattered there and the cuts come out cautious). Each head's
-logit has its neighbours' margin added (semantic_comments.Memory, MEMORY_WEIGHT). For each category, the cut with the
+logit has its neighbours' margin added (semantic_comments.Memory, MEMORY_WEIGHT); for safeguarding and hate
+(semantic_comments.PER_SENTENCE) a comment's score is the higher of its own and its best sentence's, as the
+classifier reads it, so their cuts are chosen on what the classifier will see. For each category, the cut with the
 best F1 of "either fires" that flags at most its budget of ordinary comments (MAX_NONE_FLAGGED) and of other
 categories' comments (OTHER_FLAGGED); the head joins only if that beats classify() alone by MIN_GAIN, and never for
 abuse. Safeguarding puts recall first: the escalate cut is the highest with recall >= 0.95 within 3% of ordinary
@@ -47,6 +49,7 @@ import yaml
 from safesocial.moderation.training import datasets
 from safesocial.text import semantic_comments
 from safesocial.text.heads import MODEL_DIR, Heads
+from safesocial.text.sentences import sentences
 
 REPO = Path(__file__).resolve().parents[3]
 SCHOOL = Path(__file__).resolve().parent / "school_comments.yaml"
@@ -231,10 +234,26 @@ def design(category: str, school: list, public: list) -> tuple[np.ndarray, np.nd
     return y, w, mask
 
 
+def sentence_rows(school: list) -> tuple[list[str], np.ndarray]:
+    """The sentences of every school comment that has more than one (as the classifier reads them,
+    semantic_comments.pieces), and the row of the comment each belongs to."""
+    texts, owners = [], []
+    for i, (text, _, _) in enumerate(school):
+        spans = sentences(text)
+        if len(spans) > 1:
+            texts += [text[a:b] for a, b in spans]
+            owners += [i] * len(spans)
+    return texts, np.array(owners, dtype=np.int64)
+
+
 def train_heads(
-    X: np.ndarray, school: list, public: list, log
+    X: np.ndarray, school: list, public: list, log, S: np.ndarray | None = None, owners: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, semantic_comments.Memory]:
-    """(W, b, out-of-fold scores over the school rows (logit plus the memory's margin), the memory)."""
+    """(W, b, out-of-fold scores over the school rows (logit plus the memory's margin), the memory).
+
+    `S` holds the vectors of the school comments' sentences and `owners` the comment each belongs to: for the
+    categories read sentence by sentence (semantic_comments.PER_SENTENCE) a comment's out-of-fold score is the
+    higher of its own and its best sentence's, as the classifier scores it."""
     n = len(school)
     folds = np.array([fold_of(t) for t, _, _ in school])
     W = np.zeros((len(CATEGORIES), X.shape[1]), dtype=np.float32)
@@ -253,6 +272,11 @@ def train_heads(
             held = np.where(folds == k)[0]
             fold_memory = semantic_comments.Memory(vectors[train], y[train, None].astype(np.int8))
             oof[held, c] = X[held] @ theta + bias + MEMORY_WEIGHT * fold_memory.margins(vectors[held])[:, 0]
+            if S is not None and owners is not None and category in semantic_comments.PER_SENTENCE:
+                mine = folds[owners] == k
+                parts = S[mine].astype(np.float32)
+                scores = parts @ theta + bias + MEMORY_WEIGHT * fold_memory.margins(parts)[:, 0]
+                np.maximum.at(oof[:, c], owners[mine], scores)
         theta, bias = fit_head(X[mask], y[mask], w[mask])
         W[c], b[c] = theta, bias
         log(f"{category}: {int(y[:n].sum())} school positives, {time.perf_counter() - started:.0f}s")
@@ -379,7 +403,10 @@ def train(*, verbose: bool = True) -> tuple[Heads, semantic_comments.Memory]:
     log(f"{len(school)} school comments, {len(public)} public examples; embedding")
     X = embeddings(texts).astype(np.float64)
     log(f"embedded in {time.perf_counter() - started:.0f}s")
-    W, b, oof, memory = train_heads(X, school, public, log)
+    sentence_texts, owners = sentence_rows(school)
+    S = embeddings(sentence_texts).astype(np.float64)
+    log(f"{len(sentence_texts)} sentences of {len(set(owners.tolist()))} longer comments embedded")
+    W, b, oof, memory = train_heads(X, school, public, log, S, owners)
     kind_names, kind_W, kind_b = kind_heads(X, school)
     writers = np.array([source != "school_comments" for _, _, source in school])
     acts = before_semantic([t for t, _, _ in school])
@@ -402,6 +429,7 @@ def train(*, verbose: bool = True) -> tuple[Heads, semantic_comments.Memory]:
         "l2": L2,
         "public_share": PUBLIC_SHARE,
         "chosen_on": "out of fold (5 folds) on every school comment; *_writers figures: comments_w1 and w2 only",
+        "per_sentence": list(semantic_comments.PER_SENTENCE),
     }
     log(f"done in {time.perf_counter() - started:.0f}s")
     heads = Heads(CATEGORIES + tuple(kind_names), np.vstack([W, kind_W]), np.concatenate([b, kind_b]), meta)

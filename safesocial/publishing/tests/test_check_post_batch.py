@@ -37,7 +37,7 @@ def test_each_post_gets_one_line_with_its_id_decision_and_findings(monkeypatch):
 
 
 def test_the_findings_are_the_same_objects_as_json_gives(monkeypatch, tmp_path):
-    text = "Please welcome back Mia in Year 2, who has been in hospital for her asthma."
+    text = "Please welcome back Mia in Year 2, who has been in hospital for her asthma. Ring her mum on 07700 900123."
     (tmp_path / "post.txt").write_text(text)
     out = io.StringIO()
     with pytest.raises(SystemExit):

@@ -19,6 +19,11 @@ def checks(text: str, **kwargs) -> dict[str, str]:
     return {f.check: f.severity for f in check_post(text, **kwargs)}
 
 
+def test_meaning_alone_never_sends_a_good_post_back_to_its_author():
+    findings = check_post("Well done Zeb Marlowe-Finch, fastest in Year 4!")
+    assert decision(findings) != "block"
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -41,9 +46,9 @@ def test_a_discount_code_for_a_teachers_business_is_flagged_with_the_reason():
     assert "promote businesses or offers" in finding.reason
 
 
-def test_a_pupils_medical_condition_blocks_as_personal_information():
+def test_a_pupils_medical_condition_is_flagged_as_personal_information_for_the_reviewer():
     text = "Please welcome back Mia in Year 2, who has been in hospital for her asthma and is now on a new inhaler."
-    assert checks(text) == {rules.PERSONAL_INFO: "block"}
+    assert checks(text) == {rules.PERSONAL_INFO: "warn"}
 
 
 def test_a_colleagues_sick_leave_and_disciplinary_is_confidential():
@@ -51,7 +56,7 @@ def test_a_colleagues_sick_leave_and_disciplinary_is_confidential():
         "Mrs Clarke is off on long-term sick leave with stress and is going through a disciplinary, so Year 4 will "
         "have supply cover."
     )
-    assert checks(text).get("confidential") == "block"
+    assert checks(text).get("confidential") == "warn"
 
 
 def test_a_job_advert_that_prefers_a_sex_and_an_age_is_discrimination():

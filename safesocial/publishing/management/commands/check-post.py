@@ -13,7 +13,6 @@ from django.core.management.base import BaseCommand, CommandError
 from safesocial.consent.selectors import register_for
 from safesocial.people.models import School
 from safesocial.publishing.checks import too_long
-from safesocial.publishing.images import ImageRejected, detect_faces, sanitise
 from safesocial.text.findings import Finding
 from safesocial.text.rules import RegisterIndex, decision
 from safesocial.text.semantic_posts import check_post
@@ -25,6 +24,8 @@ def finding_json(f: Finding) -> dict:
 
 class Command(BaseCommand):
     help = "Check a post's text and images against the policy and the pupil register; --json for scripts."
+    # Scripts call this once a post: Django's system checks would import every view (and weasyprint) each time.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser):
         parser.add_argument("--policy", help="a policy file (its categories and rules); default: the trust's")
@@ -108,6 +109,9 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {name}: {exc}") from None
 
     def _check_image(self, path: Path) -> list[Finding]:
+        # Pillow and dlib load only for a post that has images.
+        from safesocial.publishing.images import ImageRejected, detect_faces, sanitise
+
         try:
             clean = sanitise(path.read_bytes())
         except OSError as exc:

@@ -1,0 +1,54 @@
+"""The comments inbox costs the same number of queries for one comment as for twenty (issue 16): a comment that
+became a safeguarding concern is masked for a moderator the policy does not name for concerns, and deciding that must
+not cost a query per comment shown."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safesocial.moderation.models import Comment
+from safesocial.people.roles import Role
+from safesocial.platforms.models import SandboxPost
+from safesocial.publishing import services as posts
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DISCLOSURE = "My daughter number {n} is scared to go home because her stepdad hits her"
+
+
+@pytest.fixture
+def published(teacher, colleague, sandbox):
+    post = posts.post_create(actor=teacher, channels=[sandbox], text="Sports day photos are up!", category="events")
+    post, _ = posts.post_submit(actor=teacher, post=post)
+    posts.post_approve(actor=colleague, post=post)
+    return SandboxPost.objects.get(channel=sandbox)
+
+
+@pytest.fixture
+def moderator(make_staff, seabright):
+    return make_staff(Role.CHANNEL_ADMIN, seabright, "Mo Moderator")
+
+
+def _disclose(sandbox, published, n: int) -> None:
+    """A parent writes on the page from their own address (one visitor's comments a minute are limited)."""
+    url = reverse("sandbox_comment", args=[sandbox.pk, published.pk])
+    Client(REMOTE_ADDR=f"198.51.100.{n + 1}").post(url, {"name": f"Parent {n}", "text": DISCLOSURE.format(n=n)})
+
+
+def test_the_inbox_takes_the_same_queries_for_one_concern_comment_and_twenty(
+    sandbox, published, moderator, signed_in, django_assert_max_num_queries, django_assert_num_queries
+):
+    _disclose(sandbox, published, 0)
+    inbox = signed_in(moderator)
+    url = reverse("moderation:inbox") + "?show=all"
+    inbox.get(url)
+    with django_assert_max_num_queries(30) as one:
+        body = inbox.get(url).content.decode()
+    queries = len(one)  # now: the log of queries only keeps the latest few thousand
+    assert "passed to the DSL" in body and "stepdad" not in body
+    for n in range(1, 20):
+        _disclose(sandbox, published, n)
+    assert Comment.objects.filter(concern__isnull=False).count() == 20
+    with django_assert_num_queries(queries):
+        body = inbox.get(url).content.decode()
+    assert body.count("A possible safeguarding concern, passed to the DSL") == 20 and "stepdad" not in body

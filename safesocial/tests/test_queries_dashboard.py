@@ -1,0 +1,55 @@
+"""A trust-wide dashboard costs the same number of queries for a trust of three schools as for one of seven (issue 16):
+the CEO's, a trust-wide DSL's and a trust-wide channel administrator's see every school, so a query per school would
+make their dashboards slower with every school the trust takes on."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from safesocial.people.roles import Role
+from safesocial.people.services import pupil_create, school_create
+from safesocial.publishing.tests.conftest import make_channel
+
+
+def _grow(trust, make_staff, schools: int) -> None:
+    """Schools as the trust adds them: each with its leaders, safeguarding team, a teacher, a pupil and a channel."""
+    start = trust.schools.count()
+    for n in range(start, start + schools):
+        school = school_create(actor=None, trust=trust, key=f"school-{n}", name=f"School {n}")
+        staff = {
+            role: make_staff(role, school, f"{name} {n}")
+            for role, name in [
+                (Role.HEAD, "Hana Head"),
+                (Role.DSL, "Dara Lead"),
+                (Role.DEPUTY_DSL, "Dee Deputy"),
+                (Role.TEACHER, "Tam Teacher"),
+                (Role.CHANNEL_ADMIN, "Cal Admin"),
+            ]
+        }
+        make_channel(staff[Role.CHANNEL_ADMIN], staff[Role.HEAD], school, name=f"School {n} sandbox")
+        pupil_create(
+            actor=None,
+            school=school,
+            first_name="Pip",
+            last_name=f"Pupil {n}",
+            date_of_birth=dt.date(2017, 1, 1),
+            year_group="3",
+        )
+
+
+@pytest.mark.parametrize("role", [Role.CEO, Role.DSL, Role.CHANNEL_ADMIN])
+def test_a_trust_wide_dashboard_takes_the_same_queries_for_three_schools_and_seven(
+    trust, make_staff, signed_in, django_assert_max_num_queries, django_assert_num_queries, role
+):
+    user = trust.staff.get(role_assignments__role=Role.CEO) if role == Role.CEO else make_staff(role, None)
+    client = signed_in(user)
+    client.get(reverse("dashboard"))  # sessions, policy and the like settle on the first page
+    with django_assert_max_num_queries(60) as three:
+        assert client.get(reverse("dashboard")).status_code == 200
+    queries = len(three)  # now: the log of queries only keeps the latest few thousand
+    _grow(trust, make_staff, 4)
+    with django_assert_num_queries(queries):
+        body = client.get(reverse("dashboard")).content.decode()
+    # The new schools are really on the page: their safeguarding contacts, for anyone at any of them to report to.
+    assert "Dara Lead 6" in body and "Dee Deputy 6" in body
