@@ -176,6 +176,7 @@ def build(schools_n: int, pupils_n: int, year_start: dt.date, today: dt.date):
                     trust=trust,
                     school=s,
                     author=ceo,
+                    edited_by=ceo,
                     text="A day at the beach",
                     category=rng.choice(categories),
                     status=PostStatus.PUBLISHED,
