@@ -28,7 +28,7 @@ from safesocial.publishing import services
 from safesocial.publishing.models import FaceTag, Post, PostStatus
 from safesocial.publishing.tests.conftest import make_channel
 
-from .test_publishing_flow import save_draft, status_of, write_post
+from .test_publishing_flow import BLOCKED, ask_to_review, save_draft, status_of, write_post
 
 ROOT = Path(__file__).resolve().parents[2]
 FACE_PHOTO = ROOT / "safesocial" / "publishing" / "demo_media" / "astronaut.jpg"
@@ -104,11 +104,24 @@ def face_numbers(post_id: int) -> tuple[int, int]:
     return faces.index(clear) + 1, 2 - faces.index(clear)
 
 
-def tag(page: Page, number: int, who: str) -> None:
+def live_messages_of(page: Page) -> Locator:
+    """What a change to the photos says in place (htmx swaps the checks and the faces without reloading)."""
+    return page.locator("#live").get_by_role("status")
+
+
+def tag(page: Page, number: int, who: str, search: str | None = None) -> None:
+    """Tag face `number` as `who`: a pupil's "Last, First" (found through the search box first, when `search` is
+    given), or one of the choices that are not a pupil."""
     card = face_card(page, number)
-    card.get_by_label("Who is this?").select_option(label=who)
+    if search is not None:
+        with page.expect_response(re.compile(r"/faces/\d+/pupils/\?")):
+            card.get_by_label("Find a pupil by name or class").fill(search)
+    group = card.get_by_role("group", name=f"Who is face {number}?")
+    choice = group.get_by_label(re.compile("^" + re.escape(who)))
+    expect(choice).to_have_count(1)
+    choice.check()
     card.get_by_role("button", name=f"Tag face {number}").click()
-    expect(messages_of(page)).to_contain_text("Face tagged.")
+    expect(live_messages_of(page)).to_contain_text("Face tagged.")
 
 
 def preview_image(page: Page) -> Locator:
@@ -138,7 +151,7 @@ def test_teacher_tags_the_faces_blurs_a_child_without_consent_and_then_the_post_
     write_post(page, channel=sandbox.name, category=category, text="Space week in Year 4.")
     page.get_by_label("Image 1", exact=True).set_input_files(FACE_PHOTO)
     page.get_by_label("Describe image 1").fill(ALT)
-    post_id = save_draft(page)
+    post_id = save_draft(page, BLOCKED)  # faces nobody has tagged yet
 
     expect(page.get_by_role("heading", name="People in the photos")).to_be_visible()
     crops = page.get_by_role("img", name=re.compile(r"^Face \d from the photo$"))
@@ -149,27 +162,27 @@ def test_teacher_tags_the_faces_blurs_a_child_without_consent_and_then_the_post_
     clear, weak = face_numbers(post_id)
     expect(face_card(page, clear)).to_contain_text("Not tagged")
 
-    tag(page, clear, "Quill, Ava")
+    tag(page, clear, "Quill, Ava", search="Quill")
     expect(face_card(page, clear)).to_contain_text("Ava Quill")
     expect(face_card(page, clear)).to_contain_text("No photo consent: blur this face")
     tag(page, weak, "Not one of our pupils (an adult, or another child with permission)")
     expect(face_card(page, weak)).to_contain_text("not a pupil")
 
-    page.get_by_label("Ask a colleague to review it").select_option(label=str(colleague))
+    ask_to_review(page, colleague)
     page.get_by_role("button", name="Send for review").click()
     expect(messages_of(page)).to_contain_text("The automated checks found something to fix first")
-    expect(status_of(page)).to_have_text("Draft")
+    expect(status_of(page)).to_have_text(BLOCKED)
     expect(findings_of(page)).to_contain_text("Must fix: Ava Q. has no parental consent for photos on social media")
 
     before_served, before_shown = image_bytes(page), on_screen(preview_image(page))
     page.get_by_role("button", name="Blur every face without consent").click()
-    expect(messages_of(page)).to_contain_text("1 face blurred. The original stays inside SafeSocial.")
+    expect(live_messages_of(page)).to_contain_text("1 face blurred. The original stays inside SafeSocial.")
     expect(face_card(page, clear)).to_contain_text("Blurred")
     expect(page.get_by_role("button", name="Blur every face without consent")).to_have_count(0)
     assert image_bytes(page) != before_served, "the served photo is the same after blurring"
     assert on_screen(preview_image(page)) != before_shown, "the preview still shows the unblurred photo"
 
-    page.get_by_label("Ask a colleague to review it").select_option(label=str(colleague))
+    ask_to_review(page, colleague)
     page.get_by_role("button", name="Send for review").click()
     expect(messages_of(page)).to_contain_text("Sent for review")
     expect(status_of(page)).to_have_text("In review")
@@ -182,13 +195,13 @@ def test_a_post_naming_a_pupil_in_full_comes_back_with_the_reason(page, sign_in,
     sign_in(teacher)
     page.goto("/")
     write_post(page, channel=sandbox.name, category=category, text="Well done Ava Quill for a great assembly.")
-    post_id = save_draft(page)
+    post_id = save_draft(page, BLOCKED)
 
-    page.get_by_label("Ask a colleague to review it").select_option(label=str(colleague))
+    ask_to_review(page, colleague)
     page.get_by_role("button", name="Send for review").click()
 
     expect(messages_of(page)).to_contain_text("The automated checks found something to fix first")
-    expect(status_of(page)).to_have_text("Draft")
+    expect(status_of(page)).to_have_text(BLOCKED)
     finding = findings_of(page).get_by_role("listitem").filter(has_text="names a pupil in full (Ava Quill)")
     expect(finding).to_contain_text("Must fix:")
     assert Post.objects.get(pk=post_id).status == PostStatus.DRAFT
@@ -298,11 +311,13 @@ def test_the_head_records_a_withdrawal_and_sees_the_published_posts_featuring_th
     page.get_by_role("group", name="Decision").get_by_label("Refused or withdrawn").check()
     page.get_by_label("Given or refused by").select_option(label="Kim Quill")
     page.get_by_label("Method").select_option(label="Paper form")
-    # Typed in, as a head would when the date the form should start with is missing (see the test below).
-    page.get_by_label("Date", exact=True).fill(f"{timezone.localdate():%Y-%m-%d}")
+    # Typed in day first, as a head would (the form starts with today's date: see the test below).
+    page.get_by_label("Date", exact=True).fill(f"{timezone.localdate():%d/%m/%Y}")
     page.get_by_role("button", name="Record", exact=True).click()
 
-    expect(messages_of(page)).to_contain_text("Consent withdrawn. 1 published post(s) feature this pupil")
+    expect(messages_of(page)).to_contain_text(
+        "Consent withdrawn. 1 published post(s) relied on it: take each down or say why it stays"
+    )
     alert = page.get_by_role("alert").filter(has=page.get_by_role("heading", name="Published posts featuring Ava"))
     expect(alert).to_contain_text("Consent for photos or names is not in force now")
     expect(alert.get_by_role("link", name=text)).to_have_attribute("href", f"/posts/{post.pk}/")
@@ -314,9 +329,9 @@ def test_the_head_records_a_withdrawal_and_sees_the_published_posts_featuring_th
 
 @pytest.mark.browser
 def test_the_consent_form_on_the_pupil_page_starts_with_todays_date(page, sign_in, head, ava):
-    """The form means to default the date to today; a date input shows only an ISO date (2026-11-21), so a
-    value in the British format is dropped, the field is empty and the browser refuses to send the form."""
+    """The form defaults the date to today, shown day first (21/11/2026) in a text box whatever the browser's
+    language: a native date input would drop a British-format value and the browser would refuse to send the form."""
     sign_in(head)
     page.goto(f"/pupils/{ava.pk}/")
     page.get_by_text("Record a consent decision").click()
-    expect(page.get_by_label("Date", exact=True)).to_have_value(f"{timezone.localdate():%Y-%m-%d}")
+    expect(page.get_by_label("Date", exact=True)).to_have_value(f"{timezone.localdate():%d/%m/%Y}")

@@ -59,14 +59,14 @@ def test_dsl_takes_a_parent_through_two_steps_and_downloads_the_warning_letter(
     expect(ladder.nth(1)).to_contain_text("Next step")
 
     # A date in the future is refused and what was typed stays.
-    page.get_by_label("Date it was taken", exact=True).fill((timezone.localdate() + dt.timedelta(days=2)).isoformat())
+    page.get_by_label("Date it was taken", exact=True).fill(f"{timezone.localdate() + dt.timedelta(days=2):%d/%m/%Y}")
     page.get_by_label("What happened", exact=True).fill("Letter sent by post and email.")
     page.get_by_role("button", name="Record the step").click()
     expect(page.locator(".error-summary")).to_contain_text("in the future")
     expect(page.get_by_label("What happened", exact=True)).to_have_value("Letter sent by post and email.")
 
-    # Step two, dated today.
-    page.get_by_label("Date it was taken", exact=True).fill(timezone.localdate().isoformat())
+    # Step two, dated today, typed day first as the form asks.
+    page.get_by_label("Date it was taken", exact=True).fill(f"{timezone.localdate():%d/%m/%Y}")
     page.get_by_role("button", name="Record the step").click()
     expect(page.locator(".messages")).to_contain_text("Recorded: Write to the parent with a warning.")
     expect(ladder.nth(1)).to_contain_text("Done")
@@ -75,7 +75,7 @@ def test_dsl_takes_a_parent_through_two_steps_and_downloads_the_warning_letter(
     # The warning letter.
     page.get_by_text("Make a warning letter from the trust's template").click()
     page.get_by_label("What the letter is about").fill("a public post about a member of staff")
-    page.get_by_label("Remove it by").fill((timezone.localdate() + dt.timedelta(days=7)).isoformat())
+    page.get_by_label("Remove it by").fill(f"{timezone.localdate() + dt.timedelta(days=7):%d/%m/%Y}")
     page.get_by_role("button", name="Make the letter").click()
     expect(page.locator(".messages")).to_contain_text("Warning letter made.")
     with page.expect_download() as info:
