@@ -11,7 +11,7 @@ from django.utils import timezone
 from safesocial.people.models import User
 from safesocial.permissions import Action, is_trust_wide, schools_where
 
-from .models import Channel, ChannelAccess, ChannelStatus
+from .models import AccessLevel, Channel, ChannelAccess, ChannelStatus
 
 
 def channels_for(user: User) -> QuerySet[Channel]:
@@ -42,6 +42,20 @@ def can_post(user: User, channel: Channel, today: dt.date | None = None) -> bool
             channel=channel, user=user, revoked_at__isnull=True, expires_on__gte=today
         ).exists()
     )
+
+
+def owns_or_administers(user: User, channels) -> bool:
+    """Whether the user owns, or holds a current administrator's grant on, any of these channels (a queryset of ids
+    or of channels): who may run a channel, as opposed to only posting to it."""
+    if Channel.objects.filter(pk__in=channels, owner=user).exists():
+        return True
+    return ChannelAccess.objects.filter(
+        channel_id__in=channels,
+        user=user,
+        level=AccessLevel.ADMIN,
+        revoked_at__isnull=True,
+        expires_on__gte=timezone.localdate(),
+    ).exists()
 
 
 def postable_channels(user: User) -> QuerySet[Channel]:

@@ -35,7 +35,7 @@ from .models import (
     Risk,
     SignOff,
 )
-from .selectors import can_post
+from .selectors import can_post, owns_or_administers
 
 CONTRIBUTORS = [("pupils", "Pupils"), ("staff", "Staff"), ("parents", "Parents and carers"), ("public", "The public")]
 
@@ -188,17 +188,7 @@ def channel_sign_off(*, actor: User, channel: Channel, note: str = "") -> Channe
 
 
 def _may_manage(actor: User, channel: Channel) -> bool:
-    return (
-        actor.pk == channel.owner_id
-        or may(actor, Action.APPROVE_CHANNEL, channel.school)
-        or ChannelAccess.objects.filter(
-            channel=channel,
-            user=actor,
-            level=AccessLevel.ADMIN,
-            revoked_at__isnull=True,
-            expires_on__gte=timezone.localdate(),
-        ).exists()
-    )
+    return may(actor, Action.APPROVE_CHANNEL, channel.school) or owns_or_administers(actor, [channel.pk])
 
 
 @transaction.atomic

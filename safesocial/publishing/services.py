@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from safesocial.audit.services import audit_record
 from safesocial.channels.models import Channel, ChannelStatus
-from safesocial.channels.selectors import can_post
+from safesocial.channels.selectors import can_post, owns_or_administers
 from safesocial.consent.selectors import register_for
 from safesocial.people.models import User
 from safesocial.permissions import Action, may
@@ -654,22 +654,11 @@ def record_featured_from_text(post: Post, register) -> None:
 def may_take_down(actor: User, post: Post) -> bool:
     """Policy: a published post is taken down by its author, the administrators and owners of its channels, the
     policy's channel approvers (the head, in most) and those it names to receive concerns (the DSLs)."""
-    from safesocial.channels.models import AccessLevel, ChannelAccess
-
     if actor.pk == post.author_id:
         return True
     if may(actor, Action.APPROVE_CHANNEL, post.school) or may(actor, Action.RECEIVE_CONCERNS, post.school):
         return True
-    channels = post.deliveries.values("channel_id")
-    if Channel.objects.filter(pk__in=channels, owner=actor).exists():
-        return True
-    return ChannelAccess.objects.filter(
-        channel_id__in=channels,
-        user=actor,
-        level=AccessLevel.ADMIN,
-        revoked_at__isnull=True,
-        expires_on__gte=timezone.localdate(),
-    ).exists()
+    return owns_or_administers(actor, post.deliveries.values("channel_id"))
 
 
 @transaction.atomic
