@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from safesocial.concerns import services
 from safesocial.concerns.models import Concern
 from safesocial.concerns.services import People
+from safesocial.people.demo import load_demo
 from safesocial.people.models import User
 from safesocial.people.roles import Role
 
@@ -120,7 +121,6 @@ def test_a_concern_about_staff_shows_the_lado_clock_and_closes_only_with_the_lad
 def test_in_the_demo_the_millbrook_dsl_sees_the_mash_referral_and_the_head_the_lado_clock(
     page, context, sign_in, settings, screenshot
 ):
-    from safesocial.people.demo import load_demo
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
     load_demo(pupils_per_school=30)

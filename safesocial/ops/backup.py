@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, connections
 
 MANIFEST = "manifest.json"
@@ -56,7 +57,7 @@ def _dump_database(target: Path) -> str:
         args, env = _pg_args(connection.settings_dict)
         subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", *args], env=env, check=True)
         return "postgresql"
-    raise NotImplementedError(f"no backup for the {connection.vendor} database")
+    raise ImproperlyConfigured(f"SafeSocial backs up SQLite and PostgreSQL databases, not {connection.vendor}.")
 
 
 def _sources() -> dict[str, Path]:

@@ -7,11 +7,11 @@ covers the last unkeyed hash, which covers every one before, so from now on none
 from django.conf import settings
 from django.db import migrations, models
 from django.utils import timezone
+from safesocial.audit.services import entry_hash, key_fingerprint
 
 
 def anchor_unkeyed_entries(apps, schema_editor):
-    # Pure functions of an entry's fields, so they work on the historical model too.
-    from safesocial.audit.services import entry_hash, key_fingerprint
+    # entry_hash and key_fingerprint are pure functions of an entry's fields: they work on the historical model too.
 
     AuditEntry = apps.get_model("audit", "AuditEntry")
     AuditHead = apps.get_model("audit", "AuditHead")

@@ -19,7 +19,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from safesocial.audit.models import AuditEntry, AuditHead
-from safesocial.audit.services import audit_record, audit_verify
+from safesocial.audit.services import audit_record, audit_verify, entry_hash
 
 KEY = "audit-key-one-kept-outside-the-database-0123456789"
 NEW_KEY = "audit-key-two-after-rotation-9876543210-abcdefghij"
@@ -132,7 +132,6 @@ def test_cutting_the_tail_below_a_checkpoint_is_caught_even_when_the_head_is_mov
 
 def _wrong_key_hmac(entry: AuditEntry) -> str:
     """The project's own keyed function, but under a key the attacker made up."""
-    from safesocial.audit.services import entry_hash
 
     return entry_hash(entry, "a-key-the-attacker-made-up")
 

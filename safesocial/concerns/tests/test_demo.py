@@ -6,6 +6,8 @@ from safesocial.audit.services import audit_verify
 from safesocial.concerns import selectors
 from safesocial.concerns.demo import seed
 from safesocial.concerns.models import Concern, ConcernStatus, Route
+from safesocial.concerns.selectors import Filters, concern_list
+from safesocial.people.demo import load_demo
 from safesocial.people.models import User
 from safesocial.people.roles import Role
 from safesocial.people.services import RoleSpec, parent_create, pupil_create, staff_create
@@ -84,8 +86,6 @@ def test_the_demo_shows_one_parent_account_across_two_schools_on_the_leads_patte
 
 @pytest.mark.django_db(transaction=True)
 def test_in_the_demo_the_disclosure_on_seabrights_page_is_immediate_risk_at_the_top_of_the_dsls_list(settings):
-    from safesocial.concerns.selectors import Filters, concern_list
-    from safesocial.people.demo import load_demo
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
     load_demo(pupils_per_school=30)

@@ -5,6 +5,7 @@ import re
 import pytest
 
 from safesocial.moderation.demo import VISITORS
+from safesocial.people.demo import load_demo
 
 PHONE = re.compile(r"\+?\d[\d ]{8,}\d")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -21,7 +22,6 @@ def test_a_demo_visitor_gives_only_numbers_and_addresses_kept_for_fiction(name, 
 @pytest.mark.django_db
 def test_no_demo_visitor_shares_a_surname_with_staff_or_a_name_with_a_family(settings):
     """A commenter called "Lee Marsh" read as Lucy Marsh, the demo's Year 4 teacher (l.marsh@...)."""
-    from safesocial.people.demo import load_demo
     from safesocial.people.models import ParentCarer, Pupil, User
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
@@ -41,7 +41,6 @@ def test_the_demo_escalates_a_refuge_photo_request_and_a_suicidal_pupil_to_the_d
 ):
     """Words the rules used to miss: the semantic layer reads them, through the real classifier."""
     from safesocial.moderation.models import Comment
-    from safesocial.people.demo import load_demo
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
     with django_capture_on_commit_callbacks(execute=True):  # the demo seeds its comments once the channel is saved

@@ -11,7 +11,10 @@ from PIL import Image
 
 from safesocial.channels import services as channels
 from safesocial.channels.models import AccessLevel, ChannelStatus
+from safesocial.consent import services as consent
+from safesocial.consent.models import Method
 from safesocial.people.roles import Role
+from safesocial.people.services import parent_create, pupil_create
 from safesocial.platforms.tests.standins import FB_TOKEN, GraphStandIn
 
 
@@ -87,3 +90,27 @@ def photo(name="sports-day.jpg", size=(800, 600), fmt="JPEG") -> SimpleUploadedF
     buffer = io.BytesIO()
     Image.new("RGB", size, (200, 120, 40)).save(buffer, fmt)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+@pytest.fixture
+def make_ava(seabright, head):
+    """Ava Quill in Year 4 at Seabright, whose mother Kim has given the consents named, on paper, and no others."""
+
+    def make(*purposes):
+        pupil = pupil_create(
+            actor=None,
+            school=seabright,
+            first_name="Ava",
+            last_name="Quill",
+            date_of_birth=dt.date(2017, 5, 1),
+            year_group="4",
+        )
+        parent = parent_create(actor=None, trust=seabright.trust, full_name="Kim Quill", pupils=[(pupil, "Mother")])
+        for purpose in purposes:
+            consent.consent_record(
+                actor=head, pupil=pupil, purpose=purpose, given=True, method=Method.PAPER, parent=parent
+            )
+        pupil.parent_for_test = parent
+        return pupil
+
+    return make

@@ -1,6 +1,5 @@
 """The checks between submitting a post and a colleague reading it: names, faces and consent."""
 
-import datetime as dt
 import json
 from io import StringIO
 from pathlib import Path
@@ -11,7 +10,6 @@ from django.core.management import call_command
 
 from safesocial.consent import services as consent
 from safesocial.consent.models import Method, Purpose
-from safesocial.people.services import parent_create, pupil_create
 from safesocial.publishing import services
 from safesocial.publishing.models import FaceKind, FaceTag, PostStatus
 
@@ -22,18 +20,8 @@ FACE_PHOTO = Path(__file__).resolve().parents[1] / "demo_media" / "astronaut.jpg
 
 
 @pytest.fixture
-def ava(seabright, head):
-    pupil = pupil_create(
-        actor=None,
-        school=seabright,
-        first_name="Ava",
-        last_name="Quill",
-        date_of_birth=dt.date(2017, 5, 1),
-        year_group="4",
-    )
-    parent = parent_create(actor=None, trust=seabright.trust, full_name="Kim Quill", pupils=[(pupil, "Mother")])
-    pupil.parent_for_test = parent
-    return pupil
+def ava(make_ava):
+    return make_ava()
 
 
 def _give(pupil, head, purpose, given=True):

@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from safesocial.consent import services as consent
 from safesocial.consent.models import Method, Purpose
-from safesocial.people.services import parent_create, pupil_create
 from safesocial.publishing import services
 from safesocial.publishing.models import DeliveryStatus, PostStatus
 
@@ -17,22 +16,9 @@ LATER = dt.timedelta(days=1)
 
 
 @pytest.fixture
-def ava(seabright, head):
+def ava(make_ava):
     """A pupil whose parent agreed to her being named, and to nothing else."""
-    pupil = pupil_create(
-        actor=None,
-        school=seabright,
-        first_name="Ava",
-        last_name="Quill",
-        date_of_birth=dt.date(2017, 5, 1),
-        year_group="4",
-    )
-    parent = parent_create(actor=None, trust=seabright.trust, full_name="Kim Quill", pupils=[(pupil, "Mother")])
-    consent.consent_record(
-        actor=head, pupil=pupil, purpose=Purpose.NAME_WITH_PHOTO, given=True, method=Method.PAPER, parent=parent
-    )
-    pupil.parent_for_test = parent
-    return pupil
+    return make_ava(Purpose.NAME_WITH_PHOTO)
 
 
 def _scheduled(teacher, colleague, sandbox, text="Sports day is on Friday: bring a water bottle!"):

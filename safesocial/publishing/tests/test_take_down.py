@@ -11,7 +11,6 @@ from safesocial.audit.models import AuditEntry
 from safesocial.consent import services as consent
 from safesocial.consent.models import Method, Purpose
 from safesocial.people.roles import Role
-from safesocial.people.services import parent_create, pupil_create
 from safesocial.platforms.models import SandboxPost
 from safesocial.publishing import services
 from safesocial.publishing.delivery import chase_manual_take_downs
@@ -30,20 +29,8 @@ def _published(author, reviewer, channel, text=TEXT):
 
 
 @pytest.fixture
-def ava(seabright, head):
-    pupil = pupil_create(
-        actor=None,
-        school=seabright,
-        first_name="Ava",
-        last_name="Quill",
-        date_of_birth=dt.date(2017, 5, 1),
-        year_group="4",
-    )
-    parent = parent_create(actor=None, trust=seabright.trust, full_name="Kim Quill", pupils=[(pupil, "Mother")])
-    for purpose in (Purpose.SOCIAL_MEDIA, Purpose.NAME_WITH_PHOTO):
-        consent.consent_record(actor=head, pupil=pupil, purpose=purpose, given=True, method=Method.PAPER, parent=parent)
-    pupil.parent_for_test = parent
-    return pupil
+def ava(make_ava):
+    return make_ava(Purpose.SOCIAL_MEDIA, Purpose.NAME_WITH_PHOTO)
 
 
 def test_the_author_takes_a_sandbox_post_down_and_the_page_no_longer_shows_it(teacher, colleague, sandbox):
