@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from safesocial.dates import add_working_days
+
 
 @dataclass(frozen=True)
 class ReferralKind:
@@ -31,15 +33,6 @@ KINDS = [
 BY_KEY = {k.key: k for k in KINDS}
 CHOICES = [(k.key, k.label) for k in KINDS]
 REQUIRED = [k.key for k in KINDS if k.reference_required]
-
-
-def add_working_days(day: dt.date, n: int) -> dt.date:
-    """The date n working days (Monday to Friday) after `day`."""
-    while n > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
 
 
 def lado_due(reported_on: dt.date) -> dt.date:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safesocial.audit.services import audit_record
+from safesocial.dates import add_working_days
 from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, School, Trust, User
 from safesocial.people.roles import Role
 from safesocial.permissions import Action, allowed_roles, may, require, schools_where
@@ -1341,7 +1342,7 @@ def records_transfer(
         destination=destination,
         recipient=recipient,
         moved_on=moved_on,
-        due_on=referrals.add_working_days(moved_on, TRANSFER_SCHOOL_DAYS),
+        due_on=add_working_days(moved_on, TRANSFER_SCHOOL_DAYS),
         created_by=actor,
         sent_on=today if to_school else None,
         sent_by=actor if to_school else None,

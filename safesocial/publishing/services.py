@@ -20,6 +20,7 @@ from safesocial.audit.services import audit_record
 from safesocial.channels.models import Channel, ChannelStatus
 from safesocial.channels.selectors import can_post, owns_or_administers
 from safesocial.consent.selectors import register_for
+from safesocial.dates import add_working_days
 from safesocial.people.models import User
 from safesocial.permissions import Action, may
 from safesocial.text.findings import Finding
@@ -753,15 +754,6 @@ def _close_withdrawal_decisions(actor: User, post: Post) -> None:
 
 
 # --- Decisions after a consent withdrawal ---------------------------------------------------------------------------
-
-
-def add_working_days(day: dt.date, n: int) -> dt.date:
-    """The date n working days (Monday to Friday) after `day`."""
-    while n > 0:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
 
 
 def withdrawal_decisions_open(*, consent, pupil, posts) -> None:

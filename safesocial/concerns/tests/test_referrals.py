@@ -14,8 +14,9 @@ from django.utils import timezone
 from safesocial.audit.models import AuditEntry
 from safesocial.concerns import selectors, services
 from safesocial.concerns.models import ActionStatus, Concern, ConcernStatus, EntryKind, Referral
-from safesocial.concerns.referrals import add_working_days, lado_due
+from safesocial.concerns.referrals import lado_due
 from safesocial.concerns.services import People
+from safesocial.dates import add_working_days
 
 TODAY = timezone.localdate()
 
