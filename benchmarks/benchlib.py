@@ -80,7 +80,7 @@ def load_demo_trust(pupils_per_school: int) -> None:
     """Migrate, then load the demo trust: schools, staff, sandbox channels and their authorised posters."""
     from django.core.management import call_command
 
-    from safesocial.people.demo import load_demo
+    from safesocial.demo.builder import load_demo
 
     call_command("migrate", verbosity=0, interactive=False)
     load_demo(pupils_per_school=pupils_per_school)

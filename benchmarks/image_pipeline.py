@@ -46,7 +46,7 @@ import skimage.data  # noqa: E402
 from PIL import ExifTags, Image  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from safesocial.publishing import images  # noqa: E402
+from safesocial import images  # noqa: E402
 
 Box = tuple[int, int, int, int]
 Detector = Callable[[np.ndarray], list[Box]]

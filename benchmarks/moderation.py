@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/moderation.py                         # everything (about two minutes)
     .venv/bin/python benchmarks/moderation.py --apc-python /tmp/apc-venv/bin/python
     .venv/bin/python benchmarks/moderation.py --skip-speed
-    .venv/bin/python benchmarks/moderation.py --only-blind    # the independent writer's blind set alone
+    .venv/bin/python benchmarks/moderation.py --only-writers  # each writer held out in turn (about 25 minutes)
+    .venv/bin/python benchmarks/moderation.py --only-blind    # the fresh blind set alone (comments_w11.yaml)
     .venv/bin/python benchmarks/moderation.py --only-blind --blind benchmarks/blind/comments_w6.yaml   # another's
 
 Accuracy: precision, recall and F1 on the held-out test split of every data set in ../shared/data/moderation/
@@ -30,10 +31,17 @@ retrained, in the same Python, on exactly the train splits our abuse head learns
 Before and after: "words" is classify(semantic=False), the rules and linear models as they were before issue 13;
 "ours" adds the semantic layer (sentence embeddings, safesocial/text/semantic_comments.py). Both run on every set.
 
-The independent writer's blind set (benchmarks/blind/comments_w3.yaml: written by someone who saw neither the rules
-nor any training data, never trained or tuned on) is scored per category: for safeguarding, the share escalated
-(and escalated or sent to review) and the share of ordinary comments escalated; for every other category, F1 where
-a category counts as found when it reaches its threshold or review band.
+The independent writers' comments (safesocial/text/data/comments_w*.yaml) are scored each held out in turn: the
+semantic heads are retrained without that writer (train_semantic.train(leave_out=...), their cuts chosen leave one
+writer out over the others), so no writer's figures come from a model that read them. `--writers shipped` scores
+them with the shipped model instead (in-sample for the writers it was trained on; how the model before this one is
+measured on writers it never saw). The fresh blind set (benchmarks/blind/comments_w11.yaml: written by someone who
+saw neither the rules nor any training data, never trained or tuned on) is scored with the shipped model.
+
+Each writer's set and the blind set are scored per category: for safeguarding, the share escalated (and escalated
+or sent to review), the share of ordinary comments escalated (and escalated or reviewed), and P / R / F1 of
+escalation; for every other category, P / R / F1 where a category counts as found when it reaches its threshold or
+review band.
 
 Speed: comments per second on one core through classify() (CPU time of this process, so other load on the machine
 matters less) and through `safesocial moderate` end to end (a subprocess reading a generated JSONL file).
@@ -67,7 +75,8 @@ from safesocial.text.rules import RegisterPupil  # noqa: E402
 CASES = REPO / "safesocial" / "moderation" / "tests" / "cases_school.yaml"
 HOLDOUT = REPO / "benchmarks" / "moderation_holdout.yaml"
 BLIND = REPO / "benchmarks" / "moderation_blind.yaml"
-WRITER_BLIND = REPO / "benchmarks" / "blind" / "comments_w3.yaml"
+WRITER_BLIND = REPO / "benchmarks" / "blind" / "comments_w11.yaml"
+WRITER_DATA = REPO / "safesocial" / "text" / "data"
 APC_SCRIPT = """
 import json, sys
 from profanity_check import predict_prob
@@ -249,28 +258,27 @@ def school_cases(
     return per_category, abuse_or_hate, len(cases), misses
 
 
-def writer_blind(semantic: bool) -> tuple[dict, dict[str, tuple[int, int]], dict]:
-    """Per category on the independent writer's blind set: (category -> figures, safeguarding and hate kinds ->
-    (found, of), the actions taken on ordinary comments)."""
-    items = yaml.safe_load(WRITER_BLIND.read_text(encoding="utf-8"))
-    results = classify_batch([item["text"] for item in items], semantic=semantic)
+def writer_figures(items: list[dict], results: list) -> tuple[dict, dict[str, tuple[int, int]], dict]:
+    """Per category on one writer's comments: (category -> figures, safeguarding and hate kinds -> (found, of), the
+    actions taken on ordinary comments)."""
     from safesocial.moderation.classifier import decide
 
     figures: dict[str, dict] = {}
-    ordinary = [(item, r) for item, r in zip(items, results, strict=True) if item["label"] == "none"]
+    escalate_at = DEFAULT_THRESHOLDS["safeguarding"][1]
+    ordinary = [r for item, r in zip(items, results, strict=True) if item["label"] == "none"]
     for category in CATEGORIES:
         gold = [item["label"] == category for item in items]
         if not any(gold):
             continue
         if category == "safeguarding":
-            escalated = [r["safeguarding"].score >= DEFAULT_THRESHOLDS["safeguarding"][1] for r in results]
+            escalated = [r["safeguarding"].score >= escalate_at for r in results]
             looked_at = [acts(r, "safeguarding") for r in results]
             figures[category] = {
                 "n": sum(gold),
                 "recall escalated": sum(g and e for g, e in zip(gold, escalated, strict=True)) / sum(gold),
                 "recall escalated or reviewed": sum(g and e for g, e in zip(gold, looked_at, strict=True)) / sum(gold),
-                "ordinary escalated": sum(r["safeguarding"].score >= 0.4 for _, r in ordinary) / len(ordinary),
-                "ordinary escalated or reviewed": sum(acts(r, "safeguarding") for _, r in ordinary) / len(ordinary),
+                "ordinary escalated": sum(r["safeguarding"].score >= escalate_at for r in ordinary) / len(ordinary),
+                "ordinary escalated or reviewed": sum(acts(r, "safeguarding") for r in ordinary) / len(ordinary),
                 "prf": prf(gold, escalated),
             }
         else:
@@ -279,33 +287,82 @@ def writer_blind(semantic: bool) -> tuple[dict, dict[str, tuple[int, int]], dict
     for item, r in zip(items, results, strict=True):
         if item["label"] in ("safeguarding", "hate") and item.get("kind"):
             key = f"{item['label']}: {item['kind']}"
-            found = r["safeguarding"].score >= 0.4 if item["label"] == "safeguarding" else acts(r, "hate")
+            found = r["safeguarding"].score >= escalate_at if item["label"] == "safeguarding" else acts(r, "hate")
             kinds.setdefault(key, [0, 0])
             kinds[key][0] += found
             kinds[key][1] += 1
-    actions = Counter(decide(r) for _, r in ordinary)
+    actions = Counter(decide(r) for r in ordinary)
     return figures, {k: (a, b) for k, (a, b) in sorted(kinds.items())}, dict(actions)
 
 
-def print_writer_blind() -> None:
-    both = {semantic: writer_blind(semantic) for semantic in (False, True)}
-    print(f"\nIndependent writer's blind set: {WRITER_BLIND.relative_to(REPO)} (scored once, never tuned on)")
-    print("| category | n | words only | with the semantic layer |\n|---|---|---|---|")
-    for category, before in both[False][0].items():
-        after = both[True][0][category]
+SAFEGUARDING_ROWS = (
+    "recall escalated",
+    "recall escalated or reviewed",
+    "ordinary escalated",
+    "ordinary escalated or reviewed",
+)
+
+
+def print_writer_table(title: str, items: list[dict], columns: dict[str, list]) -> dict[str, tuple]:
+    """One table per set of comments: a column per classifier (its results), a row per category; then kinds."""
+    scored = {name: writer_figures(items, results) for name, results in columns.items()}
+    names = list(columns)
+    print(f"\n{title}: {len(items)} comments, {sum(item['label'] == 'none' for item in items)} ordinary")
+    print(f"| category | n | {' | '.join(names)} |\n|---|---|{'---|' * len(names)}")
+    first = scored[names[0]][0]
+    for category in first:
         if category == "safeguarding":
-            for key in (
-                "recall escalated",
-                "recall escalated or reviewed",
-                "ordinary escalated",
-                "ordinary escalated or reviewed",
-            ):
-                print(f"| safeguarding: {key} | {before['n']} | {before[key]:.3f} | {after[key]:.3f} |")
-        print(f"| {category}: P / R / F1 | {before['n']} | {fmt(before['prf'])} | {fmt(after['prf'])} |")
-    print("\nBy kind (found: safeguarding escalated, hate hidden or reviewed): words only -> with the semantic layer")
-    for kind, (found, total) in both[True][1].items():
-        print(f"  {kind}: {both[False][1][kind][0]}/{total} -> {found}/{total}")
-    print(f"Ordinary comments' actions: words only {both[False][2]}, with the semantic layer {both[True][2]}")
+            for key in SAFEGUARDING_ROWS:
+                values = " | ".join(f"{scored[name][0][category][key]:.3f}" for name in names)
+                print(f"| safeguarding: {key} | {first[category]['n']} | {values} |")
+        values = " | ".join(fmt(scored[name][0][category]["prf"]) for name in names)
+        print(f"| {category}: P / R / F1 | {first[category]['n']} | {values} |")
+    print(f"By kind (found: safeguarding escalated, hate hidden or reviewed): {' -> '.join(names)}")
+    for kind, (_, total) in scored[names[-1]][1].items():
+        print(f"  {kind}: {' -> '.join(f'{scored[name][1][kind][0]}/{total}' for name in names)}")
+    print("Ordinary comments' actions: " + "; ".join(f"{name} {scored[name][2]}" for name in names))
+    return scored
+
+
+def writer_sets() -> dict[str, list[dict]]:
+    """Each independent writer's comments (their files in parts put together), by writer."""
+    sets: dict[str, list[dict]] = {}
+    for path in sorted(WRITER_DATA.glob("comments_w*.yaml")):
+        sets.setdefault(path.name.split(".")[0], []).extend(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+    return dict(sorted(sets.items(), key=lambda item: int(item[0].removeprefix("comments_w"))))
+
+
+def print_writers(mode: str) -> None:
+    """Every writer's comments, per category: words only, and with the semantic layer trained without that writer
+    (mode "held-out") or as shipped (mode "shipped")."""
+    pooled_items: list[dict] = []
+    pooled: dict[str, list] = {"words only": [], "with the semantic layer": []}
+    for writer, items in writer_sets().items():
+        texts = [item["text"] for item in items]
+        words = classify_batch(texts, semantic=False)
+        if mode == "held-out":
+            from safesocial.moderation.classifier import SemanticLayer
+            from safesocial.moderation.training import train_semantic
+
+            heads, memory = train_semantic.train(verbose=False, leave_out=writer)
+            ours = classify_batch(texts, layer=SemanticLayer(heads, memory))
+            title = f"{writer} held out (semantic heads trained without it)"
+        else:
+            ours = classify_batch(texts)
+            title = f"{writer} (the shipped model)"
+        print_writer_table(title, items, {"words only": words, "with the semantic layer": ours})
+        pooled_items += items
+        pooled["words only"] += words
+        pooled["with the semantic layer"] += ours
+    print_writer_table(f"All writers together ({mode})", pooled_items, pooled)
+
+
+def print_writer_blind() -> None:
+    items = yaml.safe_load(WRITER_BLIND.read_text(encoding="utf-8"))
+    texts = [item["text"] for item in items]
+    columns = {"words only": classify_batch(texts, semantic=False), "with the semantic layer": classify_batch(texts)}
+    title = f"Independent writer's blind set: {WRITER_BLIND.relative_to(REPO)} (scored once, never tuned on)"
+    print_writer_table(title, items, columns)
 
 
 def typical_comments(n: int, seed: int = 7) -> list[str]:
@@ -375,13 +432,24 @@ def main() -> None:
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--comments", type=int, default=20_000, help="how many comments the speed runs classify")
     parser.add_argument("--only-blind", action="store_true", help="only the independent writer's blind set")
+    parser.add_argument("--only-writers", action="store_true", help="only the writers' sets, each held out")
     parser.add_argument(
-        "--blind", type=Path, default=WRITER_BLIND, help="the writer's blind set (default: comments_w3.yaml)"
+        "--writers",
+        choices=("held-out", "shipped", "none"),
+        default="held-out",
+        help="score each writer's set with heads trained without it (default), with the shipped model, or not at all",
+    )
+    parser.add_argument("--no-blind", action="store_true", help="leave out the blind set (while it stays unopened)")
+    parser.add_argument(
+        "--blind", type=Path, default=WRITER_BLIND, help="the writer's blind set (default: comments_w11.yaml)"
     )
     args = parser.parse_args()
     WRITER_BLIND = args.blind.resolve()
     if args.only_blind:
         print_writer_blind()
+        return
+    if args.only_writers:
+        print_writers(args.writers)
         return
 
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}")
@@ -417,7 +485,10 @@ def main() -> None:
         print("  misses:")
         print("\n".join(misses) or "    none")
 
-    print_writer_blind()
+    if args.writers != "none":
+        print_writers(args.writers)
+    if not args.no_blind:
+        print_writer_blind()
 
     if not args.skip_speed:
         texts = typical_comments(args.comments)

@@ -1,7 +1,7 @@
 """How long an abusive comment stays up: from Meta's webhook delivery to the hide call reaching Facebook, on loopback.
 
 Builds a demo trust in a temporary SQLite database and connects Seabright's live Facebook Page channel to a local
-Graph API stand-in (safesocial/platforms/tests/standins.py) running in this process. Seeds the stand-in with comments,
+Graph API stand-in (safesocial/testing/standins/graph.py) running in this process. Seeds the stand-in with comments,
 about 30% abusive, then serves SafeSocial in a subprocess (benchmarks/wsgi_server.py) and sends one signed webhook
 delivery per comment from a pool of client threads, bounded by count and time. For every abusive comment it times the
 request being sent until the stand-in receives the hide call; for every delivery, the HTTP response time. Then it checks
@@ -13,10 +13,15 @@ Second figure: comments per CPU second through `safesocial moderate` for a file 
     .venv/bin/python benchmarks/webhook_latency.py --deliveries 200 --moderate-lines 10000   # a quick look
     .venv/bin/python benchmarks/webhook_latency.py --database-url postgres://postgres@127.0.0.1:5432/bench_webhook
     .venv/bin/python benchmarks/webhook_latency.py --worker      # classification in `safesocial db_worker`
+    .venv/bin/python benchmarks/webhook_latency.py --worker rq   # ... in `safesocial rqworker` (Redis on 127.0.0.1)
 
 With --worker the server enqueues each comment's classification in the database (TASKS_BACKEND
 django_tasks_db.DatabaseBackend) and one `safesocial db_worker` process classifies and hides: the webhook answers as
-soon as the comment is stored. Without it, the immediate backend runs the task as the request commits, as the demo does.
+soon as the comment is stored. With `--worker rq` the queue is Redis (django_tasks_rq.RQBackend, a Redis database of
+the benchmark's own at 127.0.0.1:6379, emptied before and after) and the worker `safesocial rqworker`. Without either,
+the immediate backend runs the task as the request commits, as the demo does. With a worker it also prints the
+worker's CPU and memory apart from the server's and, for the database worker, how long each task waited in the queue
+and how long it ran (its row's enqueued, started and finished times).
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -58,13 +63,27 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--deliveries", type=int, default=600, help="webhook deliveries, one per comment (default 600)")
     parser.add_argument("--duration", type=float, default=120, help="cap per phase, in seconds (default 120)")
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads (default 8)")
+    parser.add_argument(
+        "--rate", type=float, help="under load, send this many deliveries a second (default: as fast as answered)"
+    )
     parser.add_argument("--serial", type=int, default=20, help="deliveries sent one at a time first (default 20)")
     parser.add_argument("--abusive", type=float, default=0.3, help="share of abusive comments (default 0.3)")
     parser.add_argument("--moderate-lines", type=int, default=100_000, help="lines for `safesocial moderate`")
     parser.add_argument("--skip-moderate", action="store_true", help="only the webhook figures")
     parser.add_argument("--seed", type=int, default=5)
-    parser.add_argument("--worker", action="store_true", help="classify in a db_worker process, not in the request")
-    parser.add_argument("--worker-interval", type=float, default=0.05, help="the worker's polling interval (s)")
+    parser.add_argument(
+        "--worker",
+        nargs="?",
+        const="db",
+        choices=("db", "rq"),
+        help="classify in a worker process, not in the request: db (`safesocial db_worker`, the default) or rq",
+    )
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument(
+        "--worker-interval", type=float, help="db_worker's polling interval in seconds (default: the command's own)"
+    )
+    parser.add_argument("--worker-threads", type=int, help="db_worker's --threads (default: the command's own)")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="Redis database for --worker rq")
     parser.add_argument(
         "--database-url",
         help="a PostgreSQL URL whose database the benchmark creates and drops; default: SQLite in a temp dir",
@@ -77,7 +96,7 @@ def parse_args() -> argparse.Namespace:
 
 def timed_graph():
     """A GraphStandIn that notes when each hide call arrives (perf_counter: the clients run in this process too)."""
-    from safesocial.platforms.tests.standins import GraphStandIn
+    from safesocial.testing.standins.graph import GraphStandIn
 
     class TimedGraph(GraphStandIn):
         def __init__(self) -> None:
@@ -101,7 +120,7 @@ def connect_facebook_page(graph_standin):
     from safesocial.channels import services as channels
     from safesocial.channels.models import Channel, ChannelStatus, Delivery
     from safesocial.people.roles import Role
-    from safesocial.platforms.tests.standins import FB_TOKEN
+    from safesocial.testing.standins.graph import FB_TOKEN
 
     channel = Channel.objects.get(school__key="seabright", platform="facebook_page", delivery=Delivery.LIVE)
     admin = channel.owner
@@ -206,25 +225,47 @@ def delivery_for(page_id: str, post_id: str, comment: dict, abusive: bool) -> We
 # --- The server and the clients -------------------------------------------------------------------------------------
 
 
+def worker_command(kind: str, interval: float | None, threads: int | None) -> list[str]:
+    """The command line of one worker, as an operator would start it (README, Production)."""
+    if kind == "rq":
+        return [sys.executable, "-m", "safesocial", "rqworker", "default"]
+    command = [sys.executable, "-m", "safesocial", "db_worker", "--no-startup-delay"]
+    command += ["--interval", str(interval)] if interval is not None else []
+    return command + (["--threads", str(threads)] if threads is not None else [])
+
+
 @contextmanager
-def running_worker(env: dict[str, str], log: Path, interval: float) -> Iterator[int | None]:
-    """`safesocial db_worker` in a subprocess, its output to `log`; yields its pid; always stops it."""
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "safesocial", "db_worker", "--interval", str(interval), "--no-startup-delay"],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
+def running_workers(env: dict[str, str], logs: list[Path], command: list[str]) -> Iterator[list[int]]:
+    """One worker process per log file, its output to that file; yields their pids; always stops them."""
+    procs = []
     try:
-        yield proc.pid
+        for log in logs:
+            with log.open("w") as out:
+                procs.append(subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env))
+        yield [proc.pid for proc in procs]
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@contextmanager
+def empty_redis(url: str) -> Iterator[None]:
+    """A Redis database emptied before and after, so the benchmark neither sees nor leaves anyone's jobs."""
+    import redis
+
+    connection = redis.Redis.from_url(url)
+    connection.flushdb()
+    try:
+        yield
+    finally:
+        connection.flushdb()
+        connection.close()
 
 
 def wait_for_hides(deliveries: list[WebhookDelivery], hides: dict[str, list[float]], timeout: float) -> None:
@@ -272,9 +313,33 @@ def server_errors(log: Path) -> str:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU a process has used so far (Linux /proc)."""
+    """User + system CPU a process and its finished children (RQ's forked work horses) have used so far (Linux
+    /proc)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return sum(int(field) for field in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def memory_mib(pid: int) -> str:
+    """A process's resident memory now and at its peak (Linux /proc), in MiB."""
+    status = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
+    now, peak = (int(status[key].split()[0]) / 1024 for key in ("VmRSS", "VmHWM"))
+    return f"{now:.0f} MiB resident ({peak:.0f} MiB at most)"
+
+
+def queue_times(comment_ids: list[str]) -> tuple[list[float], list[float]]:
+    """For the database worker: how long each comment's classification task waited in the queue (enqueued ->
+    claimed) and how long it ran (claimed -> finished), from django_tasks_db's rows."""
+    from django_tasks_db.models import DBTaskResult
+
+    from safesocial.moderation.models import Comment
+
+    pks = set(Comment.objects.filter(external_id__in=comment_ids).values_list("pk", flat=True))
+    waits, runs = [], []
+    for row in DBTaskResult.objects.filter(task_path__endswith="classify_comment", finished_at__isnull=False):
+        if row.args_kwargs["args"] and row.args_kwargs["args"][0] in pks:
+            waits.append((row.started_at - row.enqueued_at).total_seconds())
+            runs.append((row.finished_at - row.started_at).total_seconds())
+    return waits, runs
 
 
 def send(host: str, port: int, delivery: WebhookDelivery, deadline: float | None = None) -> WebhookDelivery:
@@ -302,12 +367,32 @@ def send(host: str, port: int, delivery: WebhookDelivery, deadline: float | None
     return delivery
 
 
-def run_load(host: str, port: int, deliveries: list[WebhookDelivery], clients: int, duration: float) -> float:
-    """Send every delivery from `clients` threads until done or `duration` runs out; returns the wall time."""
+def run_load(
+    host: str,
+    port: int,
+    deliveries: list[WebhookDelivery],
+    clients: int,
+    duration: float,
+    rate: float | None = None,
+    then: Callable[[WebhookDelivery], object] | None = None,
+) -> float:
+    """Send every delivery from `clients` threads until done or `duration` runs out; returns the wall time. With
+    `rate`, delivery i goes out at i / rate seconds (as comments arrive, whatever the answers), a thread permitting;
+    without, each thread sends its next as soon as the last is answered, and `then` (if given) has returned."""
     start = time.perf_counter()
     deadline = start + duration
+
+    def paced(item: tuple[int, WebhookDelivery]) -> WebhookDelivery:
+        i, delivery = item
+        if rate:
+            time.sleep(max(0.0, start + i / rate - time.perf_counter()))
+        send(host, port, delivery, deadline)
+        if then is not None:
+            then(delivery)
+        return delivery
+
     with ThreadPoolExecutor(max_workers=clients, thread_name_prefix="client") as pool:
-        list(pool.map(lambda d: send(host, port, d, deadline), deliveries))
+        list(pool.map(paced, enumerate(deliveries)))
     return time.perf_counter() - start
 
 
@@ -361,7 +446,12 @@ def check_exactly_once(deliveries: list[WebhookDelivery], graph_standin, channel
 
 
 def report_webhooks(
-    title: str, batch: list[WebhookDelivery], hides: dict[str, list[float]], wall: float, server_cpu: float
+    title: str,
+    batch: list[WebhookDelivery],
+    hides: dict[str, list[float]],
+    wall: float,
+    cpu: tuple[float, float],
+    worker: str | None,
 ) -> tuple[list[float], int]:
     """Print one phase's figures; returns its received -> hidden latencies and its error count."""
     sent = [d for d in batch if d.sent is not None]
@@ -382,7 +472,15 @@ def report_webhooks(
     print(f"errors                   {len(errors)}")
     for d in errors[:5]:
         print(f"  {d.comment_id}: {d.error}")
-    print(f"server CPU               {server_cpu:.1f} s, {server_cpu / max(len(sent), 1) * 1000:.1f} ms per delivery")
+    per = max(len(sent), 1) / 1000
+    server_cpu, worker_cpu = cpu
+    print(f"server CPU               {server_cpu:.1f} s, {server_cpu / per:.1f} ms per delivery")
+    if worker:
+        print(f"worker CPU               {worker_cpu:.1f} s, {worker_cpu / per:.1f} ms per delivery")
+    if worker == "db":
+        waits, runs = queue_times([d.comment_id for d in sent])
+        print(f"task: waited in queue    {spread(waits)}")
+        print(f"task: ran                {spread(runs)}")
     return latencies, len(errors)
 
 
@@ -496,37 +594,57 @@ def run(args: argparse.Namespace, url: str, data_dir: Path) -> int:
             "FACEBOOK_GRAPH_URL": graph_standin.base_url,
             "DATABASE_CONN_MAX_AGE": "60",
         }
-        if args.worker:
+        if args.worker == "db":
             env["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
+        elif args.worker == "rq":
+            env |= {"TASKS_BACKEND": "django_tasks_rq.RQBackend", "REDIS_URL": args.redis_url}
         log = data_dir / "server.log"
-        worker = running_worker(env, data_dir / "worker.log", args.worker_interval) if args.worker else nullcontext()
-        with worker as worker_pid, running_server(env, log) as (host, port, pid):
-            if worker_pid:
-                print(f"worker: safesocial db_worker --interval {args.worker_interval} (pid {worker_pid})")
+        command = worker_command(args.worker, args.worker_interval, args.worker_threads) if args.worker else []
+        logs = [data_dir / f"worker-{i}.log" for i in range(args.workers)] if args.worker else []
+        redis = empty_redis(args.redis_url) if args.worker == "rq" else nullcontext()
+        with redis, running_workers(env, logs, command) as worker_pids, running_server(env, log) as (host, port, pid):
+            for worker_pid in worker_pids:
+                print(f"worker: {' '.join(command[2:])} (pid {worker_pid})")
             print(f"server: wsgiref + ThreadingMixIn (benchmarks/wsgi_server.py) on {host}:{port}, HTTP/1.0")
             for d in warm:
                 send(host, port, d)
-                took = f"{d.answered - d.sent:.2f} s" if d.answered else d.error
+                took = f"answered in {d.answered - d.sent:.2f} s" if d.answered else d.error
+                if worker_pids and d.abusive:
+                    wait_for_hides([d], graph_standin.hides, timeout=60)
+                if graph_standin.hides.get(d.comment_id):
+                    took += f", hidden {graph_standin.hides[d.comment_id][0] - d.sent:.2f} s after sending"
                 print(f"warm-up ({'abusive' if d.abusive else 'kind'}): {took}")
             results = []
-            for title, batch, clients in (
-                ("one at a time: delivery -> comment hidden on the platform", serial, 1),
+
+            def hidden(d: WebhookDelivery) -> None:
+                """One at a time means the next comment comes once this one is dealt with, not just stored."""
+                if d.abusive:
+                    wait_for_hides([d], graph_standin.hides, timeout=10)
+
+            for title, batch, clients, rate, then in (
+                ("one at a time: delivery -> comment hidden on the platform", serial, 1, None, hidden),
                 (
-                    f"under load, {args.clients} clients: delivery -> comment hidden on the platform",
+                    f"under load, {args.clients} clients{f' at {args.rate:g} deliveries/s' if args.rate else ''}: "
+                    "delivery -> comment hidden on the platform",
                     loaded,
                     args.clients,
+                    args.rate,
+                    None,
                 ),
             ):
-                cpu_before = cpu_seconds(pid) + (cpu_seconds(worker_pid) if worker_pid else 0.0)
-                wall = run_load(host, port, batch, clients, args.duration)
-                if worker_pid:
+                cpu_before = cpu_seconds(pid), sum(map(cpu_seconds, worker_pids))
+                wall = run_load(host, port, batch, clients, args.duration, rate, then if worker_pids else None)
+                if worker_pids:
                     wait_for_hides(batch, graph_standin.hides, timeout=60)
-                cpu_after = cpu_seconds(pid) + (cpu_seconds(worker_pid) if worker_pid else 0.0)
-                results.append((title, batch, wall, cpu_after - cpu_before))
+                cpu_after = cpu_seconds(pid), sum(map(cpu_seconds, worker_pids))
+                results.append((title, batch, wall, (cpu_after[0] - cpu_before[0], cpu_after[1] - cpu_before[1])))
+            print(f"server memory: {memory_mib(pid)}")
+            for worker_pid in worker_pids:
+                print(f"worker memory: {memory_mib(worker_pid)} (pid {worker_pid})")
         print(f"server log: {server_errors(log)}")
         errors = 0
         for title, batch, wall, cpu in results:
-            latencies, failed = report_webhooks(title, batch, graph_standin.hides, wall, cpu)
+            latencies, failed = report_webhooks(title, batch, graph_standin.hides, wall, cpu, args.worker)
             errors += failed
         met = met_target(latencies)  # under load: the last phase
         problems = check_exactly_once(deliveries, graph_standin, channel)

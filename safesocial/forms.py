@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django import forms
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
 
 
-def errors_into(form: forms.Form, exc: ValidationError) -> None:
-    """A service's refusal, shown against the field it names (or at the top of the form when it names none), so the
-    form comes back with what was typed and the reason beside it."""
+def errors_into(form: forms.Form, exc: ValidationError, *, field: str | None = None) -> None:
+    """A service's refusal, shown against the field it names (else against `field`, else at the top of the form), so
+    the form comes back with what was typed and the reason beside it."""
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
             for error in errors:
-                form.add_error(name if name in form.fields else None, error)
+                form.add_error(name if name in form.fields else field, error)
     else:
         for message in exc.messages:
-            form.add_error(None, message)
+            form.add_error(field, message)
 
 
-def service_ran(form: forms.Form, call: Callable[[], object]) -> bool:
-    """Run a service function for a valid form. A refusal (bad input, or a permission the policy does not give) goes
-    back onto the form and the answer is False; True when the service went through."""
-    try:
-        call()
-    except ValidationError as exc:
-        errors_into(form, exc)
-    except PermissionDenied as exc:
-        form.add_error(None, str(exc))
-    else:
-        return True
-    return False
+class FormRenderer(TemplatesSetting):
+    """Every form and every field drawn from one template of ours (FORM_RENDERER): `{{ form }}` and
+    `{% include "partials/fields.html" %}` draw each field of a form, `{{ form.name.as_field_group }}` one field."""
+
+    form_template_name = "partials/fields.html"
+    field_template_name = "partials/field.html"
 
 
 # Day first, always: a native <input type=date> shows and reads the browser's locale (mm/dd/yyyy in a US-English

@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 
+from safesocial.people.models import School, User
 from safesocial.people.roles import Role
 
 if TYPE_CHECKING:
-    from safesocial.people.models import School, User
+    # Only named for the type checker: the policy sits on the floor above, and reaches here as `trust.policy`.
     from safesocial.policy.schema import Policy
 
 
@@ -193,8 +194,6 @@ def require(user: Any, action: Action, school: School | None = None) -> None:
 
 def schools_where(user: Any, action: Action):
     """The schools at which the user may do this (a queryset)."""
-    from safesocial.people.models import School
-
     if not getattr(user, "is_authenticated", False) or user.trust is None or not user.is_active:
         return School.objects.none()
     allowed = allowed_roles(action, user.trust.policy)

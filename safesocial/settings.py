@@ -76,8 +76,11 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER below
     "template_partials",
     "django_tasks",
+    # Before django_tasks_db, whose `db_worker` command ops replaces with one that loads the classifier at start.
+    "safesocial.ops",
     "django_tasks_db",
     "django_rq",  # `safesocial rqworker`, for TASKS_BACKEND=django_tasks_rq.RQBackend
     "django_tasks_rq",
@@ -87,7 +90,6 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.microsoft",
     "allauth.socialaccount.providers.google",
-    "safesocial.ops",
     "safesocial.audit",
     "safesocial.people",
     "safesocial.policy",
@@ -97,10 +99,12 @@ INSTALLED_APPS = [
     "safesocial.platforms",
     "safesocial.concerns",
     "safesocial.moderation",
+    "safesocial.direct_messages",
     "safesocial.escalation",
     "safesocial.registers",
     "safesocial.compliance",
     "safesocial.governors",
+    "safesocial.demo",  # the demo trust and `safesocial demo`: the top floor, it uses every app
 ]
 
 MIDDLEWARE = [
@@ -140,6 +144,8 @@ TEMPLATES = [
         },
     }
 ]
+# Every form field is drawn by one template of ours (templates/partials/field.html).
+FORM_RENDERER = "safesocial.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -230,6 +236,8 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# A load balancer or container health check asks over plain HTTP on the inside; /healthz holds no personal data.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 # Preloading binds every subdomain of the school's domain to HTTPS in browsers for months, past any undoing: a trust
@@ -270,7 +278,8 @@ TASKS = {
 }
 # RQ's queue lives in REDIS_URL; its workers must run our tasks through django-tasks-rq's job class.
 RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
-RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+# Our worker class runs jobs in its own process, with the classifier loaded once at start (safesocial/ops/workers.py).
+RQ = {"JOB_CLASS": "django_tasks_rq.Job", "WORKER_CLASS": "safesocial.ops.workers.RQWorker"}
 if TASKS["default"]["BACKEND"] == "django_tasks_rq.RQBackend" and not env_str("REDIS_URL"):
     raise ImproperlyConfigured("TASKS_BACKEND=django_tasks_rq.RQBackend needs REDIS_URL")
 
@@ -299,8 +308,88 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(DATA_DIR / "media")))
+
+
+def s3_storage(
+    *,
+    bucket: str,
+    endpoint: str = "",
+    region: str = "",
+    access_key: str = "",
+    secret_key: str = "",
+    location: str = "",
+    addressing_style: str = "",
+    signed_url_seconds: int = 60,
+) -> dict:
+    """django-storages' S3 backend for a private bucket of any S3-compatible store (the tests use it as it is)."""
+    # Path-style (https://host/bucket/name) suits MinIO and other stores at one address; AWS prefers virtual-hosted.
+    addressing_style = addressing_style.strip().lower() or ("path" if endpoint else "virtual")
+    if addressing_style not in ("path", "virtual"):
+        raise ImproperlyConfigured(f"AWS_S3_ADDRESSING_STYLE={addressing_style!r} is not path or virtual")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint or None,
+            "region_name": region or None,
+            # Unset: boto3's own chain (an instance role, ~/.aws) supplies the keys.
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "location": location.strip("/"),  # a folder of the bucket, if SafeSocial shares it
+            "addressing_style": addressing_style,
+            "signature_version": "s3v4",
+            # Private: no ACL is sent, so each object keeps the bucket's own (Block Public Access on); links are signed.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": signed_url_seconds or 60,
+            # A second file of the same name gets a new name, as on disk; nothing stored is ever replaced by an upload.
+            "file_overwrite": False,
+            # A file read from the bucket waits in memory up to 8 MB, on the temporary disk past that.
+            "max_memory_size": 8 * 1024 * 1024,
+        },
+    }
+
+
+def bucket_origin(options: dict) -> str:
+    """The origin of boto3's signed links to the bucket, which a browser follows from an <img>: for the CSP."""
+    endpoint, bucket = options["endpoint_url"] or "", options["bucket_name"]
+    if endpoint:
+        scheme, _, host = endpoint.rstrip("/").partition("://")
+        host = host.split("/", 1)[0]
+    else:  # AWS itself, where us-east-1 answers at the global name
+        region = options["region_name"] or "us-east-1"
+        scheme, host = "https", "s3.amazonaws.com" if region == "us-east-1" else f"s3.{region}.amazonaws.com"
+    return f"{scheme}://{bucket}.{host}" if options["addressing_style"] == "virtual" else f"{scheme}://{host}"
+
+
+# Photos, evidence and certificates: on this machine's disk (MEDIA_ROOT), or with STORAGE_BACKEND=s3 in a private bucket
+# of any S3-compatible store that every machine shares (safesocial/storage.py says how each kind of file is served).
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME")
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", "s3" if AWS_STORAGE_BUCKET_NAME else "local").strip().lower()
+# On S3: how long a signed link to a private file (a photo in review, a training certificate) works once SafeSocial has
+# checked who asked. 0 streams every file through SafeSocial instead, for a store that browsers cannot reach.
+STORAGE_SIGNED_URL_SECONDS = env_int("STORAGE_SIGNED_URL_SECONDS", 60)
+_default_storage: dict = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+if STORAGE_BACKEND == "s3":
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME")
+    _default_storage = s3_storage(
+        bucket=AWS_STORAGE_BUCKET_NAME,
+        endpoint=env_str("AWS_S3_ENDPOINT_URL"),
+        region=env_str("AWS_S3_REGION_NAME"),
+        access_key=env_str("AWS_ACCESS_KEY_ID"),
+        secret_key=env_str("AWS_SECRET_ACCESS_KEY"),
+        location=env_str("AWS_LOCATION"),
+        addressing_style=env_str("AWS_S3_ADDRESSING_STYLE"),
+        signed_url_seconds=STORAGE_SIGNED_URL_SECONDS,
+    )
+    if STORAGE_SIGNED_URL_SECONDS > 0:
+        # A photo in review is an <img> redirected to its signed link: the CSP must let the browser follow it there.
+        CONTENT_SECURITY_POLICY["img-src"].append(bucket_origin(_default_storage["OPTIONS"]))
+elif STORAGE_BACKEND != "local":
+    raise ImproperlyConfigured(f"STORAGE_BACKEND={STORAGE_BACKEND!r} is not local or s3")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True

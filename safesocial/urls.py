@@ -28,6 +28,7 @@ urlpatterns = [
     path("comments/", include("safesocial.moderation.urls")),
     path("webhooks/meta/", moderation_views.meta_webhook, name="meta_webhook"),
     path("concerns/", include("safesocial.concerns.urls")),
+    path("", include("safesocial.direct_messages.urls")),
     path("escalation/", include("safesocial.escalation.urls")),
     path("registers/", include("safesocial.registers.urls")),
     path("training/", include("safesocial.compliance.urls")),

@@ -24,6 +24,8 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
+# The floors: each app imports only the apps below it (pyproject.toml, docs/architecture.md).
+.venv/bin/lint-imports
 
 export SAFESOCIAL_DATA_DIR="${SAFESOCIAL_DATA_DIR:-$PWD/var/test}"
 echo "== tests on SQLite"

@@ -1,45 +1,25 @@
 """Browser fixtures: one Chromium for the whole run, a fresh context (cookies, viewport) for every test.
 
-Data comes from the shared fixtures in the root conftest. Every fixture here depends on `live_server`, so
+Data comes from the shared fixtures in safesocial/testing/. Every fixture here depends on `live_server`, so
 pytest-django gives the test a transactional database: rows the fixtures create are committed and the server
 thread sees them."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.test import Client
-from playwright.sync_api import expect
+from django.contrib.staticfiles import finders
+from django.test import Client, override_settings
+from playwright.sync_api import Page
 
-from conftest import PASSWORD
 from safesocial.people.models import Pupil, User
 from safesocial.people.selectors import has_two_factor, requires_two_factor
 from safesocial.people.services import parent_create, pupil_create
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 740}
-TOTP_ACTIVATE = re.compile(r"/accounts/2fa/totp/activate/(\?.*)?$")
-REAUTHENTICATE_OR_ACTIVATE = re.compile(r"/accounts/(reauthenticate|2fa/totp/activate)/")
-
-
-APP_STATIC = Path(__file__).resolve().parents[1] / "static"
+from safesocial.testing.browser import APP_STATIC, CHROMIUM, CHROMIUM_ARGS, DESKTOP, SCREENSHOTS
 
 
 @pytest.fixture(scope="package", autouse=True)
@@ -48,9 +28,6 @@ def static_files_found() -> Iterator[bool]:
 
     If they do not, point the finders at it for this run anyway, so the layout and colour-contrast checks judge
     the pages as designed; test_assets reports the settings problem on its own."""
-    from django.contrib.staticfiles import finders
-    from django.test import override_settings
-
     found = finders.find("safesocial/app.css") is not None
     if found:
         yield True
@@ -118,23 +95,47 @@ def sign_in(context, live_server, two_factor) -> Callable[[User], User]:
     return sign_in
 
 
-def sign_in_with_password(page, user: User) -> None:
-    """Fill in allauth's sign-in form as a person would."""
-    page.goto("/accounts/login/")
-    page.get_by_label(re.compile("^email", re.I)).fill(user.email)
-    page.get_by_label(re.compile("^password", re.I)).fill(PASSWORD)
-    # Exactly "Sign in": "Sign in with Microsoft" and the like are other ways in.
-    page.get_by_role("button", name=re.compile(r"^\s*sign in\s*$", re.I)).click()
+@pytest.fixture
+def open_as(browser, live_server, two_factor) -> Iterator[Callable[[User | None], Page]]:
+    """Another person's browser, with its own cookies: signed in as `user`, or signed out for None."""
+    contexts = []
+
+    def open_as(user: User | None) -> Page:
+        context = browser.new_context(
+            base_url=live_server.url, viewport=DESKTOP, locale="en-GB", timezone_id="Europe/London"
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        if user is not None:
+            if requires_two_factor(user) and not has_two_factor(user):
+                two_factor(user)
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        return context.new_page()
+
+    yield open_as
+    for context in contexts:
+        context.close()
 
 
-def arrive_at_totp_activation(page) -> None:
-    """allauth asks for the password again before an authenticator can be added, even straight after sign-in."""
-    page.wait_for_url(REAUTHENTICATE_OR_ACTIVATE)
-    if "/accounts/reauthenticate/" in page.url:
-        password = page.get_by_label(re.compile("password", re.I))
-        password.fill(PASSWORD)
-        password.press("Enter")
-    expect(page).to_have_url(TOTP_ACTIVATE)
+@pytest.fixture
+def ava(seabright) -> Pupil:
+    """Ava Quill in Year 4, with her mother recorded and no consent of any kind yet."""
+    pupil = pupil_create(
+        actor=None,
+        school=seabright,
+        first_name="Ava",
+        last_name="Quill",
+        date_of_birth=dt.date(2017, 5, 1),
+        year_group="4",
+        class_name="Otters",
+    )
+    parent_create(
+        actor=None, trust=seabright.trust, full_name="Kim Quill", pupils=[(pupil, "Mother")], email="kim@example.com"
+    )
+    return pupil
 
 
 @pytest.fixture
@@ -179,20 +180,3 @@ def screenshot() -> Callable[..., Path]:
         return path
 
     return save
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> Iterator[None]:
-    """allauth counts failed sign-ins in the cache; the cache outlives the database between tests."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-
-
-def code_from(authenticator: Callable[[], str]) -> str:
-    """The authenticator's current code, waiting out the last seconds of a window: allauth accepts only the
-    current 30-second window, so a code read at :29 could be stale by the time the server checks it."""
-    if time.time() % 30 > 27:
-        time.sleep(30 - time.time() % 30 + 0.2)
-    return authenticator()

@@ -11,7 +11,8 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Page
 
-from .conftest import PHONE
+from safesocial.testing.browser import PHONE
+
 from .test_accessibility import BLOCKING, DANGLING_REFERENCES, axe, describe
 from .test_layout import OVERFLOWING
 

@@ -11,7 +11,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from .conftest import arrive_at_totp_activation, sign_in_with_password
+from safesocial.testing.browser import arrive_at_totp_activation, sign_in_with_password
 
 BLOCKING = {"serious", "critical"}
 axe = Axe()

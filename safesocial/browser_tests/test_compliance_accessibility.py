@@ -11,8 +11,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from safesocial.compliance import quiz, services
-from safesocial.compliance.tests.conftest import make_family, train
 from safesocial.people.models import User
+from safesocial.testing.compliance import train
+from safesocial.testing.people import make_family
 
 from .screens import UNNAMED_GROUPS, Screen, check_on_a_laptop_and_a_phone, problems_at
 

@@ -14,9 +14,8 @@ from playwright.sync_api import expect
 
 from safesocial.compliance import services
 from safesocial.compliance.models import Acknowledgement, AcknowledgementCode
-from safesocial.compliance.tests.conftest import make_family
-
-from .conftest import PHONE
+from safesocial.testing.browser import PHONE
+from safesocial.testing.people import make_family
 
 
 @pytest.fixture

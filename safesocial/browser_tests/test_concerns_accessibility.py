@@ -16,8 +16,8 @@ from safesocial.concerns import services
 from safesocial.concerns.services import People, Upload
 from safesocial.people.models import User
 from safesocial.people.roles import Role
+from safesocial.testing.browser import PHONE
 
-from .conftest import PHONE
 from .test_accessibility import BLOCKING, describe
 
 axe = Axe()

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from safesocial.concerns import services
 from safesocial.concerns.models import Concern
 from safesocial.concerns.services import People
-from safesocial.people.demo import load_demo
+from safesocial.demo.builder import load_demo
 from safesocial.people.models import User
 from safesocial.people.roles import Role
 

@@ -16,8 +16,7 @@ from safesocial.concerns import services
 from safesocial.concerns.models import Concern
 from safesocial.people.models import User
 from safesocial.people.roles import Role
-
-from .conftest import PHONE
+from safesocial.testing.browser import PHONE
 
 
 @pytest.fixture(autouse=True)

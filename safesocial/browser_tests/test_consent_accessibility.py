@@ -23,7 +23,7 @@ from safesocial.people.roles import Role
 from safesocial.people.services import parent_create, pupil_create
 from safesocial.publishing import services
 from safesocial.publishing.models import FaceTag, Post
-from safesocial.publishing.tests.conftest import make_channel
+from safesocial.testing.channels import make_channel
 
 from .screens import UNNAMED_GROUPS, Screen, check_on_a_laptop_and_a_phone
 

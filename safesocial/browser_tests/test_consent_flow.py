@@ -8,7 +8,6 @@ happens in Chromium. live_server gives the test real commits, so work queued wit
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from pathlib import Path
@@ -17,16 +16,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from safesocial.channels.models import Channel
 from safesocial.consent import services as consent
 from safesocial.consent.models import Method, Purpose
 from safesocial.consent.selectors import current_consent
 from safesocial.people.models import ParentCarer, Pupil, User
 from safesocial.people.roles import Role
-from safesocial.people.services import parent_create, pupil_create
 from safesocial.publishing import services
 from safesocial.publishing.models import FaceTag, Post, PostStatus
-from safesocial.publishing.tests.conftest import make_channel
 
 from .test_publishing_flow import BLOCKED, ask_to_review, save_draft, status_of, write_post
 
@@ -40,36 +36,6 @@ ALT = "A child dressed as an astronaut"
 def _media_in_tmp(settings, tmp_path) -> None:
     """Uploaded photos, their blurred copies and the kept originals land in the test's own folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def colleague(make_staff, seabright) -> User:
-    return make_staff(Role.TEACHER, seabright, "Cora Colleague")
-
-
-@pytest.fixture
-def sandbox(live_server, make_staff, head, seabright, teacher) -> Channel:
-    """Seabright's sandbox page, active, with the teacher authorised to post to it."""
-    channel_admin = make_staff(Role.CHANNEL_ADMIN, seabright, "Ada Admin")
-    return make_channel(channel_admin, head, seabright, posters=[teacher])
-
-
-@pytest.fixture
-def ava(live_server, seabright) -> Pupil:
-    """Ava Quill in Year 4, with her mother recorded and no consent of any kind yet."""
-    pupil = pupil_create(
-        actor=None,
-        school=seabright,
-        first_name="Ava",
-        last_name="Quill",
-        date_of_birth=dt.date(2017, 5, 1),
-        year_group="4",
-        class_name="Otters",
-    )
-    parent_create(
-        actor=None, trust=seabright.trust, full_name="Kim Quill", pupils=[(pupil, "Mother")], email="kim@example.com"
-    )
-    return pupil
 
 
 def mother(pupil: Pupil) -> ParentCarer:

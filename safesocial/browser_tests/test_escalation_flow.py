@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 
 from safesocial.escalation import services
 from safesocial.escalation.models import Escalation
+from safesocial.testing.browser import PHONE
 
-from .conftest import PHONE
 from .screens import UNNAMED_GROUPS, problems_at
 
 

@@ -11,15 +11,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from safesocial.governors.tests.test_report import SECRET, world  # noqa: F401 (a fixture)
+from safesocial.testing.browser import PHONE, SCREENSHOTS
+from safesocial.testing.governors import SECRET, autumn_term
 
-from .conftest import PHONE, SCREENSHOTS
 from .screens import problems_at
 
 
 @pytest.fixture
-def report_world(live_server, world):  # noqa: F811
-    return world
+def report_world(trust, seabright, millbrook, head, make_staff):
+    return autumn_term(trust, seabright, millbrook, head, make_staff)
 
 
 @pytest.mark.browser

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import PHONE
+from safesocial.testing.browser import PHONE
 
 # Elements poking out past the right edge: named in the failure so the culprit is obvious.
 OVERFLOWING = """() => {

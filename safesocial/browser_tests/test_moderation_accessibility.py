@@ -7,7 +7,6 @@ own form (a kind comment, a question the page answered, abuse hidden at once, a 
 became a concern, and a visitor proposed for a block). Screenshots of the busiest pages go to var/screenshots/
 for people to look over."""
 
-# ruff: noqa: F811 (the fixtures imported below are requested by name as parameters)
 from __future__ import annotations
 
 import re
@@ -26,8 +25,6 @@ from safesocial.platforms.models import SandboxPost
 from safesocial.publishing import services as posts
 
 # The channel ready to post to, shared with the publishing and moderation tests.
-from safesocial.publishing.tests.conftest import channel_admin, colleague, sandbox  # noqa: F401
-
 from .screens import Screen, check_on_a_laptop_and_a_phone
 
 

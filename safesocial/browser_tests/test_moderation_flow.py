@@ -7,7 +7,6 @@ The channel and its published post are made through the services; everything a p
 Chromium. Each visitor is a browser context of their own, so their session (and the pseudonymous visitor id
 the sandbox keeps in it) is theirs, as a real person's would be."""
 
-# ruff: noqa: F811 (the fixtures imported below are requested by name as parameters)
 from __future__ import annotations
 
 import re
@@ -21,9 +20,6 @@ from safesocial.platforms.models import SandboxPost
 from safesocial.publishing import services as posts
 
 # The channel ready to post to, shared with the publishing and moderation tests.
-from safesocial.publishing.tests.conftest import channel_admin, colleague, sandbox  # noqa: F401
-
-from .test_publishing_flow import open_as  # noqa: F401
 
 POST_TEXT = "Our choir sang at the town hall tonight.\nThank you to everyone who came!"
 ABUSE = "You are all useless idiots"

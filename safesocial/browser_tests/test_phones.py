@@ -8,26 +8,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from safesocial.channels.models import Channel
-from safesocial.people.models import User
-from safesocial.people.roles import Role
 from safesocial.publishing.services import post_create
-from safesocial.publishing.tests.conftest import make_channel
 
 from .test_layout import OVERFLOWING
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
-
-
-@pytest.fixture
-def channel_admin(make_staff, seabright) -> User:
-    return make_staff(Role.CHANNEL_ADMIN, seabright, "Ada Admin")
-
-
-@pytest.fixture
-def sandbox(channel_admin, head, seabright, teacher) -> Channel:
-    return make_channel(channel_admin, head, seabright, posters=[teacher])
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import sign_in_with_password
+from safesocial.testing.browser import sign_in_with_password
 
 
 @pytest.mark.browser

@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from safesocial.people.roles import Role
 from safesocial.policy import services
 from safesocial.policy.models import PolicyReview, ReviewStatus
+from safesocial.testing.browser import PHONE
 
-from .conftest import PHONE
 from .screens import problems_at
 
 

@@ -18,10 +18,11 @@ from playwright.sync_api import Page, expect
 from safesocial.channels.models import Channel
 from safesocial.people.models import User
 from safesocial.people.roles import Role
-from safesocial.platforms.tests.standins import FB_TOKEN
 from safesocial.publishing import services
 from safesocial.publishing.models import Post, PostStatus
-from safesocial.publishing.tests.conftest import make_channel, photo
+from safesocial.testing.channels import make_channel
+from safesocial.testing.files import photo
+from safesocial.testing.standins.graph import FB_TOKEN
 
 from .screens import UNNAMED_GROUPS, Screen, check_on_a_laptop_and_a_phone
 

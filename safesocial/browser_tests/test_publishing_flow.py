@@ -8,26 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
-from safesocial.channels.models import Channel
 from safesocial.people.models import User
-from safesocial.people.roles import Role
-from safesocial.people.selectors import has_two_factor, requires_two_factor
 from safesocial.publishing import services
 from safesocial.publishing.delivery import deliver_due
 from safesocial.publishing.models import Post, PostStatus
-from safesocial.publishing.tests.conftest import make_channel
-
-from .conftest import DESKTOP
 
 TEXT = "Sports day is on Friday!\nBring a water bottle, a sun hat and your biggest cheer."
 ALT = "Children in red and blue racing across the school field"
@@ -41,22 +32,6 @@ def _media_in_tmp(settings, tmp_path) -> None:
 
 
 @pytest.fixture
-def colleague(make_staff, seabright) -> User:
-    return make_staff(Role.TEACHER, seabright, "Cora Colleague")
-
-
-@pytest.fixture
-def channel_admin(make_staff, seabright) -> User:
-    return make_staff(Role.CHANNEL_ADMIN, seabright, "Ada Admin")
-
-
-@pytest.fixture
-def sandbox(channel_admin, head, seabright, teacher) -> Channel:
-    """Seabright's sandbox Facebook page, active, with the teacher authorised to post to it."""
-    return make_channel(channel_admin, head, seabright, posters=[teacher])
-
-
-@pytest.fixture
 def jpeg(tmp_path) -> Path:
     """A photo as a teacher would pick it from their computer."""
     path = tmp_path / "sports-day.jpg"
@@ -66,31 +41,6 @@ def jpeg(tmp_path) -> Path:
     draw.rectangle((500, 250, 700, 450), fill=(40, 60, 200))
     image.save(path, "JPEG")
     return path
-
-
-@pytest.fixture
-def open_as(browser, live_server, two_factor) -> Iterator[Callable[[User | None], Page]]:
-    """Another person's browser, with its own cookies: signed in as `user`, or signed out for None."""
-    contexts = []
-
-    def open_as(user: User | None) -> Page:
-        context = browser.new_context(
-            base_url=live_server.url, viewport=DESKTOP, locale="en-GB", timezone_id="Europe/London"
-        )
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        if user is not None:
-            if requires_two_factor(user) and not has_two_factor(user):
-                two_factor(user)
-            client = Client()
-            client.force_login(user)
-            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-            context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-        return context.new_page()
-
-    yield open_as
-    for context in contexts:
-        context.close()
 
 
 def status_of(page: Page):

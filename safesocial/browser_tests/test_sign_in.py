@@ -9,7 +9,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
-from .conftest import TOTP_ACTIVATE, arrive_at_totp_activation, code_from, sign_in_with_password
+from safesocial.testing.browser import TOTP_ACTIVATE, arrive_at_totp_activation, code_from, sign_in_with_password
 
 MFA_AUTHENTICATE = re.compile(r"/accounts/2fa/authenticate/$")
 

@@ -2,10 +2,8 @@
 their own signed link, the channel's owner finds the decision waiting on the dashboard, takes the post down from
 SafeSocial, and the sandbox page (what followers see) no longer shows it.
 
-People, pupils, the channel and the published post are set up through the services (with test_consent_flow's
+People, pupils, the channel and the published post are set up through the services (with the browser tests'
 fixtures); everything a person would do happens in Chromium."""
-
-# ruff: noqa: F811 (the fixtures imported below are requested by name as parameters)
 
 from __future__ import annotations
 
@@ -22,7 +20,7 @@ from safesocial.platforms.models import SandboxPost
 from safesocial.publishing import services
 from safesocial.publishing.models import Post, PostStatus, WithdrawalDecision
 
-from .test_consent_flow import ava, colleague, give, messages_of, mother, sandbox  # noqa: F401 (fixtures)
+from .test_consent_flow import give, messages_of, mother
 
 
 @pytest.mark.browser

@@ -18,7 +18,16 @@ class ProposeForm(forms.Form):
     delivery = forms.ChoiceField(
         choices=Delivery.choices,
         initial=Delivery.LIVE,
-        help_text="A sandbox channel publishes only inside SafeSocial: for training and trying things out.",
+        label="How posts reach it",
+        help_text="A sandbox channel publishes only inside SafeSocial: for training and trying things out. Choose "
+        "'By hand' for a closed Facebook group or any platform SafeSocial cannot post to: posts are still checked and "
+        "reviewed here.",
+    )
+    manual_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why posts are published by hand",
+        help_text="Only for 'By hand', for example: a closed Facebook group, which no app can post to.",
     )
     name = forms.CharField(max_length=150, label="Channel name")
     address = forms.URLField(required=False, label="Web address", assume_scheme="https")

@@ -34,6 +34,9 @@ CHANNEL_TRANSITIONS: dict[str, set[str]] = {
 class Delivery(models.TextChoices):
     LIVE = "live", "Live: publishes to the platform"
     SANDBOX = "sandbox", "Sandbox: publishes inside SafeSocial only"
+    # Closed Facebook groups (the Groups API is gone) and any platform without a usable API: posts are reviewed in
+    # SafeSocial as any other, then a poster publishes them by hand and records the link.
+    MANUAL = "manual", "By hand: reviewed here, then a poster publishes it and records the link"
 
 
 class Channel(models.Model):
@@ -43,6 +46,7 @@ class Channel(models.Model):
     )
     platform = models.CharField(max_length=20, choices=PLATFORM_CHOICES)
     delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.LIVE)
+    manual_reason = models.TextField("Why posts are published by hand", blank=True)
     name = models.CharField(max_length=150)
     address = models.URLField("Web address", blank=True)
     external_id = models.CharField("ID on the platform", max_length=100, blank=True)
@@ -62,6 +66,12 @@ class Channel(models.Model):
     class Meta:
         ordering = ["school__name", "name"]
         indexes = [models.Index(fields=["trust", "status"])]
+        constraints = [
+            # The register says why a channel is published by hand: a closed group, or no usable API.
+            models.CheckConstraint(
+                condition=~models.Q(delivery="manual") | ~models.Q(manual_reason=""), name="manual_channel_says_why"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -73,6 +83,10 @@ class Channel(models.Model):
     @property
     def is_sandbox(self) -> bool:
         return self.delivery == Delivery.SANDBOX
+
+    @property
+    def is_manual(self) -> bool:
+        return self.delivery == Delivery.MANUAL
 
 
 LIKELIHOOD = [("low", "Low"), ("medium", "Medium"), ("high", "High")]

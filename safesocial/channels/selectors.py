@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from safesocial.people.models import User
+from safesocial.people.models import School, Trust, User
 from safesocial.permissions import Action, is_trust_wide, schools_where
+from safesocial.platforms.base import PublishRequest, Unsupported
+from safesocial.platforms.registry import adapter_for
+from safesocial.policy.schema import Platform
 
-from .models import AccessLevel, Channel, ChannelAccess, ChannelStatus
+from .models import (
+    AcceptableUseSignature,
+    AccessLevel,
+    Channel,
+    ChannelAccess,
+    ChannelReview,
+    ChannelStatus,
+    Delivery,
+)
 
 
 def channels_for(user: User) -> QuerySet[Channel]:
@@ -58,8 +70,58 @@ def owns_or_administers(user: User, channels) -> bool:
     ).exists()
 
 
+def people_of(channel: Channel) -> QuerySet[User]:
+    """The channel's owner and everyone holding current access to post to or administer it: who is told of posts to
+    publish by hand and of suggestions."""
+    granted = ChannelAccess.objects.filter(
+        channel=channel, revoked_at__isnull=True, expires_on__gte=timezone.localdate()
+    ).values("user_id")
+    return User.objects.filter(Q(pk__in=granted) | Q(pk=channel.owner_id), is_active=True).order_by("full_name")
+
+
+def channels_of(user: User) -> QuerySet[Channel]:
+    """The channels the user owns or holds current access to: the ones whose hand-published posts and suggestions are
+    theirs to see to."""
+    if not user.is_authenticated or user.trust_id is None:
+        return Channel.objects.none()
+    granted = ChannelAccess.objects.filter(
+        user=user, revoked_at__isnull=True, expires_on__gte=timezone.localdate()
+    ).values("channel_id")
+    return Channel.objects.filter(Q(pk__in=granted) | Q(owner=user), trust_id=user.trust_id)
+
+
+def platform_publishes(platform: str) -> bool:
+    """Whether SafeSocial can publish posts to this platform through its API: not to a Facebook closed group
+    (Facebook removed the Groups API), nor to YouTube (no community posts in its API), nor to a platform it has no
+    adapter for. Posts for a channel there are published by hand (Delivery.MANUAL)."""
+    try:
+        adapter = adapter_for(platform)
+    except Unsupported:
+        return False
+    return not any(problem.field == "channel" for problem in adapter.validate(PublishRequest(text="")))
+
+
+def platform_unreachable(platform: str) -> str:
+    """Why SafeSocial has no connection at all to this platform's API, or "" when it has one (for publishing or for
+    comments). A channel there cannot be live: it is published by hand."""
+    try:
+        adapter = adapter_for(platform)
+    except Unsupported as exc:
+        return exc.message
+    if platform == Platform.FACEBOOK_GROUP:  # the Groups API went whole: posting and comments alike
+        return " ".join(problem.message for problem in adapter.validate(PublishRequest(text="")))
+    return ""
+
+
+def takes_posts(channel: Channel) -> bool:
+    """Whether a post can be sent to the channel at all: through its platform's API, in the sandbox, or by hand."""
+    return channel.delivery != Delivery.LIVE or platform_publishes(channel.platform)
+
+
 def postable_channels(user: User) -> QuerySet[Channel]:
+    """Active channels the user may post to that can take a post (a live YouTube channel is there for its comments)."""
     today = timezone.localdate()
+    unpublishable = [p.value for p in Platform if not platform_publishes(p.value)]
     return (
         Channel.objects.filter(
             status=ChannelStatus.ACTIVE,
@@ -67,6 +129,7 @@ def postable_channels(user: User) -> QuerySet[Channel]:
             access__revoked_at__isnull=True,
             access__expires_on__gte=today,
         )
+        .exclude(delivery=Delivery.LIVE, platform__in=unpublishable)
         .distinct()
         .select_related("school")
     )
@@ -97,3 +160,70 @@ def awaiting_signoff_for(user: User) -> QuerySet[Channel]:
     if is_trust_wide(user, Action.APPROVE_CHANNEL):
         scope |= Q(school__isnull=True)
     return Channel.objects.filter(trust_id=user.trust_id, status=ChannelStatus.PROPOSED).filter(scope)
+
+
+def acceptable_use_text(trust: Trust) -> str:
+    return trust.policy.channels.acceptable_use
+
+
+def current_signature(user: User) -> AcceptableUseSignature | None:
+    """The user's signature on the agreement as the policy words it now (a reworded agreement is re-signed)."""
+    if user.trust is None:
+        return None
+    digest = hashlib.sha256(acceptable_use_text(user.trust).encode()).hexdigest()
+    return AcceptableUseSignature.objects.filter(user=user, text_sha256=digest).first()
+
+
+# For the governors' report and the policy's annual review ---------------------------------------------------------
+
+LIVE = [ChannelStatus.APPROVED, ChannelStatus.ACTIVE, ChannelStatus.SUSPENDED]
+
+
+def channel_counts(trust: Trust, school: School | None, as_of: dt.date):
+    """The trust's channels (at one school, or all) as (school_id, status, n, overdue) rows: `overdue` counts the
+    live channels whose review was due before `as_of`."""
+    channels = Channel.objects.filter(trust=trust)
+    if school is not None:
+        channels = channels.filter(school=school)
+    return (
+        channels.values("school_id", "status")
+        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(status__in=LIVE, next_review_due__lt=as_of)))
+        .order_by()
+    )
+
+
+def reviews_between(trust: Trust, school: School | None, start: dt.datetime, end: dt.datetime) -> dict[bool, int]:
+    """Channel reviews between start and end, counted by whether they found the success measures met."""
+    reviews = ChannelReview.objects.filter(channel__trust=trust, reviewed_at__gte=start, reviewed_at__lt=end)
+    if school is not None:
+        reviews = reviews.filter(channel__school=school)
+    return {row["objectives_met"]: row["n"] for row in reviews.values("objectives_met").annotate(n=Count("pk"))}
+
+
+def reviews_missed_since(trust: Trust, since: dt.date) -> list[ChannelReview]:
+    """Channel reviews since then that found the success measures missed, newest first."""
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=timezone.get_current_timezone())
+    return list(
+        ChannelReview.objects.filter(channel__trust=trust, objectives_met=False, reviewed_at__gte=start)
+        .select_related("channel", "channel__school")
+        .order_by("-reviewed_at")
+    )
+
+
+def reviews_overdue_on(trust: Trust, day: dt.date) -> list[Channel]:
+    """Live channels whose review was due before that day, the longest overdue first."""
+    return list(
+        Channel.objects.filter(trust=trust, status__in=LIVE, next_review_due__lt=day)
+        .select_related("school")
+        .order_by("next_review_due")
+    )
+
+
+def public_channels_of(school: School) -> QuerySet[Channel]:
+    """The school's and the trust's active channels on real platforms: what the public page lists."""
+    return Channel.objects.filter(
+        Q(school=school) | Q(school__isnull=True),
+        trust=school.trust,
+        status=ChannelStatus.ACTIVE,
+        delivery__in=[Delivery.LIVE, Delivery.MANUAL],
+    )

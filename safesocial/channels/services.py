@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,10 +15,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from safesocial import hooks
 from safesocial.audit.services import audit_record
+from safesocial.dates import add_months
 from safesocial.people.models import School, Trust, User
 from safesocial.people.roles import Role
 from safesocial.permissions import Action, may, require, roles_at
+from safesocial.workflow import move
 
 from . import crypto
 from .models import (
@@ -35,29 +39,12 @@ from .models import (
     Risk,
     SignOff,
 )
-from .selectors import can_post, owns_or_administers
+from .selectors import acceptable_use_text, can_post, current_signature, owns_or_administers, platform_unreachable
 
 CONTRIBUTORS = [("pupils", "Pupils"), ("staff", "Staff"), ("parents", "Parents and carers"), ("public", "The public")]
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
-def _move(channel: Channel, to: str) -> None:
-    if to not in CHANNEL_TRANSITIONS[channel.status]:
-        raise ValidationError(
-            f"A {channel.get_status_display().lower()} channel cannot become {ChannelStatus(to).label.lower()}."
-        )
-    channel.status = to
+_move = partial(move, transitions=CHANNEL_TRANSITIONS, refusal="A {now} channel cannot become {to}.")
 
 
 @dataclass(frozen=True)
@@ -67,6 +54,23 @@ class RiskSpec:
     mitigation: str
     owner: User
     impact: str = "medium"
+
+
+def _check_delivery(platform: str, delivery: str, manual_reason: str) -> None:
+    if delivery == Delivery.MANUAL and not manual_reason:
+        raise ValidationError(
+            {
+                "manual_reason": "Say why posts to this channel are published by hand, for example: a closed "
+                "Facebook group, which no app can post to."
+            }
+        )
+    if delivery == Delivery.LIVE and (why := platform_unreachable(platform)):
+        raise ValidationError(
+            {
+                "delivery": f"{why} Choose 'By hand' and say why: posts are still checked and reviewed here, then a "
+                "poster publishes them and records the link."
+            }
+        )
 
 
 @transaction.atomic
@@ -85,20 +89,25 @@ def channel_propose(
     success_measures: str,
     address: str = "",
     delivery: str = Delivery.LIVE,
+    manual_reason: str = "",
     owner: User | None = None,
     risks: list[RiskSpec] = (),  # type: ignore[assignment]
 ) -> Channel:
     """Policy: official channels exist only with clear objectives and a formal risk assessment. A proposal
-    records both; nothing may be posted until the policy's approver signs it off."""
+    records both; nothing may be posted until the policy's approver signs it off. A channel SafeSocial cannot
+    publish to (a closed group) is registered as published by hand, with the reason."""
     require(actor, Action.PROPOSE_CHANNEL, school)
     unknown = set(contributors) - {c for c, _ in CONTRIBUTORS}
     if unknown:
         raise ValidationError(f"unknown contributor groups: {', '.join(sorted(unknown))}")
+    manual_reason = manual_reason.strip() if delivery == Delivery.MANUAL else ""
+    _check_delivery(platform, delivery, manual_reason)
     channel = Channel.objects.create(
         trust=trust,
         school=school,
         platform=platform,
         delivery=delivery,
+        manual_reason=manual_reason,
         name=name,
         address=address,
         official_email=official_email,
@@ -115,7 +124,7 @@ def channel_propose(
         action="channel.propose",
         obj=channel,
         school_id=school.pk if school else None,
-        changes={"name": name, "platform": platform, "delivery": delivery},
+        changes={"name": name, "platform": platform, "delivery": delivery, "manual_reason": manual_reason},
     )
     for spec in risks:
         _risk_create(actor=actor, channel=channel, spec=spec)
@@ -180,7 +189,7 @@ def channel_sign_off(*, actor: User, channel: Channel, note: str = "") -> Channe
     if set(required_signoff_roles(channel)) <= signed | {role}:
         _move(channel, ChannelStatus.APPROVED)
         channel.approved_at = timezone.now()
-        channel.next_review_due = _add_months(timezone.localdate(), channel.trust.policy.channels.review_months)
+        channel.next_review_due = add_months(timezone.localdate(), channel.trust.policy.channels.review_months)
         channel.save(update_fields=["status", "approved_at", "next_review_due"])
         changes["status"] = channel.status
     audit_record(actor=actor, action="channel.sign_off", obj=channel, school_id=channel.school_id, changes=changes)
@@ -202,7 +211,10 @@ def channel_set_status(*, actor: User, channel: Channel, status: str, reason: st
             raise ValidationError("Give a reason for suspending or closing the channel.")
     elif not _may_manage(actor, channel):
         raise PermissionDenied("Only the channel's owner, administrators or approver can do that")
+    # A channel published by hand needs no token: SafeSocial never calls its platform.
     live = status == ChannelStatus.ACTIVE and channel.delivery == Delivery.LIVE
+    if live and (why := platform_unreachable(channel.platform)):
+        raise ValidationError(f"{why} Register the channel as published by hand.")
     if live and (not channel.external_id or not Credential.objects.filter(channel=channel).exists()):
         raise ValidationError("Add the channel's ID on the platform and its access token before going live.")
     before = channel.status
@@ -246,7 +258,7 @@ def channel_review(*, actor: User, channel: Channel, objectives_met: bool, notes
     review = ChannelReview.objects.create(
         channel=channel, reviewed_by=actor, objectives_met=objectives_met, notes=notes
     )
-    channel.next_review_due = _add_months(timezone.localdate(), channel.trust.policy.channels.review_months)
+    channel.next_review_due = add_months(timezone.localdate(), channel.trust.policy.channels.review_months)
     channel.save(update_fields=["next_review_due"])
     audit_record(
         actor=actor,
@@ -256,18 +268,6 @@ def channel_review(*, actor: User, channel: Channel, objectives_met: bool, notes
         changes={"objectives_met": objectives_met, "next_review_due": channel.next_review_due},
     )
     return review
-
-
-def acceptable_use_text(trust: Trust) -> str:
-    return trust.policy.channels.acceptable_use
-
-
-def current_signature(user: User) -> AcceptableUseSignature | None:
-    """The user's signature on the agreement as the policy words it now (a reworded agreement is re-signed)."""
-    if user.trust is None:
-        return None
-    digest = hashlib.sha256(acceptable_use_text(user.trust).encode()).hexdigest()
-    return AcceptableUseSignature.objects.filter(user=user, text_sha256=digest).first()
 
 
 @transaction.atomic
@@ -300,13 +300,12 @@ def access_grant(*, actor: User, channel: Channel, user: User, level: str, expir
         raise ValidationError(f"{user} holds no role at {channel.school or channel.trust}.")
     if expires_on <= timezone.localdate():
         raise ValidationError("The end date must be in the future.")
-    if expires_on > _add_months(timezone.localdate(), 24):
+    if expires_on > add_months(timezone.localdate(), 24):
         raise ValidationError("Access is granted for two years at most; renew it after review.")
     if level == AccessLevel.ADMIN and channel.trust.policy.training.required_for_channel_access:
-        # Policy: channel administrators are granted access only once their training and AUP are current.
-        from safesocial.compliance.selectors import channel_access_blockers
-
-        blockers = channel_access_blockers(user)
+        # Policy: channel administrators are granted access only once their training and AUP are current. Training
+        # is recorded above this floor: compliance answers through hooks.CHANNEL_ACCESS_BLOCKERS.
+        blockers = [reason for reasons in hooks.CHANNEL_ACCESS_BLOCKERS.call(user) for reason in reasons]
         if blockers:
             raise ValidationError(f"{user} cannot administer {channel.name} yet: {' and '.join(blockers)}.")
     if channel.trust.policy.channels.aup_signature_required and current_signature(user) is None:

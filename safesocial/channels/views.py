@@ -2,7 +2,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,9 +11,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from safesocial import hooks
 from safesocial.people.models import User
 from safesocial.permissions import Action, may, roles_at, schools_where
-from safesocial.platforms.models import SandboxPost
+from safesocial.platforms.base import RemoteComment
+from safesocial.platforms.models import SandboxBlock, SandboxComment, SandboxPost
+from safesocial.views_kit import run_service
 from safesocial.web import limit_reached
 
 from . import forms, selectors, services
@@ -29,15 +32,8 @@ def _staff_at(channel: Channel):
     return users.distinct().order_by("full_name")
 
 
-def _done(request, message: str, channel: Channel) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("channels:detail", pk=channel.pk)
-
-
-def _refused(request, exc: Exception, channel: Channel) -> HttpResponse:
-    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    messages.error(request, text)
-    return redirect("channels:detail", pk=channel.pk)
+def _page_of(channel: Channel) -> str:
+    return reverse("channels:detail", args=[channel.pk])
 
 
 @login_required
@@ -73,33 +69,45 @@ def propose(request: HttpRequest) -> HttpResponse:
     if not schools.exists() and not allow_trust:
         raise PermissionDenied("Your roles do not include proposing channels")
     form = forms.ProposeForm(request.POST or None, schools=schools, allow_trust=allow_trust)
-    if request.method == "POST" and form.is_valid():
+
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "channels/propose.html",
+            {
+                "form": form,
+                "considerations": user.trust.policy.channels.setup_considerations,
+                "title": "Propose a channel",
+            },
+        )
+
+    def propose_it() -> Channel:
         d = form.cleaned_data
-        try:
-            channel = services.channel_propose(
-                actor=user,
-                trust=user.trust,
-                school=d["school"],
-                platform=d["platform"],
-                delivery=d["delivery"],
-                name=d["name"],
-                address=d["address"],
-                official_email=d["official_email"],
-                purpose=d["purpose"],
-                audience=d["audience"],
-                contributors=d["contributors"],
-                time_commitment=d["time_commitment"],
-                success_measures=d["success_measures"],
-                risks=[services.RiskSpec(d["hazard"], d["likelihood"], d["mitigation"], user, d["impact"])],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
-        else:
-            return _done(request, "Channel proposed. It needs sign-off before anyone can post to it.", channel)
-    return render(
+        return services.channel_propose(
+            actor=user,
+            trust=user.trust,
+            school=d["school"],
+            platform=d["platform"],
+            delivery=d["delivery"],
+            manual_reason=d["manual_reason"],
+            name=d["name"],
+            address=d["address"],
+            official_email=d["official_email"],
+            purpose=d["purpose"],
+            audience=d["audience"],
+            contributors=d["contributors"],
+            time_commitment=d["time_commitment"],
+            success_measures=d["success_measures"],
+            risks=[services.RiskSpec(d["hazard"], d["likelihood"], d["mitigation"], user, d["impact"])],
+        )
+
+    return run_service(
         request,
-        "channels/propose.html",
-        {"form": form, "considerations": user.trust.policy.channels.setup_considerations, "title": "Propose a channel"},
+        propose_it,
+        form=form,
+        page=page,
+        ok="Channel proposed. It needs sign-off before anyone can post to it.",
+        then=_page_of,
     )
 
 
@@ -127,6 +135,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_review": may(user, Action.APPROVE_CHANNEL, channel.school),
         "can_break_glass": may(user, Action.BREAK_GLASS, channel.school),
         "can_post": selectors.can_post(user, channel),
+        # Any member of staff may suggest a post for an active channel that takes posts (publishing.suggestion_create).
+        "can_suggest": channel.status == ChannelStatus.ACTIVE
+        and selectors.takes_posts(channel)
+        and (
+            may(user, Action.WRITE_POST, channel.school)
+            or (channel.school_id is None and schools_where(user, Action.WRITE_POST).exists())
+        ),
         "grants": channel.access.select_related("user", "granted_by").order_by("revoked_at", "user__full_name"),
         "credential": getattr(channel, "credential", None),
         "reviews": channel.reviews.select_related("reviewed_by")[:5],
@@ -141,6 +156,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contributors": [label for key, label in services.CONTRIBUTORS if key in channel.contributors],
         "today": timezone.localdate(),
         "title": channel.name,
+        # Panels from the floors above (hooks.CHANNEL_PANELS): posts to publish by hand, take-downs.
+        "panels": hooks.panels(hooks.CHANNEL_PANELS, request, channel),
     }
     return render(request, "channels/detail.html", context)
 
@@ -149,11 +166,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     channel = selectors.channel_for(request.user, pk)
-    try:
-        channel = services.channel_sign_off(actor=request.user, channel=channel, note=request.POST.get("note", ""))
-    except (ValidationError, PermissionDenied) as exc:
-        return _refused(request, exc, channel)
-    return _done(request, f"Signed off. The channel is {channel.get_status_display().lower()}.", channel)
+    return run_service(
+        request,
+        lambda: services.channel_sign_off(actor=request.user, channel=channel, note=request.POST.get("note", "")),
+        ok=lambda signed: f"Signed off. The channel is {signed.get_status_display().lower()}.",
+        then=_page_of(channel),
+    )
 
 
 @login_required
@@ -161,19 +179,20 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
 def add_risk(request: HttpRequest, pk: int) -> HttpResponse:
     channel = selectors.channel_for(request.user, pk)
     form = forms.RiskForm(request.POST, staff=_staff_at(channel))
-    if not form.is_valid():
-        messages.error(request, "Fill in every part of the risk: hazard, likelihood, mitigation and owner.")
-        return redirect("channels:detail", pk=pk)
-    d = form.cleaned_data
-    try:
-        services.risk_add(
-            actor=request.user,
-            channel=channel,
-            spec=services.RiskSpec(d["hazard"], d["likelihood"], d["mitigation"], d["owner"], d["impact"]),
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        return _refused(request, exc, channel)
-    return _done(request, "Risk added to the assessment.", channel)
+
+    def add() -> object:
+        d = form.cleaned_data
+        spec = services.RiskSpec(d["hazard"], d["likelihood"], d["mitigation"], d["owner"], d["impact"])
+        return services.risk_add(actor=request.user, channel=channel, spec=spec)
+
+    return run_service(
+        request,
+        add,
+        form=form,
+        invalid="Fill in every part of the risk: hazard, likelihood, mitigation and owner.",
+        ok="Risk added to the assessment.",
+        then=_page_of(channel),
+    )
 
 
 @login_required
@@ -182,13 +201,14 @@ def set_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
     channel = selectors.channel_for(request.user, pk)
     if status not in ChannelStatus.values:
         raise Http404
-    try:
-        services.channel_set_status(
+    return run_service(
+        request,
+        lambda: services.channel_set_status(
             actor=request.user, channel=channel, status=status, reason=request.POST.get("reason", "")
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        return _refused(request, exc, channel)
-    return _done(request, f"The channel is now {ChannelStatus(status).label.lower()}.", channel)
+        ),
+        ok=f"The channel is now {ChannelStatus(status).label.lower()}.",
+        then=_page_of(channel),
+    )
 
 
 @login_required
@@ -196,19 +216,23 @@ def set_status(request: HttpRequest, pk: int, status: str) -> HttpResponse:
 def set_credential(request: HttpRequest, pk: int) -> HttpResponse:
     channel = selectors.channel_for(request.user, pk)
     form = forms.CredentialForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Enter the token or password.")
-        return redirect("channels:detail", pk=pk)
-    d = form.cleaned_data
-    try:
+
+    def save() -> object:
+        d = form.cleaned_data
         if d["external_id"] and d["external_id"] != channel.external_id:
             services.channel_update_connection(actor=request.user, channel=channel, external_id=d["external_id"])
-        services.credential_set(
+        return services.credential_set(
             actor=request.user, channel=channel, kind=d["kind"], secret=d["secret"], login=d["login"]
         )
-    except (ValidationError, PermissionDenied) as exc:
-        return _refused(request, exc, channel)
-    return _done(request, "Login saved, encrypted.", channel)
+
+    return run_service(
+        request,
+        save,
+        form=form,
+        invalid="Enter the token or password.",
+        ok="Login saved, encrypted.",
+        then=_page_of(channel),
+    )
 
 
 @never_cache
@@ -218,28 +242,33 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
     if not may(request.user, Action.BREAK_GLASS, channel.school):
         raise PermissionDenied("The trust's policy does not give your role emergency access")
     form = forms.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            credential, secret = services.credential_break_glass(
-                actor=request.user, channel=channel, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            form.add_error("reason", exc)
-        else:
-            return render(
-                request,
-                "channels/break_glass_open.html",
-                {
-                    "channel": channel,
-                    "credential": credential,
-                    "secret": secret,
-                    "title": f"Emergency access to {channel}",
-                },
-            )
-    return render(
+
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "channels/break_glass.html",
+            {"channel": channel, "form": form, "title": f"Emergency access to {channel}"},
+        )
+
+    def opened(result: tuple) -> HttpResponse:
+        credential, secret = result
+        return render(
+            request,
+            "channels/break_glass_open.html",
+            {"channel": channel, "credential": credential, "secret": secret, "title": f"Emergency access to {channel}"},
+        )
+
+    return run_service(
         request,
-        "channels/break_glass.html",
-        {"channel": channel, "form": form, "title": f"Emergency access to {channel}"},
+        lambda: services.credential_break_glass(
+            actor=request.user, channel=channel, reason=form.cleaned_data["reason"]
+        ),
+        form=form,
+        field="reason",
+        page=page,
+        ok=None,
+        then=opened,
+        denied="raise",
     )
 
 
@@ -248,20 +277,18 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
 def grant(request: HttpRequest, pk: int) -> HttpResponse:
     channel = selectors.channel_for(request.user, pk)
     form = forms.GrantForm(request.POST, staff=_staff_at(channel))
-    if not form.is_valid():
-        messages.error(request, "Choose a member of staff, the access and an end date.")
-        return redirect("channels:detail", pk=pk)
-    d = form.cleaned_data
-    try:
-        services.access_grant(
-            actor=request.user, channel=channel, user=d["user"], level=d["level"], expires_on=d["expires_on"]
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        return _refused(request, exc, channel)
-    return _done(
+
+    def granted(_: ChannelAccess) -> str:
+        d = form.cleaned_data
+        return f"{d['user']} is now {AccessLevel(d['level']).label.lower()} until {d['expires_on']:%d %B %Y}."
+
+    return run_service(
         request,
-        f"{d['user']} is now {AccessLevel(d['level']).label.lower()} until {d['expires_on']:%d %B %Y}.",
-        channel,
+        lambda: services.access_grant(actor=request.user, channel=channel, **form.cleaned_data),
+        form=form,
+        invalid="Choose a member of staff, the access and an end date.",
+        ok=granted,
+        then=_page_of(channel),
     )
 
 
@@ -272,11 +299,12 @@ def revoke(request: HttpRequest, pk: int, grant_id: int) -> HttpResponse:
     grant = ChannelAccess.objects.filter(pk=grant_id, channel=channel).select_related("user", "channel").first()
     if grant is None:
         raise Http404
-    try:
-        services.access_revoke(actor=request.user, grant=grant)
-    except (ValidationError, PermissionDenied) as exc:
-        return _refused(request, exc, channel)
-    return _done(request, f"{grant.user}'s access was revoked.", channel)
+    return run_service(
+        request,
+        lambda: services.access_revoke(actor=request.user, grant=grant),
+        ok=f"{grant.user}'s access was revoked.",
+        then=_page_of(channel),
+    )
 
 
 @login_required
@@ -284,14 +312,14 @@ def revoke(request: HttpRequest, pk: int, grant_id: int) -> HttpResponse:
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     channel = selectors.channel_for(request.user, pk)
     form = forms.ReviewForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Say whether the channel meets its objectives and what the review found.")
-        return redirect("channels:detail", pk=pk)
-    try:
-        services.channel_review(actor=request.user, channel=channel, **form.cleaned_data)
-    except (ValidationError, PermissionDenied) as exc:
-        return _refused(request, exc, channel)
-    return _done(request, "Review recorded; the next one is due in the policy's cadence.", channel)
+    return run_service(
+        request,
+        lambda: services.channel_review(actor=request.user, channel=channel, **form.cleaned_data),
+        form=form,
+        invalid="Say whether the channel meets its objectives and what the review found.",
+        ok="Review recorded; the next one is due in the policy's cadence.",
+        then=_page_of(channel),
+    )
 
 
 @login_required
@@ -299,14 +327,14 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def follow_add(request: HttpRequest, pk: int) -> HttpResponse:
     channel = selectors.channel_for(request.user, pk)
     form = forms.FollowForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give the page's name, address, whether it is commercial and why.")
-        return redirect("channels:detail", pk=pk)
-    try:
-        services.follow_add(actor=request.user, channel=channel, **form.cleaned_data)
-    except (ValidationError, PermissionDenied) as exc:
-        return _refused(request, exc, channel)
-    return _done(request, "Added to the register of followed pages.", channel)
+    return run_service(
+        request,
+        lambda: services.follow_add(actor=request.user, channel=channel, **form.cleaned_data),
+        form=form,
+        invalid="Give the page's name, address, whether it is commercial and why.",
+        ok="Added to the register of followed pages.",
+        then=_page_of(channel),
+    )
 
 
 @login_required
@@ -316,11 +344,12 @@ def follow_remove(request: HttpRequest, pk: int, follow_id: int) -> HttpResponse
     follow = Follow.objects.filter(pk=follow_id, channel=channel).first()
     if follow is None:
         raise Http404
-    try:
-        services.follow_remove(actor=request.user, follow=follow)
-    except PermissionDenied as exc:
-        return _refused(request, exc, channel)
-    return _done(request, f"{follow.name} removed from the register.", channel)
+    return run_service(
+        request,
+        lambda: services.follow_remove(actor=request.user, follow=follow),
+        ok=f"{follow.name} removed from the register.",
+        then=_page_of(channel),
+    )
 
 
 @login_required
@@ -329,23 +358,28 @@ def acceptable_use(request: HttpRequest) -> HttpResponse:
     if user.trust is None:
         raise Http404
     form = forms.SignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.aup_sign(actor=user, signed_name=form.cleaned_data["signed_name"])
-        except ValidationError as exc:
-            form.add_error("signed_name", exc)
-        else:
-            messages.success(request, "Thank you: your signature is recorded.")
-            return redirect("channels:aup")
-    return render(
+
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "channels/acceptable_use.html",
+            {
+                "text": selectors.acceptable_use_text(user.trust),
+                "signature": selectors.current_signature(user),
+                "form": form,
+                "title": "Social media acceptable use agreement",
+            },
+        )
+
+    return run_service(
         request,
-        "channels/acceptable_use.html",
-        {
-            "text": services.acceptable_use_text(user.trust),
-            "signature": services.current_signature(user),
-            "form": form,
-            "title": "Social media acceptable use agreement",
-        },
+        lambda: services.aup_sign(actor=user, signed_name=form.cleaned_data["signed_name"]),
+        form=form,
+        field="signed_name",
+        page=page,
+        ok="Thank you: your signature is recorded.",
+        then="channels:aup",
+        denied="raise",
     )
 
 
@@ -383,9 +417,6 @@ SANDBOX_COMMENT_LIMIT = 10  # comments a minute from one visitor (its real addre
 def sandbox_comment(request: HttpRequest, pk: int, post_id: int) -> HttpResponse:
     """A visitor comments on a sandbox post, as the public would on the real page. The comment goes through the
     same moderation as a webhook delivery, so abuse is hidden before the page is shown again."""
-    from safesocial.moderation.services import Incoming, comment_receive
-    from safesocial.platforms.models import SandboxBlock, SandboxComment
-
     post = (
         SandboxPost.objects.filter(pk=post_id, channel_id=pk, channel__delivery="sandbox")
         .select_related("channel")
@@ -406,16 +437,16 @@ def sandbox_comment(request: HttpRequest, pk: int, post_id: int) -> HttpResponse
         messages.error(request, "You have posted too many comments in the last minute. Wait a minute and try again.")
     else:
         comment = SandboxComment.objects.create(post=post, author_id=visitor, author_name=name, text=text)
-        comment_receive(
-            channel=post.channel,
-            incoming=Incoming(
-                external_id=f"sandbox-comment-{comment.pk}",
-                author_id=visitor,
-                author_name=name,
-                text=text,
-                created_at=comment.created_at,
-                parent_external_id=f"sandbox-{post.pk}",
-            ),
+        # Moderation sits above channels: it takes the comment through hooks.COMMENT_ARRIVED.
+        remote = RemoteComment(
+            external_id=f"sandbox-comment-{comment.pk}",
+            parent_external_id=f"sandbox-{post.pk}",
+            author_id=visitor,
+            author_name=name,
+            text=text,
+            created_at=comment.created_at,
+            url=None,
         )
+        hooks.COMMENT_ARRIVED.call(post.channel, remote)
         messages.success(request, "Comment posted.")
     return redirect(f"{reverse('sandbox', args=[pk])}#post-{post.pk}")

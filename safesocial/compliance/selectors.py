@@ -14,25 +14,17 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from safesocial.dashboard import DashboardItem
+from safesocial.channels.selectors import current_signature, public_channels_of
+from safesocial.dates import add_months
+from safesocial.hooks import DashboardItem
 from safesocial.people.models import ParentCarer, Pupil, PupilParent, RoleAssignment, School, Trust, User
 from safesocial.permissions import STAFF_ROLES, Action, may, schools_where
 from safesocial.policy.models import PolicyVersion
+from safesocial.policy.schema import PLATFORM_LABELS
 
 from .models import Acknowledgement, Group, QuizAttempt, TrainingKind, TrainingRecord, TrainingStatus
 
 STAFF_ROLE_VALUES = sorted(r.value for r in STAFF_ROLES)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def current_version(trust: Trust) -> PolicyVersion | None:
@@ -427,8 +419,6 @@ def channel_access_blockers(user: User) -> list[str]:
     policy = user.trust.policy
     if not policy.training.required_for_channel_access:
         return []
-    from safesocial.channels.services import current_signature
-
     problems = []
     state = training_state(user)
     if not state.current:
@@ -451,9 +441,6 @@ def public_school(school_id: int) -> School:
 
 def public_channels(school: School) -> list[dict]:
     """The school's and the trust's official channels: those the policy lists and the active ones in the register."""
-    from safesocial.channels.models import Channel, ChannelStatus, Delivery
-    from safesocial.policy.schema import PLATFORM_LABELS
-
     policy = school.trust.policy
     found: dict[str, dict] = {}
     for ch in policy.channels.official:
@@ -464,13 +451,7 @@ def public_channels(school: School) -> list[dict]:
                 "url": ch.url,
                 "trust_wide": ch.school is None,
             }
-    registered = Channel.objects.filter(
-        Q(school=school) | Q(school__isnull=True),
-        trust=school.trust,
-        status=ChannelStatus.ACTIVE,
-        delivery=Delivery.LIVE,
-    )
-    for reg in registered:
+    for reg in public_channels_of(school):
         # The register knows a channel's address even when the policy file does not.
         listed = found.setdefault(
             reg.name.lower(),

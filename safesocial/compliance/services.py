@@ -26,6 +26,7 @@ from safesocial.audit.services import audit_record
 from safesocial.people.models import ParentCarer, Pupil, School, Trust, User
 from safesocial.permissions import Action, require
 from safesocial.policy.models import PolicyVersion
+from safesocial.workflow import move
 
 from . import quiz, selectors
 from .models import (
@@ -401,9 +402,8 @@ def training_decide(*, actor: User, record: TrainingRecord, confirm: bool) -> Tr
     if not _may_manage_training_of(actor, record.user):
         raise PermissionDenied("Your roles do not include confirming training for this person")
     to = TrainingStatus.CONFIRMED if confirm else TrainingStatus.REJECTED
-    if to not in TRAINING_TRANSITIONS[record.status]:
-        raise ValidationError(f"This record is already {record.get_status_display().lower()}.")
-    record.status, record.decided_by, record.decided_at = to, actor, timezone.now()
+    move(record, to, transitions=TRAINING_TRANSITIONS, refusal="This record is already {now}.")
+    record.decided_by, record.decided_at = actor, timezone.now()
     record.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(actor=actor, action="training.decide", obj=record, changes={"status": to, "user": record.user.email})
     return record

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import mimetypes
 import uuid
 
 import weasyprint
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,10 +20,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
-from safesocial.forms import errors_into
 from safesocial.people.models import School, Trust
 from safesocial.permissions import Action, may, schools_where
 from safesocial.policy.views import _document_context
+from safesocial.storage import private_file_response
+from safesocial.views_kit import run_service
 from safesocial.web import client_address
 
 from . import quiz, selectors, services
@@ -43,10 +45,6 @@ def _pdf(request: HttpRequest, template: str, context: dict, filename: str) -> H
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.pdf"'
     return response
-
-
-def _messages_of(exc: ValidationError | PermissionDenied) -> list[str]:
-    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
 
 
 # ---- A member of staff's own page ---------------------------------------------------------------------------------
@@ -80,28 +78,30 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def acknowledge(request: HttpRequest) -> HttpResponse:
     trust = _trust(request)
-    if request.method == "POST":
-        try:
-            _, created = services.acknowledgement_staff(actor=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            for m in _messages_of(exc):
-                messages.error(request, m)
-        else:
-            messages.success(
-                request,
-                "Thank you: your acknowledgement is recorded." if created else "You had already acknowledged it.",
-            )
-            return redirect("compliance:index")
     version = trust.policy_version
-    return render(
+
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "compliance/acknowledge.html",
+            {
+                "version": version,
+                "policy": trust.policy,
+                "acknowledged": Acknowledgement.objects.filter(version=version, user=request.user).first(),
+                "title": "Read and acknowledge the policy",
+            },
+        )
+
+    if request.method != "POST":
+        return page()
+    return run_service(
         request,
-        "compliance/acknowledge.html",
-        {
-            "version": version,
-            "policy": trust.policy,
-            "acknowledged": Acknowledgement.objects.filter(version=version, user=request.user).first(),
-            "title": "Read and acknowledge the policy",
-        },
+        lambda: services.acknowledgement_staff(actor=request.user),
+        page=page,
+        ok=lambda result: (
+            "Thank you: your acknowledgement is recorded." if result[1] else "You had already acknowledged it."
+        ),
+        then="compliance:index",
     )
 
 
@@ -120,34 +120,34 @@ def record_training(request: HttpRequest) -> HttpResponse:
         people=people if staff else None,
         initial={"user": request.GET.get("user")},
     )
-    if request.method == "POST" and form.is_valid():
+
+    def record():
         d = form.cleaned_data
-        member = next((u for u in staff if str(u.pk) == d.get("user")), request.user)
-        try:
-            record = services.training_record(
-                actor=request.user,
-                user=member,
-                topic=d["topic"],
-                kind=d["kind"],
-                completed_on=d["completed_on"],
-                provider=d["provider"],
-                evidence=d.get("evidence"),
-                note=d["note"],
-            )
-        except ValidationError as exc:
-            errors_into(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            if record.status == TrainingStatus.PENDING:
-                messages.success(request, "Recorded. It counts once someone who manages training confirms it.")
-            else:
-                messages.success(request, f"Training recorded for {member}.")
-            return redirect("compliance:index")
-    return render(
+        return services.training_record(
+            actor=request.user,
+            user=next((u for u in staff if str(u.pk) == d.get("user")), request.user),
+            topic=d["topic"],
+            kind=d["kind"],
+            completed_on=d["completed_on"],
+            provider=d["provider"],
+            evidence=d.get("evidence"),
+            note=d["note"],
+        )
+
+    def recorded(record) -> str:
+        if record.status == TrainingStatus.PENDING:
+            return "Recorded. It counts once someone who manages training confirms it."
+        return f"Training recorded for {record.user}."
+
+    return run_service(
         request,
-        "compliance/record.html",
-        {"form": form, "self_only": not staff, "title": "Record training"},
+        record,
+        form=form,
+        page=lambda: render(
+            request, "compliance/record.html", {"form": form, "self_only": not staff, "title": "Record training"}
+        ),
+        ok=recorded,
+        then="compliance:index",
     )
 
 
@@ -155,22 +155,24 @@ def record_training(request: HttpRequest) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.record_for(request.user, pk)
-    try:
-        services.training_decide(actor=request.user, record=record, confirm=request.POST.get("decision") == "confirm")
-    except (ValidationError, PermissionDenied) as exc:
-        for m in _messages_of(exc):
-            messages.error(request, m)
-    else:
-        messages.success(request, f"Training for {record.user} updated.")
-    return redirect("compliance:index")
+    return run_service(
+        request,
+        lambda: services.training_decide(
+            actor=request.user, record=record, confirm=request.POST.get("decision") == "confirm"
+        ),
+        ok=f"Training for {record.user} updated.",
+        then="compliance:index",
+    )
 
 
 @login_required
-def evidence(request: HttpRequest, pk: int) -> FileResponse:
+def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.record_for(request.user, pk)
     if not record.evidence:
         raise Http404("No evidence attached")
-    return FileResponse(record.evidence.open("rb"), as_attachment=True, filename=record.evidence.name.rsplit("/")[-1])
+    name = record.evidence.name.rsplit("/")[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return private_file_response(record.evidence, content_type=content_type, filename=name, as_attachment=True)
 
 
 @login_required
@@ -205,29 +207,34 @@ def quiz_view(request: HttpRequest) -> HttpResponse:
     form = QuizForm(
         request.POST or None, questions=questions, initial={"token": uuid.uuid4(), "version": version.number}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            attempt, created = services.quiz_submit(
-                actor=request.user,
-                token=str(form.cleaned_data["token"]),
-                version_number=form.cleaned_data["version"],
-                answers=form.answers(),
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("compliance:quiz")
-        if not created:
+    if not form.is_valid():
+        return render(
+            request,
+            "compliance/quiz.html",
+            {
+                "form": form,
+                "pass_mark": version.policy.training.quiz_pass_mark,
+                "count": len(questions),
+                "title": "Quiz on the social media policy",
+            },
+        )
+
+    def marked(result) -> None:
+        if not result[1]:
             messages.info(request, "You had already sent these answers: they were marked once, as below.")
-        return redirect("compliance:quiz_result", token=attempt.token)
-    return render(
+
+    return run_service(
         request,
-        "compliance/quiz.html",
-        {
-            "form": form,
-            "pass_mark": version.policy.training.quiz_pass_mark,
-            "count": len(questions),
-            "title": "Quiz on the social media policy",
-        },
+        lambda: services.quiz_submit(
+            actor=request.user,
+            token=str(form.cleaned_data["token"]),
+            version_number=form.cleaned_data["version"],
+            answers=form.answers(),
+        ),
+        ok=marked,
+        then=lambda result: reverse("compliance:quiz_result", kwargs={"token": result[0].token}),
+        back="compliance:quiz",
+        denied="raise",
     )
 
 
@@ -353,12 +360,16 @@ def letters(request: HttpRequest, key: str) -> HttpResponse:
     """Print a class's letters (a POST, because it makes any codes still missing and is audited)."""
     school = selectors.compliance_school_for(request.user, key)
     class_name = request.POST.get("class_name", "")
-    try:
-        services.codes_ensure(actor=request.user, school=school, class_name=class_name)
-    except (ValidationError, PermissionDenied) as exc:
-        for m in _messages_of(exc):
-            messages.error(request, m)
-        return redirect("compliance:school", key=school.key)
+    return run_service(
+        request,
+        lambda: services.codes_ensure(actor=request.user, school=school, class_name=class_name),
+        ok=None,
+        then=lambda _: _letters_pdf(request, school, class_name),
+        back=reverse("compliance:school", kwargs={"key": school.key}),
+    )
+
+
+def _letters_pdf(request: HttpRequest, school: School, class_name: str) -> HttpResponse:
     version = school.trust.policy_version
     families = [
         {
@@ -428,19 +439,29 @@ def public_policy_pdf(request: HttpRequest, school_id: int) -> HttpResponse:
 @csrf_protect
 def code_entry(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
+    limited = False
+
+    def check() -> str:
+        nonlocal limited
         try:
-            token = services.code_check(code=form.cleaned_data["code"], client=client_address(request))
-        except services.TooManyTries as exc:
-            form.add_error("code", exc.messages)
-            status = 429
-        except ValidationError as exc:
-            form.add_error("code", exc.messages)
-        else:
-            return redirect("compliance_public:acknowledge", token=token)
-    return render(
-        request, "compliance/code.html", {"form": form, "title": "Acknowledge the social media policy"}, status=status
+            return services.code_check(code=form.cleaned_data["code"], client=client_address(request))
+        except services.TooManyTries:
+            limited = True
+            raise
+
+    return run_service(
+        request,
+        check,
+        form=form,
+        field="code",
+        page=lambda: render(
+            request,
+            "compliance/code.html",
+            {"form": form, "title": "Acknowledge the social media policy"},
+            status=429 if limited else 200,
+        ),
+        ok=None,
+        then=lambda token: reverse("compliance_public:acknowledge", kwargs={"token": token}),
     )
 
 

@@ -1,7 +1,17 @@
 from django.apps import AppConfig
 
+from safesocial import hooks
+
 
 class ConcernsConfig(AppConfig):
     name = "safesocial.concerns"
     label = "concerns"
     verbose_name = "Safeguarding concerns"
+
+    def ready(self) -> None:
+        from . import panels, selectors, services
+
+        hooks.DASHBOARD_CARDS.register(selectors.dashboard_items, order=10)
+        # Policy 001: a comment that may disclose a risk to a child goes to the DSL, kept.
+        hooks.COMMENT_DISCLOSURE.register(services.concern_raise_for_comment)
+        hooks.REVIEW_PACK.register(panels.review_lessons, order=10)

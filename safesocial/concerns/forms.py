@@ -65,6 +65,7 @@ AT_RISK_HINT = "If a child is in immediate danger, call 999 first. Say “not su
 
 
 class ReportForm(_WhereMixin, forms.Form):
+    mark_optional = True  # a worried reporter can see at a glance what they may skip
     at_risk_now = _answer(AT_RISK_NOW, AT_RISK_HINT)
     harm_likely = _answer(
         "Has a child been hurt or upset by it, or could one be?", "Any child: the one it is about, or others."
@@ -168,6 +169,7 @@ RELATIONSHIPS = [
 
 
 class PublicReportForm(_WhereMixin, forms.Form):
+    mark_optional = True
     at_risk_now = _answer(AT_RISK_NOW, AT_RISK_HINT)
     kind = forms.ChoiceField(
         label="What is it about?",
@@ -404,6 +406,7 @@ class SentForm(forms.Form):
 
 class LinkForm(_Ids):
     ids = "link"
+    mark_optional = True
 
     """Link people after the report: records found by search, or an account typed in."""
 

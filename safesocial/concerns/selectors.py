@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
@@ -19,8 +20,10 @@ from django.utils import timezone
 
 from safesocial.audit.models import AuditEntry
 from safesocial.audit.services import audit_record
-from safesocial.dashboard import DashboardItem
+from safesocial.hooks import DashboardItem
+from safesocial.moderation import selectors as moderation
 from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, School, Trust, User
+from safesocial.people.selectors import pupils_for, staff_for
 from safesocial.permissions import Action, allowed_roles, is_trust_wide, role_scope, schools_where
 
 from . import referrals, triage
@@ -39,6 +42,7 @@ from .models import (
     Route,
 )
 from .types import BY_KEY, PLATFORM_LABELS, account_key, platform_of_channel
+from .types import CHOICES as KIND_CHOICES
 
 # Who may manage which concerns -------------------------------------------------------------------------------------
 
@@ -50,7 +54,7 @@ def _route_q(route: str, trust_wide: bool, school_ids: set[int]) -> Q:
 
 
 def _managed_q(user: User) -> Q:
-    policy = user.trust.policy
+    policy = _trust(user).policy
     sg_schools = set(schools_where(user, Action.RECEIVE_CONCERNS).values_list("pk", flat=True))
     q = _route_q(Route.SAFEGUARDING, is_trust_wide(user, Action.RECEIVE_CONCERNS), sg_schools)
     q |= _route_q(Route.STAFF, *role_scope(user, policy.concerns.about_staff_to))
@@ -72,12 +76,25 @@ def _active_member(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.trust_id is not None)
 
 
+def _trust(user: User) -> Trust:
+    """The user's trust: every read of concerns is for a member of one (an outsider gets 404)."""
+    if user.trust is None:
+        raise Http404("You are not on the staff of a trust")
+    return user.trust
+
+
+def _trust_id(user: User) -> int:
+    if user.trust_id is None:
+        raise Http404("You are not on the staff of a trust")
+    return user.trust_id
+
+
 def concerns_for(user: User) -> QuerySet[Concern]:
     """The concerns this person receives and manages under the policy, never one about themselves."""
     if not _active_member(user):
         return Concern.objects.none()
     return (
-        Concern.objects.filter(trust_id=user.trust_id, destroyed_at__isnull=True)
+        Concern.objects.filter(trust_id=_trust_id(user), destroyed_at__isnull=True)
         .filter(_managed_q(user))
         .exclude(pk__in=_about(user))
         .select_related("school")
@@ -88,7 +105,7 @@ def reported_by(user: User) -> QuerySet[Concern]:
     """Concerns this person reported (they may add evidence to them), unless they have since become their subject."""
     if not _active_member(user):
         return Concern.objects.none()
-    return Concern.objects.filter(trust_id=user.trust_id, reported_by=user, destroyed_at__isnull=True).exclude(
+    return Concern.objects.filter(trust_id=_trust_id(user), reported_by=user, destroyed_at__isnull=True).exclude(
         pk__in=_about(user)
     )
 
@@ -192,7 +209,7 @@ def concern_list(user: User, filters: Filters) -> QuerySet[Concern]:
         )
     return qs.order_by(
         Case(When(status=ConcernStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        _level_rank(user.trust.policy),
+        _level_rank(_trust(user).policy),
         "created_at",
         "pk",
     )
@@ -215,7 +232,7 @@ def list_rows(user: User, concerns: list[Concern], since: dt.datetime | None) ->
     """What the list shows of each concern besides its own fields: the level's name on the trust's scale, the next
     open action and how many are overdue, and whether it is new since the viewer's previous visit (`since`; None:
     they have never looked, so everything is new). One query for the actions of the whole page."""
-    policy = user.trust.policy
+    policy = _trust(user).policy
     today = timezone.localdate()
     open_actions: dict[int, list[CaseAction]] = defaultdict(list)
     for action in CaseAction.objects.filter(concern__in=[c.pk for c in concerns], status=ActionStatus.OPEN).order_by(
@@ -223,7 +240,8 @@ def list_rows(user: User, concerns: list[Concern], since: dt.datetime | None) ->
     ):
         open_actions[action.concern_id].append(action)
     urgent = set(triage.urgent_keys(policy))
-    for c in concerns:
+    for concern in concerns:
+        c: Any = concern  # the list page's own attributes, set on each row
         actions = open_actions.get(c.pk, [])
         c.level_label = triage.label(policy, c.triage_level) if c.triage_level else "Not triaged"
         c.urgent = c.triage_level in urgent
@@ -251,7 +269,7 @@ def urgent_unacknowledged(user: User) -> QuerySet[Concern]:
     return concerns_for(user).filter(
         status=ConcernStatus.OPEN,
         acknowledged_at__isnull=True,
-        triage_level__in=triage.urgent_keys(user.trust.policy),
+        triage_level__in=triage.urgent_keys(_trust(user).policy),
     )
 
 
@@ -367,8 +385,6 @@ def may_assign_to(concern: Concern) -> QuerySet[User]:
 
 def search_people(user: User, school: School, text: str) -> dict[str, list]:
     """Pupils and parents from the school's records, and staff, to link to a report (at least two letters)."""
-    from safesocial.people.selectors import pupils_for, staff_for
-
     text = text.strip()
     if len(text) < 2:
         return {"pupils": [], "parents": [], "staff": []}
@@ -435,7 +451,7 @@ def _grouped_links(user: User, since: dt.datetime, minimum: int):
     """Links in the user's concerns within the window, grouped by what they name. The links carry their concern's
     school and route, so this reads one table."""
     links = (
-        ConcernLink.objects.filter(trust_id=user.trust_id, created_at__gte=since)
+        ConcernLink.objects.filter(trust_id=_trust_id(user), created_at__gte=since)
         .filter(_managed_q(user))
         .exclude(concern_id__in=_about(user))
     )
@@ -449,24 +465,15 @@ def _grouped_links(user: User, since: dt.datetime, minimum: int):
 
 def _moderation_counts(trust_id: int, since: dt.datetime) -> tuple[dict[str, int], set[str], dict[int, int]]:
     """Hidden comments per account, blocked accounts, and blocks per parent, from moderation."""
-    from safesocial.moderation.models import Comment, CommentStatus, Offender
-
     hidden: dict[str, int] = defaultdict(int)
-    rows = (
-        Comment.objects.filter(channel__trust_id=trust_id, status=CommentStatus.HIDDEN, received_at__gte=since)
-        .values("channel__platform", "author_name", "author_id")
-        .annotate(n=Count("id"))
-    )
-    for row in rows:
+    for row in moderation.hidden_comments_by_author(trust_id, since):
         platform = platform_of_channel(row["channel__platform"])
         keys = {account_key(platform, row["author_name"]), account_key(platform, row["author_id"])} - {""}
         for key in keys:
             hidden[key] += row["n"]
     blocked: set[str] = set()
     parent_blocks: dict[int, int] = defaultdict(int)
-    for o in Offender.objects.filter(trust_id=trust_id, blocked_at__isnull=False).values(
-        "platform", "author_name", "author_id", "parent_id"
-    ):
+    for o in moderation.blocked_offenders(trust_id):
         platform = platform_of_channel(o["platform"])
         blocked |= {account_key(platform, o["author_name"]), account_key(platform, o["author_id"])} - {""}
         if o["parent_id"]:
@@ -477,7 +484,7 @@ def _moderation_counts(trust_id: int, since: dt.datetime) -> tuple[dict[str, int
 def patterns_for(user: User, limit: int = 50) -> Patterns:
     """The same pupil, parent, member of staff, account or platform across the concerns this person may see, across
     the trust's schools, within the policy's window; moderation's hidden comments and blocks count for accounts."""
-    trust = user.trust
+    trust = _trust(user)
     since, threshold = _window(trust)
     visible = concerns_for(user)
     grouped = list(_grouped_links(user, since, 2)[: limit * 3])
@@ -543,7 +550,7 @@ def patterns_for(user: User, limit: int = 50) -> Patterns:
 def pattern_count(user: User) -> int:
     """How many people or accounts cross the policy's threshold in the user's concerns (for the dashboard): one
     aggregate query, concerns only."""
-    since, threshold = _window(user.trust)
+    since, threshold = _window(_trust(user))
     return len(list(_grouped_links(user, since, threshold)[:100]))
 
 
@@ -624,7 +631,7 @@ def dashboard_items(user: User) -> list[DashboardItem]:
             DashboardItem(
                 "Pattern alerts",
                 f"{'people or accounts' if patterns != 1 else 'person or account'} named in "
-                f"{user.trust.policy.concerns.pattern_threshold} or more concerns.",
+                f"{_trust(user).policy.concerns.pattern_threshold} or more concerns.",
                 reverse("concerns:patterns"),
                 "See the patterns",
                 "bad",
@@ -729,4 +736,44 @@ def lessons_for_review(trust: Trust, since: dt.date) -> list[Lesson]:
             curriculum_change=c.curriculum_change,
         )
         for c in rows
+    ]
+
+
+# For the governors' report: counts only ----------------------------------------------------------------------------
+
+# Steps a closed or open concern may record, counted (never described) as its outcome.
+OUTCOME_STEPS = [
+    ("police_referred_on", "Referred to the police"),
+    ("advice_sought_on", "External advice sought"),
+    ("platform_reported_on", "Reported to the platform"),
+]
+
+
+@dataclass
+class ConcernCount:
+    school_id: int | None
+    kind: str  # the kind's label
+    status: str  # the status's label
+    n: int
+    steps: dict[str, int]  # OUTCOME_STEPS' labels: how many of these concerns took each step
+
+
+def concern_counts(trust: Trust, school: School | None, start: dt.datetime, end: dt.datetime) -> list[ConcernCount]:
+    """Concerns raised between start and end (at one school, or all), counted by school, kind and status. Nothing
+    but these grouping columns and counts is ever read from a concern: its outcome is written as text, so the steps
+    taken are counted instead of reading it."""
+    qs = Concern.objects.filter(trust=trust, created_at__gte=start, created_at__lt=end)
+    if school is not None:
+        qs = qs.filter(school=school)
+    steps = {name: Count("pk", filter=Q(**{f"{name}__isnull": False})) for name, _ in OUTCOME_STEPS}
+    kinds, statuses = dict(KIND_CHOICES), dict(ConcernStatus.choices)
+    return [
+        ConcernCount(
+            school_id=row["school_id"],
+            kind=str(kinds.get(row["kind"], row["kind"])),
+            status=str(statuses.get(row["status"], row["status"])),
+            n=row["n"],
+            steps={label: row[name] for name, label in OUTCOME_STEPS},
+        )
+        for row in qs.values("school_id", "kind", "status").annotate(n=Count("pk"), **steps).order_by()
     ]

@@ -9,6 +9,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,9 +22,11 @@ from django.utils import timezone
 
 from safesocial.audit.services import audit_record
 from safesocial.dates import add_working_days
+from safesocial.moderation.models import Comment
 from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, School, Trust, User
 from safesocial.people.roles import Role
 from safesocial.permissions import Action, allowed_roles, may, require, schools_where
+from safesocial.workflow import move
 
 from . import referrals, selectors, triage
 from .models import (
@@ -32,6 +35,7 @@ from .models import (
     CaseAction,
     ChronologyEntry,
     Concern,
+    ConcernKind,
     ConcernLink,
     ConcernStatus,
     EntryKind,
@@ -46,7 +50,7 @@ from .models import (
     Route,
     Source,
 )
-from .types import BY_KEY, PLATFORM_LABELS, account_key, retention_years_for
+from .types import BY_KEY, PLATFORM_LABELS, account_key, platform_of_channel, retention_years_for
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 MAX_FILES = 10
@@ -601,6 +605,24 @@ def concern_raise_from_comment(
     return concern
 
 
+def concern_raise_for_comment(comment: Comment, reasons: str) -> Concern:
+    """A comment moderation hid as a possible disclosure or threat (hooks.COMMENT_DISCLOSURE): raised with the DSL
+    with when and where it was posted and the author's account. `reasons` names no words of the comment."""
+    fired = {c["name"] for c in comment.top_categories}
+    threat = "threat" in fired and "safeguarding" not in fired
+    channel = comment.channel
+    return concern_raise_from_comment(
+        trust=channel.trust,
+        school=channel.school,
+        kind=ConcernKind.COMMENT_THREAT if threat else ConcernKind.COMMENT_DISCLOSURE,
+        summary=f"A comment on {channel.name} may disclose a risk to a child or threaten someone. "
+        f"SafeSocial hid it from the public and kept it. Why it was flagged: {reasons}",
+        occurred_at=comment.created_at,
+        platform=platform_of_channel(channel.platform),
+        account_handle=comment.author_name or comment.author_id,
+    )
+
+
 # The case record -------------------------------------------------------------------------------------------------
 
 
@@ -912,10 +934,7 @@ def referral_outcome(
     return referral
 
 
-def _transition(concern: Concern, to: str) -> None:
-    if to not in TRANSITIONS[concern.status]:
-        raise ValidationError(f"A concern that is {concern.get_status_display().lower()} cannot become {to}.")
-    concern.status = to
+_move = partial(move, transitions=TRANSITIONS, refusal="A concern that is {now} cannot become {to}.")
 
 
 @transaction.atomic
@@ -942,7 +961,7 @@ def concern_close(
         raise ValidationError(
             "This concern is about a member of staff: record the LADO's decision (under Referrals) before closing it."
         )
-    _transition(concern, ConcernStatus.CLOSED)
+    _move(concern, ConcernStatus.CLOSED)
     open_actions = concern.actions.filter(status=ActionStatus.OPEN).count()
     concern.outcome, concern.lessons = outcome.strip(), lessons.strip()
     concern.policy_change, concern.curriculum_change = policy_change, curriculum_change
@@ -975,7 +994,7 @@ def concern_reopen(*, actor: User, concern: Concern, reason: str) -> Concern:
     _require_manage(actor, concern)
     if not reason.strip():
         raise ValidationError({"reason": "Say why the concern is being reopened."})
-    _transition(concern, ConcernStatus.OPEN)
+    _move(concern, ConcernStatus.OPEN)
     concern.closed_at, concern.closed_by = None, None
     concern.save(update_fields=["status", "closed_at", "closed_by"])
     _entry(concern, actor, EntryKind.REOPENED, f"Reopened: {reason.strip()}")
@@ -1049,6 +1068,11 @@ def _delete_rows(queryset) -> int:
     return queryset._raw_delete(queryset.db)
 
 
+def _delete_files(storage, names: list[str]) -> None:
+    for name in names:
+        storage.delete(name)
+
+
 @transaction.atomic
 def concern_destroy(*, actor: User, concern: Concern, reason: str) -> Concern:
     """Retention: a closed record past its retention date, not under legal hold, is destroyed by someone who manages
@@ -1085,7 +1109,7 @@ def concern_destroy(*, actor: User, concern: Concern, reason: str) -> Concern:
     concern.destroyed_at, concern.destroyed_by = timezone.now(), actor
     concern.save(update_fields=[*emptied, "destroyed_at", "destroyed_by"])
     storage = Evidence._meta.get_field("file").storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+    transaction.on_commit(lambda: _delete_files(storage, files))
     audit_record(
         actor=actor,
         action="concern.destroy",

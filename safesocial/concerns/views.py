@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,11 +10,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from safesocial.escalation.selectors import escalations_for_concern
-from safesocial.forms import errors_into
+from safesocial import hooks
 from safesocial.people.models import ParentCarer, Pupil, School
 from safesocial.people.selectors import schools_for, staff_for
 from safesocial.permissions import Action, may, schools_where
+from safesocial.views_kit import fragment_view, is_partial, run_service
 from safesocial.web import limit_reached
 
 from . import exports, referrals, selectors, services, triage
@@ -45,13 +44,10 @@ from .types import BY_KEY, PUBLIC, REPORTABLE, guidance_for
 PAGE_SIZE = 50
 
 
-def _hx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 # The list, patterns ------------------------------------------------------------------------------------------------
 
 
+@fragment_view
 @login_required
 def concern_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -87,7 +83,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
         "receives": receives,
         "title": "Safeguarding concerns",
     }
-    template = "concerns/list.html#results" if _hx(request) else "concerns/list.html"
+    template = "concerns/list.html#results" if is_partial(request) else "concerns/list.html"
     return render(request, template, context)
 
 
@@ -168,7 +164,25 @@ def report(request: HttpRequest) -> HttpResponse:
     elif not form.is_bound:
         school = _default_school(request)
     searching = request.method == "POST" and "search" in request.POST
-    if request.method == "POST" and not searching and form.is_valid():
+
+    def page() -> HttpResponse:
+        if searching:
+            # The people search without JavaScript posts the whole form: it is not a send, so nothing is wrong yet.
+            form.errors.clear()
+        kind = form.data.get("kind") if form.is_bound else request.GET.get("kind", "")
+        return render(
+            request,
+            "concerns/report.html",
+            {
+                "form": form,
+                "guidance": _guidance(user.trust.policy, kind or ""),
+                "searching": searching,
+                **_found(request, form, school),
+                "title": "Report a concern",
+            },
+        )
+
+    def report_it():
         data = form.cleaned_data
         people = services.People(
             pupils=list(data["pupils"]),
@@ -177,41 +191,31 @@ def report(request: HttpRequest) -> HttpResponse:
             staff_involved=[s for s in data["staff_involved"] if s not in data["staff_subject"]],
             accounts=data["other_accounts"],
         )
-        try:
-            result = services.concern_report(
-                actor=user,
-                school=data["school"],
-                kind=data["kind"],
-                summary=data["summary"],
-                occurred_at=data["occurred_at"],
-                platform=data["platform"],
-                url=data["url"],
-                account_handle=data["account_handle"],
-                people=people,
-                files=data["files"],
-                at_risk_now=data["at_risk_now"],
-                harm_likely=data["harm_likely"],
-            )
-        except ValidationError as exc:
-            errors_into(form, exc)
-        else:
-            _say_what_was_kept(request, result.kept, result.refused, reported=True)
-            return redirect("concerns:detail", pk=result.concern.pk)
+        return services.concern_report(
+            actor=user,
+            school=data["school"],
+            people=people,
+            harm_likely=data["harm_likely"],
+            **_what_happened(data),
+        )
+
     if searching:
-        # The people search without JavaScript posts the whole form: it is not a send, so nothing is wrong yet.
-        form.errors.clear()
-    kind = form.data.get("kind") if form.is_bound else request.GET.get("kind", "")
-    return render(
+        return page()
+    return run_service(
         request,
-        "concerns/report.html",
-        {
-            "form": form,
-            "guidance": _guidance(user.trust.policy, kind or ""),
-            "searching": searching,
-            **_found(request, form, school),
-            "title": "Report a concern",
-        },
+        report_it,
+        form=form,
+        page=page,
+        ok=lambda result: _say_what_was_kept(request, result.kept, result.refused, reported=True),
+        then=lambda result: reverse("concerns:detail", args=[result.concern.pk]),
+        denied="raise",
     )
+
+
+def _what_happened(data: dict) -> dict:
+    """What both report forms ask about what happened and where, as the services take it."""
+    names = ("kind", "summary", "occurred_at", "platform", "url", "account_handle", "files", "at_risk_now")
+    return {name: data[name] for name in names}
 
 
 def _say_what_was_kept(request: HttpRequest, kept, refused, *, reported: bool) -> None:
@@ -234,18 +238,20 @@ def _guidance(policy, kind: str) -> dict | None:
     return {"kind": BY_KEY[kind], "text": text, "from_policy": source == "policy"}
 
 
+@fragment_view
 @login_required
 def guidance(request: HttpRequest) -> HttpResponse:
     """The policy's guidance for a kind of concern: the form swaps it in as the kind changes (htmx); without
     JavaScript this page lists the guidance for every kind."""
     policy = request.user.trust.policy if request.user.trust_id else None
     kind = request.GET.get("kind", "")
-    if _hx(request):
+    if is_partial(request):
         return render(request, "concerns/report.html#guidance", {"guidance": _guidance(policy, kind)})
     rows = [_guidance(policy, t.key) for t in REPORTABLE]
     return render(request, "concerns/guidance.html", {"rows": rows, "title": "What to do: guidance by kind of concern"})
 
 
+@fragment_view
 @login_required
 def people_search(request: HttpRequest) -> HttpResponse:
     """Pupils, parents and colleagues matching a name, as checkboxes for the report form (htmx)."""
@@ -272,49 +278,49 @@ def public_report(request: HttpRequest, school_id: int) -> HttpResponse:
     policy = school.trust.policy
     form = PublicReportForm(request.POST or None, request.FILES or None)
     limited = False
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data["website"]:
-            # A robot filled in the field people cannot see: thank it and keep nothing.
-            return render(request, "concerns/public_done.html", _public_context(school, policy, "", [], []))
-        # Only a complete form counts: a parent correcting mistakes in the form uses up nothing.
-        limited = limit_reached(request, "concerns-public", limit=PUBLIC_LIMIT, window=PUBLIC_WINDOW)
-        if not limited:
-            try:
-                result = services.concern_report_public(
-                    school=school,
-                    kind=data["kind"],
-                    summary=data["summary"],
-                    occurred_at=data["occurred_at"],
-                    platform=data["platform"],
-                    url=data["url"],
-                    account_handle=data["account_handle"],
-                    reporter_name=data["reporter_name"],
-                    reporter_contact=data["reporter_contact"],
-                    reporter_relationship=data["reporter_relationship"],
-                    files=data["files"],
-                    at_risk_now=data["at_risk_now"],
-                )
-            except ValidationError as exc:
-                errors_into(form, exc)
-            else:
-                return render(
-                    request,
-                    "concerns/public_done.html",
-                    _public_context(school, policy, result.concern.reference, result.kept, result.refused),
-                )
-    status = 429 if limited else 200
-    return render(
+
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "concerns/public_report.html",
+            {
+                "form": form,
+                "school": school,
+                "limited": limited,
+                "kinds": PUBLIC,
+                "title": f"Report a worry to {school.name}",
+            },
+            status=429 if limited else 200,
+        )
+
+    def sent(result) -> HttpResponse:
+        context = _public_context(school, policy, result.concern.reference, result.kept, result.refused)
+        return render(request, "concerns/public_done.html", context)
+
+    if not form.is_valid():
+        return page()
+    data = form.cleaned_data
+    if data["website"]:
+        # A robot filled in the field people cannot see: thank it and keep nothing.
+        return render(request, "concerns/public_done.html", _public_context(school, policy, "", [], []))
+    # Only a complete form counts: a parent correcting mistakes in the form uses up nothing.
+    limited = limit_reached(request, "concerns-public", limit=PUBLIC_LIMIT, window=PUBLIC_WINDOW)
+    if limited:
+        return page()
+    return run_service(
         request,
-        "concerns/public_report.html",
-        {
-            "form": form,
-            "school": school,
-            "limited": limited,
-            "kinds": PUBLIC,
-            "title": f"Report a worry to {school.name}",
-        },
-        status=status,
+        lambda: services.concern_report_public(
+            school=school,
+            reporter_name=data["reporter_name"],
+            reporter_contact=data["reporter_contact"],
+            reporter_relationship=data["reporter_relationship"],
+            **_what_happened(data),
+        ),
+        form=form,
+        page=page,
+        ok=None,
+        then=sent,
+        denied="raise",
     )
 
 
@@ -383,10 +389,8 @@ def _detail_context(request: HttpRequest, concern, **forms) -> dict:
             "receivers": list(selectors.receivers(concern)),
             "retention_due": bool(concern.retain_until and concern.retain_until <= timezone.localdate()),
             "policy": concern.trust.policy,
-            # A parent's or community member's post goes up the policy's escalation ladder from here.
-            "show_escalation": bool(concern.trust.policy.parents.escalation),
-            "escalations": list(escalations_for_concern(user, concern)),
-            "can_start_escalation": may(user, Action.MANAGE_ESCALATION, concern.school),
+            # Panels from the floors above (hooks.CONCERN_PANELS): the parent escalations started from the concern.
+            "panels": hooks.panels(hooks.CONCERN_PANELS, request, concern),
         }
     )
     return context
@@ -418,33 +422,39 @@ def _managed(request: HttpRequest, pk: int):
     return concern
 
 
-def _post(request: HttpRequest, pk: int, form_name: str, form, run, done: str) -> HttpResponse:
-    """Run one write from the concern's page; on bad input show the page again with the form as typed."""
-    concern = _managed(request, pk)
-    if form.is_valid():
-        try:
-            run(concern, form.cleaned_data)
-        except ValidationError as exc:
-            errors_into(form, exc)
-        except PermissionDenied:
-            raise Http404("No such concern") from None
-        else:
-            messages.success(request, done)
-            return redirect(reverse("concerns:detail", args=[concern.pk]) + f"#{form_name.removesuffix('_form')}")
-    response = render(request, "concerns/detail.html", _detail_context(request, concern, **{form_name: form}))
-    response.status_code = 400
-    return response
+def _at(concern, part: str) -> str:
+    """The concern's page, at one of its parts."""
+    return reverse("concerns:detail", args=[concern.pk]) + f"#{part}"
+
+
+def _again(request: HttpRequest, concern, **forms):
+    """The concern's page again, with the form refused shown as typed (a 400)."""
+
+    def page() -> HttpResponse:
+        return render(request, "concerns/detail.html", _detail_context(request, concern, **forms), status=400)
+
+    return page
+
+
+def _from_the_page(request: HttpRequest, concern, part: str, form, call, ok: str) -> HttpResponse:
+    """One write from a form on the concern's page (the page's `<part>_form`): done, back to that part of the page;
+    bad input, the page again with the form as typed. Someone who may see the concern but not act on it gets a 404,
+    as anyone else would: a concern is invisible, not forbidden."""
+    page = _again(request, concern, **{f"{part}_form": form})
+    return run_service(request, call, form=form, page=page, ok=ok, then=_at(concern, part), denied="404")
 
 
 @login_required
 @require_POST
 def add_note(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post(
+    concern = _managed(request, pk)
+    form = NoteForm(request.POST)
+    return _from_the_page(
         request,
-        pk,
-        "note_form",
-        NoteForm(request.POST),
-        lambda c, d: services.chronology_add(actor=request.user, concern=c, text=d["text"]),
+        concern,
+        "note",
+        form,
+        lambda: services.chronology_add(actor=request.user, concern=concern, text=form.cleaned_data["text"]),
         "Added to the chronology.",
     )
 
@@ -453,12 +463,13 @@ def add_note(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_action(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _managed(request, pk)
-    return _post(
+    form = ActionForm(request.POST, assignees=selectors.may_assign_to(concern))
+    return _from_the_page(
         request,
-        pk,
-        "action_form",
-        ActionForm(request.POST, assignees=selectors.may_assign_to(concern)),
-        lambda c, d: services.action_add(actor=request.user, concern=c, **d),
+        concern,
+        "action",
+        form,
+        lambda: services.action_add(actor=request.user, concern=concern, **form.cleaned_data),
         "Action set.",
     )
 
@@ -470,24 +481,26 @@ def action_done(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
     action = concern.actions.filter(pk=action_id).first()
     if action is None:
         raise Http404("No such action")
-    try:
-        services.action_done(actor=request.user, action=action, note=request.POST.get("note", "").strip())
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Action marked done.")
-    return redirect(reverse("concerns:detail", args=[concern.pk]) + "#actions")
+    return run_service(
+        request,
+        lambda: services.action_done(actor=request.user, action=action, note=request.POST.get("note", "").strip()),
+        ok="Action marked done.",
+        then=_at(concern, "actions"),
+        denied="raise",
+    )
 
 
 @login_required
 @require_POST
 def record_step(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post(
+    concern = _managed(request, pk)
+    form = StepForm(request.POST)
+    return _from_the_page(
         request,
-        pk,
-        "step_form",
-        StepForm(request.POST),
-        lambda c, d: services.concern_record_step(actor=request.user, concern=c, **d),
+        concern,
+        "step",
+        form,
+        lambda: services.concern_record_step(actor=request.user, concern=concern, **form.cleaned_data),
         "Recorded.",
     )
 
@@ -496,12 +509,13 @@ def record_step(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def record_referral(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _managed(request, pk)
-    return _post(
+    form = ReferralForm(request.POST, advice=concern.trust.policy.concerns.external_advice)
+    return _from_the_page(
         request,
-        pk,
-        "referral_form",
-        ReferralForm(request.POST, advice=concern.trust.policy.concerns.external_advice),
-        lambda c, d: services.referral_record(actor=request.user, concern=c, **d),
+        concern,
+        "referral",
+        form,
+        lambda: services.referral_record(actor=request.user, concern=concern, **form.cleaned_data),
         "Referral recorded in the chronology.",
     )
 
@@ -513,12 +527,13 @@ def referral_outcome(request: HttpRequest, pk: int, referral_id: int) -> HttpRes
     referral = concern.referrals.filter(pk=referral_id).first()
     if referral is None:
         raise Http404("No such referral")
-    return _post(
+    form = ReferralOutcomeForm(request.POST, referral_id=referral.pk)
+    return _from_the_page(
         request,
-        pk,
-        "outcome_form",
-        ReferralOutcomeForm(request.POST, referral_id=referral.pk),
-        lambda c, d: services.referral_outcome(actor=request.user, referral=referral, **d),
+        concern,
+        "outcome",
+        form,
+        lambda: services.referral_outcome(actor=request.user, referral=referral, **form.cleaned_data),
         "Outcome recorded in the chronology.",
     )
 
@@ -527,12 +542,13 @@ def referral_outcome(request: HttpRequest, pk: int, referral_id: int) -> HttpRes
 @require_POST
 def triage_set(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _managed(request, pk)
-    return _post(
+    form = TriageForm(request.POST, levels=triage.choices(concern.trust.policy))
+    return _from_the_page(
         request,
-        pk,
-        "triage_form",
-        TriageForm(request.POST, levels=triage.choices(concern.trust.policy)),
-        lambda c, d: services.concern_triage(actor=request.user, concern=c, **d),
+        concern,
+        "triage",
+        form,
+        lambda: services.concern_triage(actor=request.user, concern=concern, **form.cleaned_data),
         "Level recorded.",
     )
 
@@ -551,23 +567,20 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def link_people(request: HttpRequest, pk: int) -> HttpResponse:
     concern = _managed(request, pk)
     pupils, parents, staff = _report_choices(request, concern.school)
+    form = LinkForm(request.POST, pupils=pupils, parents=parents, staff=staff)
 
-    def run(c, d):
-        services.concern_link_add(
-            actor=request.user,
-            concern=c,
-            people=services.People(
-                pupils=list(d["pupils"]),
-                parents=list(d["parents"]),
-                staff_subjects=list(d["staff_subject"]),
-                staff_involved=list(d["staff_involved"]),
-                accounts=d["other_accounts"],
-            ),
+    def link():
+        d = form.cleaned_data
+        people = services.People(
+            pupils=list(d["pupils"]),
+            parents=list(d["parents"]),
+            staff_subjects=list(d["staff_subject"]),
+            staff_involved=list(d["staff_involved"]),
+            accounts=d["other_accounts"],
         )
+        return services.concern_link_add(actor=request.user, concern=concern, people=people)
 
-    response = _post(
-        request, pk, "link_form", LinkForm(request.POST, pupils=pupils, parents=parents, staff=staff), run, "Linked."
-    )
+    response = _from_the_page(request, concern, "link", form, link, "Linked.")
     # Naming the viewer's own colleague as the subject may route the concern away from the viewer.
     if response.status_code == 302 and not selectors.can_manage(request.user, concern):
         messages.info(request, "The concern now goes to the people the policy names for concerns about staff.")
@@ -578,12 +591,14 @@ def link_people(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post(
+    concern = _managed(request, pk)
+    form = CloseForm(request.POST)
+    return _from_the_page(
         request,
-        pk,
-        "close_form",
-        CloseForm(request.POST),
-        lambda c, d: services.concern_close(actor=request.user, concern=c, **d),
+        concern,
+        "close",
+        form,
+        lambda: services.concern_close(actor=request.user, concern=concern, **form.cleaned_data),
         "Concern closed. The debrief goes to the policy's next review.",
     )
 
@@ -591,12 +606,14 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post(
+    concern = _managed(request, pk)
+    form = ReopenForm(request.POST)
+    return _from_the_page(
         request,
-        pk,
-        "reopen_form",
-        ReopenForm(request.POST),
-        lambda c, d: services.concern_reopen(actor=request.user, concern=c, **d),
+        concern,
+        "reopen",
+        form,
+        lambda: services.concern_reopen(actor=request.user, concern=concern, **form.cleaned_data),
         "Concern reopened.",
     )
 
@@ -604,12 +621,14 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def retention_review(request: HttpRequest, pk: int) -> HttpResponse:
-    return _post(
+    concern = _managed(request, pk)
+    form = RetentionForm(request.POST)
+    return _from_the_page(
         request,
-        pk,
-        "retention_form",
-        RetentionForm(request.POST),
-        lambda c, d: services.concern_retention_review(actor=request.user, concern=c, **d),
+        concern,
+        "retention",
+        form,
+        lambda: services.concern_retention_review(actor=request.user, concern=concern, **form.cleaned_data),
         "Retention reviewed: the record is kept.",
     )
 
@@ -620,56 +639,54 @@ def retention_list(request: HttpRequest) -> HttpResponse:
     return render(request, "concerns/retention.html", {"rows": list(selectors.retention_due(request.user))})
 
 
-def _from_review(request: HttpRequest, pk: int, form, run, done: str) -> HttpResponse:
-    """One decision from the review page: refused decisions come back as a message naming the record."""
-    concern = _managed(request, pk)
-    if not form.is_valid():
-        messages.error(request, f"{concern.reference}: " + " ".join(e for es in form.errors.values() for e in es))
-    else:
-        try:
-            run(concern, form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, f"{concern.reference}: " + " ".join(exc.messages))
-        except PermissionDenied:
-            raise Http404("No such concern") from None
-        else:
-            messages.success(request, f"{concern.reference}: {done}")
-    return redirect("concerns:retention_list")
+# A decision from the retention review page comes back to that page, as a message naming the record.
 
 
 @login_required
 @require_POST
 def destroy(request: HttpRequest, pk: int) -> HttpResponse:
-    return _from_review(
+    concern = _managed(request, pk)
+    form = DestroyForm(request.POST)
+    return run_service(
         request,
-        pk,
-        DestroyForm(request.POST),
-        lambda c, d: services.concern_destroy(actor=request.user, concern=c, **d),
-        "destroyed. Its audit tombstone records what it was, when, by whom and under which rule.",
+        lambda: services.concern_destroy(actor=request.user, concern=concern, **form.cleaned_data),
+        form=form,
+        about=f"{concern.reference}: ",
+        ok="destroyed. Its audit tombstone records what it was, when, by whom and under which rule.",
+        then="concerns:retention_list",
+        denied="404",
     )
 
 
 @login_required
 @require_POST
 def legal_hold(request: HttpRequest, pk: int) -> HttpResponse:
-    return _from_review(
+    concern = _managed(request, pk)
+    form = HoldForm(request.POST)
+    return run_service(
         request,
-        pk,
-        HoldForm(request.POST),
-        lambda c, d: services.concern_legal_hold(actor=request.user, concern=c, **d),
-        "legal hold updated.",
+        lambda: services.concern_legal_hold(actor=request.user, concern=concern, **form.cleaned_data),
+        form=form,
+        about=f"{concern.reference}: ",
+        ok="legal hold updated.",
+        then="concerns:retention_list",
+        denied="404",
     )
 
 
 @login_required
 @require_POST
 def retention_keep(request: HttpRequest, pk: int) -> HttpResponse:
-    return _from_review(
+    concern = _managed(request, pk)
+    form = RetentionForm(request.POST)
+    return run_service(
         request,
-        pk,
-        RetentionForm(request.POST),
-        lambda c, d: services.concern_retention_review(actor=request.user, concern=c, **d),
-        "kept.",
+        lambda: services.concern_retention_review(actor=request.user, concern=concern, **form.cleaned_data),
+        form=form,
+        about=f"{concern.reference}: ",
+        ok="kept.",
+        then="concerns:retention_list",
+        denied="404",
     )
 
 
@@ -700,20 +717,21 @@ def transfer(request: HttpRequest, pupil_id: int) -> HttpResponse:
         return _transfer_page(request, pupil)
     schools = School.objects.filter(trust_id=pupil.school.trust_id).exclude(pk=pupil.school_id).order_by("name")
     form = TransferForm(request.POST, schools=schools)
-    if form.is_valid():
-        try:
-            made = services.records_transfer(actor=request.user, pupil=pupil, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_into(form, exc)
-        else:
-            messages.success(
-                request,
-                f"{made.concerns.count()} record(s) moved to {made.to_school.name}."
-                if made.in_trust
-                else f"Transfer recorded: download the package and send it by {made.due_on:%-d %B %Y}.",
-            )
-            return redirect("concerns:transfer", pupil_id=pupil.pk)
-    return _transfer_page(request, pupil, form, status=400)
+
+    def made(transfer) -> str:
+        if transfer.in_trust:
+            return f"{transfer.concerns.count()} record(s) moved to {transfer.to_school.name}."
+        return f"Transfer recorded: download the package and send it by {transfer.due_on:%-d %B %Y}."
+
+    return run_service(
+        request,
+        lambda: services.records_transfer(actor=request.user, pupil=pupil, **form.cleaned_data),
+        form=form,
+        page=lambda: _transfer_page(request, pupil, form, status=400),
+        ok=made,
+        then=reverse("concerns:transfer", kwargs={"pupil_id": pupil.pk}),
+        denied="raise",
+    )
 
 
 def _transfer_of(request: HttpRequest, pupil_id: int, pk: int):
@@ -729,16 +747,15 @@ def _transfer_of(request: HttpRequest, pupil_id: int, pk: int):
 def transfer_sent(request: HttpRequest, pupil_id: int, pk: int) -> HttpResponse:
     pupil, found = _transfer_of(request, pupil_id, pk)
     form = SentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.transfer_sent(actor=request.user, transfer=found, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, f"Recorded as sent to {found.destination}.")
-    else:
-        messages.error(request, "Give the date it was sent, and how and to whom.")
-    return redirect("concerns:transfer", pupil_id=pupil.pk)
+    return run_service(
+        request,
+        lambda: services.transfer_sent(actor=request.user, transfer=found, **form.cleaned_data),
+        form=form,
+        invalid="Give the date it was sent, and how and to whom.",
+        ok=f"Recorded as sent to {found.destination}.",
+        then=reverse("concerns:transfer", kwargs={"pupil_id": pupil.pk}),
+        denied="raise",
+    )
 
 
 @login_required
@@ -764,12 +781,15 @@ def _entry_of(request: HttpRequest, pk: int, entry_id: int) -> ChronologyEntry:
 def correct_entry(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     entry = _entry_of(request, pk, entry_id)
     form = CorrectionForm(request.POST)
-    if form.is_valid():
-        services.chronology_correct(actor=request.user, entry=entry, text=form.cleaned_data["text"])
-        messages.success(request, "Correction added. The original entry stays on the record.")
-    else:
-        messages.error(request, "Correction: write what should be corrected.")
-    return redirect(reverse("concerns:detail", args=[pk]) + f"#entry-{entry.pk}")
+    return run_service(
+        request,
+        lambda: services.chronology_correct(actor=request.user, entry=entry, text=form.cleaned_data["text"]),
+        form=form,
+        invalid="Correction: write what should be corrected.",
+        ok="Correction added. The original entry stays on the record.",
+        then=_at(entry.concern, f"entry-{entry.pk}"),
+        denied="raise",
+    )
 
 
 @login_required
@@ -777,14 +797,14 @@ def correct_entry(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
 def change_entry(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     """Editing or deleting an entry is refused, clearly: the chronology is append-only."""
     entry = _entry_of(request, pk, entry_id)
-    try:
+
+    def change() -> None:
         if request.POST.get("delete"):
             services.chronology_delete(actor=request.user, entry=entry)
         else:
             services.chronology_edit(actor=request.user, entry=entry, text=request.POST.get("text", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect(reverse("concerns:detail", args=[pk]) + f"#entry-{entry.pk}")
+
+    return run_service(request, change, ok=None, then=_at(entry.concern, f"entry-{entry.pk}"), denied="raise")
 
 
 @login_required
@@ -792,13 +812,15 @@ def change_entry(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
 def add_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     concern = selectors.concern_for(request.user, pk)
     form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        kept, refused = services.evidence_add(actor=request.user, concern=concern, files=form.cleaned_data["files"])
-        _say_what_was_kept(request, kept, refused, reported=False)
-        return redirect(reverse("concerns:detail", args=[concern.pk]) + "#evidence")
-    response = render(request, "concerns/detail.html", _detail_context(request, concern, evidence_form=form))
-    response.status_code = 400
-    return response
+    return run_service(
+        request,
+        lambda: services.evidence_add(actor=request.user, concern=concern, files=form.cleaned_data["files"]),
+        form=form,
+        page=_again(request, concern, evidence_form=form),
+        ok=lambda result: _say_what_was_kept(request, *result, reported=False),
+        then=_at(concern, "evidence"),
+        denied="raise",
+    )
 
 
 @login_required

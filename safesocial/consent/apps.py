@@ -1,7 +1,14 @@
 from django.apps import AppConfig
 
+from safesocial import hooks
+
 
 class ConsentConfig(AppConfig):
     name = "safesocial.consent"
     label = "consent"
     verbose_name = "Parental consent"
+
+    def ready(self) -> None:
+        from . import panels
+
+        hooks.PUPIL_PANELS.register(panels.pupil_consent, order=20)

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from safesocial import hooks
 from safesocial.audit.services import audit_record
 from safesocial.people.models import ParentCarer, Pupil, PupilParent, School, User
-from safesocial.people.services import parent_create
+from safesocial.people.services import parent_create, pupil_create, pupil_update
 from safesocial.permissions import Action, require
-from safesocial.registers.services import friendship_flag_new_link
 
 from .models import Method, Purpose
 from .selectors import current_consent
@@ -26,6 +26,7 @@ from .services import consent_record
 
 MAX_BYTES = 5_000_000
 MAX_ROWS = 5000
+SOURCE = "MIS import"  # on each pupil's and parent's audit entry
 
 # Each field and the column headings the three big MIS products use for it (compared case-insensitively).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -270,17 +271,12 @@ def import_pupils(*, actor: User | None, school: School, data: bytes) -> ImportR
             "date_of_birth": row.date_of_birth,
             "year_group": row.year_group,
             "class_name": row.class_name,
-            "on_roll": True,
         }
         pupil = existing.get(row.mis_id)
         if pupil is None:
-            pupil = Pupil.objects.create(school=school, mis_id=row.mis_id, **fields)
-            friendship_flag_new_link(pupil=pupil)
+            pupil = pupil_create(actor=actor, school=school, mis_id=row.mis_id, **fields, source=SOURCE)
             result.created += 1
-        elif any(getattr(pupil, k) != v for k, v in fields.items()):
-            for k, v in fields.items():
-                setattr(pupil, k, v)
-            pupil.save(update_fields=list(fields))
+        elif pupil_update(actor=actor, pupil=pupil, on_roll=True, **fields, source=SOURCE):
             result.updated += 1
         else:
             result.unchanged += 1
@@ -360,13 +356,13 @@ def _parent(
         parent.save(update_fields=changed)
     if link:
         PupilParent.objects.create(pupil=pupil, parent=parent, relationship=contact["relationship"] or "Parent/carer")
-        friendship_flag_new_link(parent=parent)
+        hooks.PARENT_LINKED.call(parent=parent)
     audit_record(
         actor=actor,
         action="parent.update",
         obj=parent,
         label=f"parent/carer {parent.pk}",
         school_id=school.pk,
-        changes={"fields": changed, "linked_to_pupil": pupil.pk if link else None, "source": "MIS import"},
+        changes={"fields": changed, "linked_to_pupil": pupil.pk if link else None, "source": SOURCE},
     )
     return parent

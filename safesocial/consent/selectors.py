@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, Count, OuterRef, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
-from safesocial.people.models import Pupil
+from safesocial.people.models import Pupil, School, Trust
 from safesocial.text.rules import RegisterPupil
 
 from .models import Consent, Purpose
@@ -35,38 +35,6 @@ def has_consent(pupil: Pupil, purpose: str, on: dt.date | None = None) -> bool:
 def in_force(records: dict[str, Consent], purpose: str, on: dt.date | None = None) -> bool:
     consent = records.get(purpose)
     return bool(consent and consent.in_force(on or timezone.localdate()))
-
-
-def published_posts_featuring(pupil: Pupil, how: str | None = None):
-    """Published posts naming the pupil or showing their (unblurred) face."""
-    from safesocial.publishing.models import Post, PostStatus
-
-    featured = {"featured__pupil": pupil} | ({"featured__how": how} if how else {})
-    return (
-        Post.objects.filter(status=PostStatus.PUBLISHED, **featured)
-        .distinct()
-        .prefetch_related("channels", "deliveries")
-        .order_by("-published_at")
-    )
-
-
-# How a published post relies on each purpose: official social media covers every post that names or shows the child
-# (all SafeSocial's channels are social media); the name consents cover the posts that name them. Website and press
-# consents cover no post SafeSocial publishes; face matching is never published.
-RELIED_ON_BY: dict[str, str | None] = {
-    Purpose.SOCIAL_MEDIA: None,
-    Purpose.NAME_WITH_PHOTO: "named",
-    Purpose.FIRST_NAME_ONLY: "named",
-}
-
-
-def posts_relying_on(pupil: Pupil, purpose: str):
-    """The published posts that needed this consent of this pupil: a withdrawal puts each up for a decision."""
-    if purpose not in RELIED_ON_BY:
-        from safesocial.publishing.models import Post
-
-        return Post.objects.none()
-    return published_posts_featuring(pupil, RELIED_ON_BY[purpose])
 
 
 def coverage(pupils: QuerySet[Pupil], purpose: str = Purpose.SOCIAL_MEDIA) -> list[dict]:
@@ -103,3 +71,31 @@ def register_for(school) -> list:
         )
         for p in pupils
     ]
+
+
+def social_media_consent_counts(trust: Trust, school: School | None, before: dt.datetime, as_of: dt.date):
+    """Pupils on roll (at one school, or all), counted by school, year group and the state of their newest consent
+    to photos on the school's social media recorded before `before`: rows of (school_id, year_group, state, n), the
+    state "given", "refused", "lapsed" (past its end date on `as_of`) or None (never asked)."""
+    latest = (
+        Consent.objects.filter(pupil=OuterRef("pk"), purpose=Purpose.SOCIAL_MEDIA, recorded_at__lt=before)
+        .order_by("-recorded_at", "-pk")
+        .annotate(
+            state=Case(
+                When(given=False, then=Value("refused")),
+                When(expires_on__lt=as_of, then=Value("lapsed")),
+                default=Value("given"),
+                output_field=CharField(),
+            )
+        )
+        .values("state")[:1]
+    )
+    pupils = Pupil.objects.filter(school__trust=trust, on_roll=True)
+    if school is not None:
+        pupils = pupils.filter(school=school)
+    return (
+        pupils.annotate(state=Subquery(latest, output_field=CharField()))
+        .values("school_id", "year_group", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )

@@ -13,15 +13,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from safesocial import keys
+from safesocial import hooks, keys
 from safesocial.audit.services import audit_record
 from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, User
 from safesocial.people.roles import Role
 from safesocial.permissions import Action, require
 
 from .models import Consent, Method, Purpose, ReferencePhoto
-from .selectors import current_consent, posts_relying_on
-from .signals import consent_withdrawn
+from .selectors import current_consent
 
 LINK_SALT = "safesocial.consent.parent-link"
 
@@ -86,7 +85,8 @@ def consent_record(
         note=note[:300],
     )
     withdrawn = bool(before and before.given and not given)
-    affected = list(posts_relying_on(pupil, purpose)) if withdrawn else []
+    # A withdrawal takes effect at once: publishing opens a decision on each published post that relied on it.
+    affected = [item for fn in hooks.CONSENT_WITHDRAWN for item in fn(consent)] if withdrawn else []
     if withdrawn and purpose == Purpose.BIOMETRIC:
         # Without biometric consent the reference face must go at once.
         ReferencePhoto.objects.filter(pupil=pupil).delete()
@@ -106,7 +106,6 @@ def consent_record(
         },
     )
     if affected:
-        consent_withdrawn.send(sender=Consent, consent=consent, pupil=pupil, posts=affected)
         transaction.on_commit(lambda: _tell_school_about_withdrawal(pupil, len(affected)))
     return consent, affected
 

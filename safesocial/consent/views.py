@@ -9,13 +9,15 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from safesocial.audit.services import audit_record
+from safesocial.images import FaceMatcher, ImageRejected, MatchingUnavailable, detect_faces, sanitise
 from safesocial.people import selectors as people
 from safesocial.permissions import Action, may
+from safesocial.views_kit import run_service
 
 from . import services
 from .forms import ConsentForm, ImportForm, ParentConsentForm
 from .importer import COLUMNS, CONSENT_DATE, CONSENT_HEADINGS, CONTACT_HEADINGS, ImportFailed, import_pupils
-from .models import PURPOSE_SHORT, Consent, Method, Purpose
+from .models import Method, Purpose
 from .selectors import consents_for, coverage, in_force
 
 
@@ -92,33 +94,26 @@ def import_view(request: HttpRequest, key: str) -> HttpResponse:
 def record(request: HttpRequest, pk: int) -> HttpResponse:
     pupil = people.pupil_for(request.user, pk)
     form = ConsentForm(request.POST, parents=pupil.parents.all())
-    if not form.is_valid():
-        messages.error(request, "Choose the purpose, the decision, the parent or carer, how and when.")
-        return redirect("people:pupil", pk=pk)
-    d = form.cleaned_data
-    try:
-        _, affected = services.consent_record(
-            actor=request.user,
-            pupil=pupil,
-            purpose=d["purpose"],
-            given=d["given"],
-            parent=d["parent"],
-            method=d["method"],
-            given_on=d["given_on"],
-            expires_on=d["expires_on"],
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-        return redirect("people:pupil", pk=pk)
-    if affected:
+
+    def recorded(result) -> str | None:
+        _, affected = result
+        if not affected:
+            return "Consent recorded."
         messages.error(
             request,
             f"Consent withdrawn. {len(affected)} published post(s) relied on it: take each down or say why it stays "
             "(listed below, and on the post pages).",
         )
-    else:
-        messages.success(request, "Consent recorded.")
-    return redirect("people:pupil", pk=pk)
+        return None
+
+    return run_service(
+        request,
+        lambda: services.consent_record(actor=request.user, pupil=pupil, **form.cleaned_data),
+        form=form,
+        invalid="Choose the purpose, the decision, the parent or carer, how and when.",
+        ok=recorded,
+        then=reverse("people:pupil", args=[pk]),
+    )
 
 
 def _parent_forms(parent, post_data=None):
@@ -176,67 +171,31 @@ def parent_page(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "consent/parent.html", {"parent": parent, "forms": forms, "title": "Your consent choices"})
 
 
-def parent_link(request: HttpRequest, parent) -> str:
-    return request.build_absolute_uri(reverse("consent:parent", args=[services.parent_link_token(parent)]))
-
-
-def pupil_consent_context(request: HttpRequest, pupil) -> dict:
-    """What the pupil page shows about consent (the pupil page lives in people/)."""
-    records = consents_for([pupil]).get(pupil.pk, {})
-    from .selectors import published_posts_featuring
-
-    return {
-        "consent_rows": [
-            (p, label, PURPOSE_SHORT[Purpose(p)], records.get(p), in_force(records, p)) for p, label in Purpose.choices
-        ],
-        "consent_history": Consent.objects.filter(pupil=pupil).select_related("parent", "recorded_by")[:30],
-        "consent_form": ConsentForm(parents=pupil.parents.all())
-        if may(request.user, Action.MANAGE_PUPILS, pupil.school)
-        else None,
-        "featured_posts": published_posts_featuring(pupil),
-        "can_enrol_face": (
-            pupil.school.trust.policy.consent.face_matching
-            and in_force(records, Purpose.BIOMETRIC)
-            and may(request.user, Action.MANAGE_PUPILS, pupil.school)
-        ),
-        "has_reference": hasattr(pupil, "reference_photo"),
-        # A withdrawal or expiry leaves published posts that may need taking down.
-        # Posts that show or name the child without the consent that way needs: candidates to take down.
-        "featured_alarm": (
-            (not in_force(records, Purpose.SOCIAL_MEDIA) and published_posts_featuring(pupil).exists())
-            or (not in_force(records, Purpose.NAME_WITH_PHOTO) and published_posts_featuring(pupil, "named").exists())
-        ),
-        "parent_links": [(p, parent_link(request, p)) for p in pupil.parents.all()]
-        if may(request.user, Action.MANAGE_PUPILS, pupil.school)
-        else [],
-    }
-
-
 @login_required
 @require_POST
 def enrol_reference(request: HttpRequest, pk: int) -> HttpResponse:
     """A reference face for match suggestions, from one photo with one face. Only the face's numbers are kept."""
-    from safesocial.publishing.images import FaceMatcher, ImageRejected, MatchingUnavailable, detect_faces, sanitise
-
     pupil = people.pupil_for(request.user, pk)
     upload = request.FILES.get("photo")
-    try:
+
+    def enrol() -> object:
         if upload is None:
             raise ValidationError("Choose a photo with only this child's face in it.")
-        clean = sanitise(upload.read())
-        # Weak detections (a round badge, a pattern) do not count against a clear single face.
-        faces = [f for f in detect_faces(clean.data) if f.score >= 0.5]
-        if len(faces) != 1:
-            raise ValidationError(f"The photo must show one face; SafeSocial found {len(faces)}.")
-        face = faces[0]
-        embedding = FaceMatcher().embed(clean.data, (face.x, face.y, face.w, face.h))
-        services.reference_enrol(actor=request.user, pupil=pupil, embedding=embedding)
-    except ImageRejected as exc:
-        messages.error(request, str(exc))
-    except MatchingUnavailable as exc:
-        messages.error(request, str(exc))
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-    else:
-        messages.success(request, "Reference face enrolled. The photo itself was not kept.")
-    return redirect("people:pupil", pk=pk)
+        try:
+            clean = sanitise(upload.read())
+            # Weak detections (a round badge, a pattern) do not count against a clear single face.
+            faces = [f for f in detect_faces(clean.data) if f.score >= 0.5]
+            if len(faces) != 1:
+                raise ValidationError(f"The photo must show one face; SafeSocial found {len(faces)}.")
+            face = faces[0]
+            embedding = FaceMatcher().embed(clean.data, (face.x, face.y, face.w, face.h))
+        except (ImageRejected, MatchingUnavailable) as exc:
+            raise ValidationError(str(exc)) from exc
+        return services.reference_enrol(actor=request.user, pupil=pupil, embedding=embedding)
+
+    return run_service(
+        request,
+        enrol,
+        ok="Reference face enrolled. The photo itself was not kept.",
+        then=reverse("people:pupil", args=[pk]),
+    )

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from safesocial.moderation.models import Offender
 from safesocial.people.models import ParentCarer, RoleAssignment, Trust
 from safesocial.people.roles import Role
 
@@ -67,8 +68,6 @@ def seed(trust: Trust) -> None:
 
 def _propose(trust: Trust, parent: ParentCarer) -> None:
     """Moderation would propose this when the author's comments are hidden the threshold number of times."""
-    from safesocial.moderation.models import Offender
-
     offender, _ = Offender.objects.get_or_create(
         trust=trust,
         platform="facebook_page",

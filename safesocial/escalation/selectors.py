@@ -3,14 +3,15 @@ to everyone else it does not exist (404)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
-from safesocial.dashboard import DashboardItem
-from safesocial.people.models import ParentCarer, Pupil, School, User
+from safesocial.hooks import DashboardItem
+from safesocial.people.models import ParentCarer, Pupil, School, Trust, User
 from safesocial.permissions import Action, schools_where
 
 from .models import Escalation, EscalationStatus, StepRecord, WarningLetter
@@ -137,3 +138,25 @@ def dashboard_items(user: User) -> list[DashboardItem]:
             tone="ok",
         )
     ]
+
+
+# For the governors' report: counts only, never a parent, carer or account -----------------------------------------
+
+
+def escalations_started(trust: Trust, school: School | None, start: dt.datetime, end: dt.datetime):
+    """Escalations begun between start and end (at one school, or all), as (school_id, status, n) rows."""
+    started = Escalation.objects.filter(trust=trust, started_at__gte=start, started_at__lt=end)
+    if school is not None:
+        started = started.filter(school=school)
+    return started.values("school_id", "status").annotate(n=Count("pk")).order_by()
+
+
+def steps_taken(trust: Trust, school: School | None, first: dt.date, last: dt.date) -> dict[str, int]:
+    """How many times each step of the ladder was taken from `first` to `last`, by the step's key. A corrected record
+    counts once, as its correction says."""
+    steps = StepRecord.objects.filter(
+        escalation__trust=trust, taken_on__gte=first, taken_on__lte=last, corrections__isnull=True
+    )
+    if school is not None:
+        steps = steps.filter(escalation__school=school)
+    return {row["step_key"]: row["n"] for row in steps.values("step_key").annotate(n=Count("pk")).order_by()}

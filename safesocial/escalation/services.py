@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import TYPE_CHECKING
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,14 +16,13 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from safesocial.audit.services import audit_record
+from safesocial.moderation.models import Offender
 from safesocial.people.models import ParentCarer, School, User
 from safesocial.permissions import Action, require
+from safesocial.policy.schema import EscalationStep
+from safesocial.workflow import move
 
 from .models import ESCALATION_TRANSITIONS, Escalation, EscalationStatus, StepRecord, WarningLetter
-
-if TYPE_CHECKING:
-    from safesocial.moderation.models import Offender
-    from safesocial.policy.schema import EscalationStep
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -32,10 +31,7 @@ def ladder_of(school: School) -> list[EscalationStep]:
     return list(school.trust.policy.parents.escalation)
 
 
-def _move(escalation: Escalation, to: str) -> None:
-    if to not in ESCALATION_TRANSITIONS[escalation.status]:
-        raise ValidationError(f"An escalation that is {escalation.get_status_display().lower()} cannot become {to}.")
-    escalation.status = to
+_move = partial(move, transitions=ESCALATION_TRANSITIONS, refusal="An escalation that is {now} cannot become {to}.")
 
 
 def next_step_key(escalation: Escalation, ladder: list[EscalationStep], done: set[str]) -> str | None:

@@ -1,17 +1,16 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from safesocial.audit.services import audit_record
 from safesocial.concerns.selectors import can_open as may_open_concern
-from safesocial.forms import errors_into
+from safesocial.concerns.selectors import concerns_for, links_of
+from safesocial.views_kit import run_service
 
 from . import selectors, services
 from .forms import CloseForm, CorrectForm, LetterForm, StartForm, StepForm
@@ -44,8 +43,6 @@ def _concern_from(request: HttpRequest):
     pk = request.GET.get("concern", "")
     if not pk:
         return None
-    from safesocial.concerns.selectors import concerns_for
-
     concern = concerns_for(request.user).filter(pk=pk).first() if pk.isdigit() else None
     if concern is None:
         raise Http404("No such concern")
@@ -56,8 +53,6 @@ def _from_concern(concern) -> dict | None:
     """Started from a concern: its school, the account it names and the parent it links, filled in."""
     if concern is None:
         return None
-    from safesocial.concerns.selectors import links_of
-
     parent = next((link.parent_id for link in links_of(concern) if link.parent_id), None)
     return {
         "school": concern.school,
@@ -79,29 +74,28 @@ def start(request: HttpRequest) -> HttpResponse:
         parents=selectors.parents_at(request.user),
         initial=_from_concern(concern),
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            escalation = services.escalation_start(
-                actor=request.user,
-                school=d["school"],
-                parent=d["parent"],
-                account_name=d["account_name"],
-                account_platform=d["account_platform"],
-                account_handle=d["account_handle"],
-                summary=d["summary"],
-                concern=concern,
-            )
-        except ValidationError as exc:
-            errors_into(form, exc)
-        else:
-            messages.success(request, "Escalation started. Record the first step when it has been taken.")
-            return redirect("escalation:detail", pk=escalation.pk)
-    return render(
+    return run_service(
         request,
-        "escalation/start.html",
-        {"form": form, "concern": concern, "policy": request.user.trust.policy, "title": "Start a parent escalation"},
+        lambda: services.escalation_start(actor=request.user, **form.cleaned_data, concern=concern),
+        form=form,
+        page=lambda: render(
+            request,
+            "escalation/start.html",
+            {
+                "form": form,
+                "concern": concern,
+                "policy": request.user.trust.policy,
+                "title": "Start a parent escalation",
+            },
+        ),
+        ok="Escalation started. Record the first step when it has been taken.",
+        then=_page_of,
+        denied="raise",
     )
+
+
+def _page_of(escalation) -> str:
+    return reverse("escalation:detail", args=[escalation.pk])
 
 
 def _detail(request: HttpRequest, escalation, status: int = 200, **forms) -> HttpResponse:
@@ -161,23 +155,27 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def take_step(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = selectors.escalation_for(request.user, pk)
     form = StepForm(request.POST, steps=escalation.trust.policy.parents.escalation)
-    if form.is_valid():
+
+    def take():
         d = form.cleaned_data
-        try:
-            record = services.escalation_step_take(
-                actor=request.user,
-                escalation=escalation,
-                step_key=d["step"],
-                taken_on=d["taken_on"],
-                outcome=d["outcome"],
-                early_reason=d["early_reason"],
-            )
-        except ValidationError as exc:
-            errors_into(form, exc)
-        else:
-            messages.success(request, f"Recorded: {record.step_title}.")
-            return redirect("escalation:detail", pk=pk)
-    return _detail(request, escalation, status=400, step_form=form)
+        return services.escalation_step_take(
+            actor=request.user,
+            escalation=escalation,
+            step_key=d["step"],
+            taken_on=d["taken_on"],
+            outcome=d["outcome"],
+            early_reason=d["early_reason"],
+        )
+
+    return run_service(
+        request,
+        take,
+        form=form,
+        page=lambda: _detail(request, escalation, status=400, step_form=form),
+        ok=lambda record: f"Recorded: {record.step_title}.",
+        then=_page_of(escalation),
+        denied="raise",
+    )
 
 
 @login_required
@@ -187,31 +185,28 @@ def correct_step(request: HttpRequest, pk: int, record_pk: int) -> HttpResponse:
     record = selectors.step_record_for(request.user, escalation, record_pk)
     # The correction form sits beside its record: its ids are the record's, so the error summary links to it.
     form = CorrectForm(request.POST, auto_id=f"c{record.pk}-%s")
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.escalation_step_correct(
-                actor=request.user, record=record, taken_on=d["taken_on"], outcome=d["outcome"], reason=d["reason"]
-            )
-        except ValidationError as exc:
-            errors_into(form, exc)
-        else:
-            messages.success(request, "Correction recorded. The original record is kept beside it.")
-            return redirect("escalation:detail", pk=pk)
-    return _detail(request, escalation, status=400, correct_form=form, correcting=record.pk)
+    return run_service(
+        request,
+        lambda: services.escalation_step_correct(actor=request.user, record=record, **form.cleaned_data),
+        form=form,
+        page=lambda: _detail(request, escalation, status=400, correct_form=form, correcting=record.pk),
+        ok="Correction recorded. The original record is kept beside it.",
+        then=_page_of(escalation),
+        denied="raise",
+    )
 
 
 @login_required
 @require_POST
 def open_view(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = selectors.escalation_for(request.user, pk)
-    try:
-        services.escalation_open(actor=request.user, escalation=escalation)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, "Escalation opened.")
-    return redirect("escalation:detail", pk=pk)
+    return run_service(
+        request,
+        lambda: services.escalation_open(actor=request.user, escalation=escalation),
+        ok="Escalation opened.",
+        then=_page_of(escalation),
+        denied="raise",
+    )
 
 
 @login_required
@@ -219,15 +214,17 @@ def open_view(request: HttpRequest, pk: int) -> HttpResponse:
 def close(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = selectors.escalation_for(request.user, pk)
     form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.escalation_close(actor=request.user, escalation=escalation, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            errors_into(form, exc)
-        else:
-            messages.success(request, "Escalation closed.")
-            return redirect("escalation:detail", pk=pk)
-    return _detail(request, escalation, status=400, close_form=form)
+    return run_service(
+        request,
+        lambda: services.escalation_close(
+            actor=request.user, escalation=escalation, reason=form.cleaned_data["reason"]
+        ),
+        form=form,
+        page=lambda: _detail(request, escalation, status=400, close_form=form),
+        ok="Escalation closed.",
+        then=_page_of(escalation),
+        denied="raise",
+    )
 
 
 @login_required
@@ -235,15 +232,15 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 def letter_generate(request: HttpRequest, pk: int) -> HttpResponse:
     escalation = selectors.escalation_for(request.user, pk)
     form = LetterForm(request.POST)
-    if form.is_valid():
-        try:
-            letter = services.warning_letter_generate(actor=request.user, escalation=escalation, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_into(form, exc)
-        else:
-            messages.success(request, "Warning letter made. Download it below.")
-            return redirect(reverse("escalation:detail", args=[pk]) + f"#letter-{letter.pk}")
-    return _detail(request, escalation, status=400, letter_form=form)
+    return run_service(
+        request,
+        lambda: services.warning_letter_generate(actor=request.user, escalation=escalation, **form.cleaned_data),
+        form=form,
+        page=lambda: _detail(request, escalation, status=400, letter_form=form),
+        ok="Warning letter made. Download it below.",
+        then=lambda letter: f"{_page_of(escalation)}#letter-{letter.pk}",
+        denied="raise",
+    )
 
 
 @login_required

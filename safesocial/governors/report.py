@@ -15,10 +15,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
+from safesocial.channels import selectors as channels
+from safesocial.channels.models import ChannelStatus
+from safesocial.compliance.selectors import acknowledgement_summary, training_summary
+from safesocial.concerns import selectors as concerns
+from safesocial.consent import selectors as consent
+from safesocial.escalation import selectors as escalation
+from safesocial.escalation.models import EscalationStatus
+from safesocial.moderation import selectors as moderation
 from safesocial.people.models import School, Trust
+from safesocial.policy.categories import Category
+from safesocial.publishing import selectors as publishing
 
 from .charts import Chart
 from .periods import Period
@@ -102,10 +111,6 @@ def _pct(part: float, whole: float) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "—"
 
 
-def _scope(qs: QuerySet, school: School | None, school_field: str) -> QuerySet:
-    return qs.filter(**{school_field: school}) if school is not None else qs
-
-
 BUCKETS = [
     (1, "Under 1 hour"),
     (4, "1 to 4 hours"),
@@ -124,15 +129,8 @@ def _bucketed(values: list[float]) -> list[tuple[str, list[float]]]:
 
 
 def posts_section(trust: Trust, school: School | None, period: Period, per_school: dict) -> Section:
-    from safesocial.publishing.models import Post, PostStatus
-
     start, end = _bounds(period)
-    qs = _scope(
-        Post.objects.filter(trust=trust, status=PostStatus.PUBLISHED, published_at__gte=start, published_at__lt=end),
-        school,
-        "school",
-    )
-    rows = list(qs.values_list("school_id", "category", "submitted_at", "approved_at"))
+    rows = list(publishing.published_between(trust, school, start, end))
     times = [hours(a - s) for _, _, s, a in rows if s and a and a >= s]
     by_school: dict[int | None, list[float]] = defaultdict(list)
     for school_id, _, s, a in rows:
@@ -168,30 +166,8 @@ def posts_section(trust: Trust, school: School | None, period: Period, per_schoo
 
 
 def consent_section(trust: Trust, school: School | None, period: Period, per_school: dict, as_of: dt.date) -> Section:
-    from safesocial.consent.models import Consent, Purpose
-    from safesocial.people.models import Pupil
-
     _, end = _bounds(period)
-    latest = (
-        Consent.objects.filter(pupil=OuterRef("pk"), purpose=Purpose.SOCIAL_MEDIA, recorded_at__lt=end)
-        .order_by("-recorded_at", "-pk")
-        .annotate(
-            state=Case(
-                When(given=False, then=Value("refused")),
-                When(expires_on__lt=as_of, then=Value("lapsed")),
-                default=Value("given"),
-                output_field=CharField(),
-            )
-        )
-        .values("state")[:1]
-    )
-    pupils = _scope(Pupil.objects.filter(school__trust=trust, on_roll=True), school, "school")
-    grouped = (
-        pupils.annotate(state=Subquery(latest, output_field=CharField()))
-        .values("school_id", "year_group", "state")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    grouped = consent.social_media_consent_counts(trust, school, end, as_of)
     years: dict[str, Counter] = defaultdict(Counter)
     schools: dict[int, Counter] = defaultdict(Counter)
     for row in grouped:
@@ -239,19 +215,7 @@ def consent_section(trust: Trust, school: School | None, period: Period, per_sch
     return section
 
 
-CATEGORY_LABELS = {
-    "abuse": "Abuse",
-    "hate": "Hate",
-    "threat": "Threats",
-    "inflammatory": "Inflammatory",
-    "spam": "Spam",
-    "commercial": "Commercial",
-    "donation": "Donation requests",
-    "pii": "Personal information",
-    "safeguarding": "Safeguarding",
-    "complaint": "Complaints",
-    "": "No category (reviewed anyway)",
-}
+CATEGORY_LABELS = {**{c.value: c.label for c in Category}, "": "No category (reviewed anyway)"}
 
 
 def _top_category(classification: dict) -> str:
@@ -260,32 +224,15 @@ def _top_category(classification: dict) -> str:
 
 
 def comments_section(trust: Trust, school: School | None, period: Period, per_school: dict) -> Section:
-    from safesocial.moderation.models import Action as ModerationAction
-    from safesocial.moderation.models import Comment, ModerationEvent
-
     start, end = _bounds(period)
-    comments = _scope(
-        Comment.objects.filter(channel__trust=trust, received_at__gte=start, received_at__lt=end),
-        school,
-        "channel__school",
-    )
-    rows = list(
-        comments.annotate(
-            first_at=Min("events__at"), person_at=Min("events__at", filter=Q(events__actor__isnull=False))
-        ).values_list("channel__school_id", "classification", "received_at", "first_at", "person_at")
-    )
+    rows = list(moderation.comments_between(trust, school, start, end))
     acted = [r for r in rows if r[3] is not None]
     to_first = [hours(r[3] - r[2]) for r in acted if r[3] >= r[2]]
     to_person = [hours(r[4] - r[2]) for r in acted if r[4] is not None and r[4] >= r[2]]
     categories = Counter(_top_category(r[1]) for r in acted)
     for school_id, n in Counter(r[0] for r in acted).items():
         per_school[school_id]["comments"] = n
-    events = _scope(
-        ModerationEvent.objects.filter(comment__channel__trust=trust, at__gte=start, at__lt=end, ok=True),
-        school,
-        "comment__channel__school",
-    )
-    actions = {row["action"]: row["n"] for row in events.values("action").annotate(n=Count("pk")).order_by()}
+    actions = moderation.actions_between(trust, school, start, end)
     section = Section("comments", "Comments moderated, by category, and how fast")
     section.facts = [
         ("Comments received", f"{len(rows):,}"),
@@ -312,7 +259,7 @@ def comments_section(trust: Trust, school: School | None, period: Period, per_sc
             "What was done",
             "Moderation actions taken in the period.",
             ["Actions"],
-            [(ModerationAction(k).label, [n]) for k, n in sorted(actions.items(), key=lambda kv: -kv[1])],
+            [(label, [n]) for label, n in sorted(actions.items(), key=lambda kv: -kv[1])],
         ),
         Chart(
             "comments-speed",
@@ -325,47 +272,16 @@ def comments_section(trust: Trust, school: School | None, period: Period, per_sc
     return section
 
 
-def _choices_of(model: Any, name: str) -> dict[str, str]:
-    try:
-        return {str(k): str(v) for k, v in model._meta.get_field(name).choices or []}
-    except Exception:  # the field does not exist (yet) in this installation
-        return {}
-
-
-# Steps a closed or open concern may record, counted (never described) as its outcome.
-OUTCOME_STEPS = [
-    ("police_referred_on", "Referred to the police"),
-    ("advice_sought_on", "External advice sought"),
-    ("platform_reported_on", "Reported to the platform"),
-]
-
-
-def _has_field(model: Any, name: str) -> bool:
-    return any(f.name == name for f in model._meta.get_fields())
-
-
 def concerns_section(trust: Trust, school: School | None, period: Period, per_school: dict, schools: dict) -> Section:
-    from safesocial.concerns.models import Concern
-
     start, end = _bounds(period)
-    steps = [(name, label) for name, label in OUTCOME_STEPS if _has_field(Concern, name)]
-    qs = _scope(Concern.objects.filter(trust=trust, created_at__gte=start, created_at__lt=end), school, "school")
-    # Counts only: nothing but these grouping columns and counts is ever read from a concern (its outcome is
-    # written as text, so the report counts the steps taken instead of reading it).
-    grouped = list(
-        qs.values("school_id", "kind", "status")
-        .annotate(n=Count("pk"), **{name: Count("pk", filter=Q(**{f"{name}__isnull": False})) for name, _ in steps})
-        .order_by()
-    )
-    kinds = _choices_of(Concern, "kind")
-    statuses = _choices_of(Concern, "status")
-    by_kind, by_school, by_outcome = Counter(), Counter(), Counter()
-    for row in grouped:
-        by_kind[row["kind"]] += row["n"]
-        by_school[row["school_id"]] += row["n"]
-        by_outcome[statuses.get(row["status"], row["status"])] += row["n"]
-        for name, label in steps:
-            by_outcome[label] += row[name]
+    by_kind: Counter[str] = Counter()
+    by_school: Counter[int | None] = Counter()
+    by_outcome: Counter[str] = Counter()
+    for row in concerns.concern_counts(trust, school, start, end):
+        by_kind[row.kind] += row.n
+        by_school[row.school_id] += row.n
+        by_outcome[row.status] += row.n
+        by_outcome.update(row.steps)
     for school_id, n in by_school.items():
         per_school[school_id]["concerns"] = n
     total = sum(by_kind.values())
@@ -381,7 +297,7 @@ def concerns_section(trust: Trust, school: School | None, period: Period, per_sc
             "Concerns by type",
             "Concerns raised in the period, by type.",
             ["Concerns"],
-            [(kinds.get(k, k), [n]) for k, n in by_kind.most_common()],
+            [(k, [n]) for k, n in by_kind.most_common()],
         ),
         Chart(
             "concerns-outcome",
@@ -409,22 +325,9 @@ def concerns_section(trust: Trust, school: School | None, period: Period, per_sc
 
 
 def channels_section(trust: Trust, school: School | None, period: Period, per_school: dict, as_of: dt.date) -> Section:
-    from safesocial.channels.models import Channel, ChannelReview, ChannelStatus
-
     start, end = _bounds(period)
-    channels = _scope(Channel.objects.filter(trust=trust), school, "school")
-    live = [ChannelStatus.APPROVED, ChannelStatus.ACTIVE, ChannelStatus.SUSPENDED]
-    grouped = list(
-        channels.values("school_id", "status")
-        .annotate(n=Count("pk"), overdue=Count("pk", filter=Q(status__in=live, next_review_due__lt=as_of)))
-        .order_by()
-    )
-    reviews = _scope(
-        ChannelReview.objects.filter(channel__trust=trust, reviewed_at__gte=start, reviewed_at__lt=end),
-        school,
-        "channel__school",
-    )
-    reviewed = {row["objectives_met"]: row["n"] for row in reviews.values("objectives_met").annotate(n=Count("pk"))}
+    grouped = list(channels.channel_counts(trust, school, as_of))
+    reviewed = channels.reviews_between(trust, school, start, end)
     by_status, overdue = Counter(), 0
     for row in grouped:
         by_status[row["status"]] += row["n"]
@@ -502,30 +405,17 @@ def build_report(trust: Trust, school: School | None, period: Period, today: dt.
 
 
 def escalations_section(trust: Trust, school: School | None, period: Period, per_school: dict) -> Section:
-    from safesocial.escalation.models import Escalation, StepRecord
-
     start, end = _bounds(period)
-    started = _scope(
-        Escalation.objects.filter(trust=trust, started_at__gte=start, started_at__lt=end), school, "school"
-    )
-    by_status = Counter()
-    for row in started.values("school_id", "status").annotate(n=Count("pk")).order_by():
+    by_status: Counter[str] = Counter()
+    for row in escalation.escalations_started(trust, school, start, end):
         by_status[row["status"]] += row["n"]
         per_school[row["school_id"]]["escalations"] = per_school[row["school_id"]].get("escalations", 0) + row["n"]
-    # A corrected record counts once, as its correction says.
-    steps = _scope(
-        StepRecord.objects.filter(
-            escalation__trust=trust, taken_on__gte=period.start, taken_on__lte=period.end, corrections__isnull=True
-        ),
-        school,
-        "escalation__school",
-    )
-    taken = {row["step_key"]: row["n"] for row in steps.values("step_key").annotate(n=Count("pk")).order_by()}
+    taken = escalation.steps_taken(trust, school, period.start, period.end)
     ladder = [(step.key, step.title) for step in trust.policy.parents.escalation]
     known = {key for key, _ in ladder}
     rows = [(title, [taken.get(key, 0)]) for key, title in ladder]
     rows += [(key, [n]) for key, n in taken.items() if key not in known]  # steps of an earlier version
-    statuses = _choices_of(Escalation, "status")
+    statuses = dict(EscalationStatus.choices)
     section = Section("escalations", "Parents' and carers' posts: the escalation steps taken")
     section.note = "Counts only: the report names no parent, carer or account."
     section.facts = [
@@ -550,8 +440,6 @@ GROUP_LABELS = {"staff": "Staff", "parents": "Parents and carers", "pupils": "Pu
 
 
 def compliance_section(trust: Trust, school: School | None, today: dt.date) -> Section:
-    from safesocial.compliance.selectors import acknowledgement_summary, training_summary
-
     acks = acknowledgement_summary(trust, school)
     current, overdue, staff = training_summary(trust, school)
     section = Section("compliance", "Acknowledgement of the policy and staff training")

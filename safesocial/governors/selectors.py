@@ -7,7 +7,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from safesocial.dashboard import DashboardItem
+from safesocial.hooks import DashboardItem
 from safesocial.people.models import School, User
 from safesocial.people.roles import Role
 from safesocial.permissions import Action, is_trust_wide, schools_where

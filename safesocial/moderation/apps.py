@@ -1,7 +1,17 @@
 from django.apps import AppConfig
 
+from safesocial import hooks
+
 
 class ModerationConfig(AppConfig):
     name = "safesocial.moderation"
     label = "moderation"
     verbose_name = "Comment moderation"
+
+    def ready(self) -> None:
+        from . import services, tasks
+
+        # A comment posted on the sandbox page is moderated like one from a webhook.
+        hooks.COMMENT_ARRIVED.register(services.comment_arrived)
+        # A worker loads the classifier when it starts, so that no comment waits for it.
+        hooks.WORKER_STARTING.register(tasks.warm_up)

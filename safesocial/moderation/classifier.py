@@ -627,13 +627,15 @@ def classify_batch(
     register: Sequence[RegisterPupil] | RegisterIndex | None = None,
     public: Collection[str] = (),
     semantic: bool = True,
+    layer: SemanticLayer | None = None,
 ) -> list[Classification]:
     """classify() for many comments at once: the sentence embedder reads them in batches, several times faster
-    than one by one (the moderate command passes each chunk it reads)."""
+    than one by one (the moderate command passes each chunk it reads). `layer` replaces the shipped semantic layer
+    (the benchmark scores each writer with heads trained without them)."""
     parts = [_read_part(text) for text in texts]
     unread = [semantic_comments.unreadable_language(part) for part, _ in parts]
     scores: list[SemanticReading | None] = [None] * len(texts)
-    layer = semantic_layer() if semantic else None
+    layer = (layer or semantic_layer()) if semantic else None
     if layer is not None:
         wanted = [i for i, (part, _) in enumerate(parts) if unread[i] is None and part.strip()]
         for i, row in zip(wanted, layer.score([parts[i][0] for i in wanted]), strict=True):

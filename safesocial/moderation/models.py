@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from safesocial.policy.schema import PLATFORM_LABELS, Platform
+
 
 class CommentStatus(models.TextChoices):
     VISIBLE = "visible", "Visible"
@@ -114,6 +116,4 @@ class Offender(models.Model):
 
     @property
     def platform_label(self) -> str:
-        from safesocial.policy.schema import PLATFORM_LABELS, Platform
-
         return PLATFORM_LABELS.get(Platform(self.platform), self.platform)

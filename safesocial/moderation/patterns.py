@@ -520,6 +520,21 @@ SAFEGUARDING_RULES = [
         r"\b(?:eating\s+disorder|anorexi\w*|bulimi\w*|starving\s+(?:himself|herself|themselves))\b",
         "harm cutting die end kill suicid overdos live alive here wake eating anorexi bulimi starving",
     ),
+    # A pupil's own words for not wanting to be alive, as the writers' held-out misses put them (issue 13): each
+    # phrase is first person and says it outright, so none of them is a figure of speech about a bad day.
+    rule(
+        "safeguarding",
+        0.9,
+        "This may be a pupil thinking about suicide (“{match}”). " + SAFEGUARDING_RULE,
+        r"\bwish(?:\s+i)?\s+(?:was|were)(?:n['\u2019]?t|\s+not)\s+(?:born|alive)\b|"
+        r"\b(?:no\s*-?one|nobody)\s+would\s+(?:even\s+)?(?:notice|care|miss\s+me)\s+if\s+i\s+(?:was|were|wasn['\u2019]?t|"
+        r"weren['\u2019]?t|disappeared|died|was\s+gone)\b|\b(?:better\s+off|happier)\s+without\s+me\b|"
+        r"\bbetter\s+off\s+if\s+i\s+(?:was|were)(?:n['\u2019]?t|\s+not)\s+(?:here|around|alive)\b|"
+        r"\bi\s+(?:won['\u2019]?t|wont|will\s+not)\s+be\s+(?:here|around)\s+(?:much\s+longer|any\s*more)\b|"
+        r"\b(?:don['\u2019]?t|dont|can['\u2019]?t|cant)\s+see\s+myself\s+(?:making\s+it|being\s+(?:here|around|alive))\b|"
+        r"\b(?:said|saying)\s+(?:all\s+)?my\s+goodbyes\b",
+        "wish notice care miss better happier longer anymore any myself goodbyes",
+    ),
     rule(
         "safeguarding",
         0.8,

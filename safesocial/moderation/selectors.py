@@ -1,12 +1,15 @@
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from safesocial.people.models import RoleAssignment, User
+from safesocial.people.models import RoleAssignment, School, Trust, User
 from safesocial.permissions import Action, allowed_roles, is_trust_wide, schools_where
 
-from .models import Comment, Offender
+from .models import Action as ModerationAction
+from .models import Comment, CommentStatus, ModerationEvent, Offender
 
 
 def comments_for(user: User) -> QuerySet[Comment]:
@@ -88,7 +91,7 @@ def queues_for(user: User) -> list[Queue]:
         places.append((None, "trust", "The trust's own channels"))
     if len(places) < 2:
         return [Queue(key, name, None) for _, key, name in places]
-    waiting = dict(
+    waiting: dict[int | None, int] = dict(
         comments_for(user)
         .filter(needs_review=True)
         .values_list("channel__school_id")
@@ -96,3 +99,59 @@ def queues_for(user: User) -> list[Queue]:
         .values_list("channel__school_id", "n")
     )
     return [Queue(key, name, waiting.get(pk, 0)) for pk, key, name in places]
+
+
+def strikes_of(offender: Offender) -> int:
+    """Hidden or deleted comments by this author within the policy's window; disclosures never count."""
+    window = offender.trust.policy.moderation.repeat_offender_window_days
+    return (
+        Comment.objects.filter(
+            channel__trust=offender.trust,
+            channel__platform=offender.platform,
+            author_id=offender.author_id,
+            status__in=[CommentStatus.HIDDEN, CommentStatus.DELETED],
+            received_at__gte=timezone.now() - dt.timedelta(days=window),
+        )
+        .exclude(suggested_action="escalate")
+        .count()
+    )
+
+
+def hidden_comments_by_author(trust_id: int, since: dt.datetime):
+    """Hidden comments on the trust's channels since then, counted per author as (channel__platform, author_name,
+    author_id, n) rows: for the safeguarding patterns, which count accounts, never read comments."""
+    return (
+        Comment.objects.filter(channel__trust_id=trust_id, status=CommentStatus.HIDDEN, received_at__gte=since)
+        .values("channel__platform", "author_name", "author_id")
+        .annotate(n=Count("id"))
+    )
+
+
+def blocked_offenders(trust_id: int):
+    """The trust's blocked authors as (platform, author_name, author_id, parent_id) rows."""
+    return Offender.objects.filter(trust_id=trust_id, blocked_at__isnull=False).values(
+        "platform", "author_name", "author_id", "parent_id"
+    )
+
+
+# For the governors' report: figures, never the words of a comment -------------------------------------------------
+
+
+def comments_between(trust: Trust, school: School | None, start: dt.datetime, end: dt.datetime):
+    """Comments received on the trust's channels (at one school, or all) between start and end, as (school_id,
+    classification, received_at, first action at, first action by a person at) rows."""
+    comments = Comment.objects.filter(channel__trust=trust, received_at__gte=start, received_at__lt=end)
+    if school is not None:
+        comments = comments.filter(channel__school=school)
+    return comments.annotate(
+        first_at=Min("events__at"), person_at=Min("events__at", filter=Q(events__actor__isnull=False))
+    ).values_list("channel__school_id", "classification", "received_at", "first_at", "person_at")
+
+
+def actions_between(trust: Trust, school: School | None, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """How many times each moderation action succeeded between start and end, by the action's label."""
+    events = ModerationEvent.objects.filter(comment__channel__trust=trust, at__gte=start, at__lt=end, ok=True)
+    if school is not None:
+        events = events.filter(comment__channel__school=school)
+    counts = events.values("action").annotate(n=Count("pk")).order_by()
+    return {ModerationAction(row["action"]).label: row["n"] for row in counts}

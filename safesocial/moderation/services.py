@@ -5,23 +5,34 @@ are repeatedly abusive are blocked. A comment that may disclose a risk to a chil
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
+from safesocial import hooks
 from safesocial.audit.services import audit_record
-from safesocial.channels.models import Channel
-from safesocial.concerns.models import ConcernKind
-from safesocial.concerns.services import concern_raise_from_comment
-from safesocial.concerns.types import platform_of_channel
-from safesocial.people.models import ParentCarer, User
+from safesocial.channels.models import Channel, ChannelStatus, Delivery
+from safesocial.channels.services import credential_for_publishing
+from safesocial.consent.selectors import register_for
+from safesocial.people.models import ParentCarer, Pupil, User
 from safesocial.permissions import Action as Perm
 from safesocial.permissions import may
-from safesocial.platforms.base import Account, PlatformError
+from safesocial.platforms.base import Account, PlatformError, RemoteComment
+from safesocial.platforms.registry import moderator_for
+from safesocial.platforms.sandbox import SandboxModerator
+from safesocial.text.rules import RegisterIndex
 
 from .models import Action, Comment, CommentStatus, ModerationEvent, Offender
+from .selectors import strikes_of
+from .thresholds import thresholds_from_policy
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,10 +44,19 @@ class Incoming:
     created_at: dt.datetime
     parent_external_id: str = ""
 
+    @classmethod
+    def from_remote(cls, remote: RemoteComment) -> Incoming:
+        return cls(
+            external_id=remote.external_id,
+            author_id=remote.author_id,
+            author_name=remote.author_name,
+            text=remote.text,
+            created_at=remote.created_at,
+            parent_external_id=remote.parent_external_id,
+        )
+
 
 def thresholds_for(channel: Channel):
-    from .thresholds import thresholds_from_policy
-
     return thresholds_from_policy(channel.trust.policy.moderation)
 
 
@@ -48,14 +68,6 @@ def _register_index(school):
     """The school's pupil register as the classifier's name index, kept for a few minutes per process: building it
     reads every pupil and consent, and comments arrive far more often than pupils join. A pupil added or leaving the
     roll changes the fingerprint and rebuilds it at once; a renamed pupil is seen within REGISTER_MAX_AGE_SECONDS."""
-    import time
-
-    from django.db.models import Count, Max
-
-    from safesocial.consent.selectors import register_for
-    from safesocial.people.models import Pupil
-    from safesocial.text.rules import RegisterIndex
-
     roll = Pupil.objects.filter(school=school, on_roll=True).aggregate(n=Count("id"), last=Max("id"))
     fingerprint = (roll["n"], roll["last"])
     cached = _REGISTERS.get(school.pk)
@@ -69,12 +81,12 @@ def _register_index(school):
 
 def classify_for(channel: Channel, text: str) -> tuple[dict, str]:
     """The classifier's view as stored with the comment, and the action the trust's thresholds give."""
-    from .classifier import classify, decide
+    from .classifier import classify, decide  # here: loading the classifier takes 0.4 s, paid only where it runs
 
     thresholds = thresholds_for(channel)
     result = classify(text, register=_register_index(channel.school) if channel.school else None)
     fired = {r.name for r in result.fired(thresholds)}
-    view = {
+    view: dict[str, Any] = {
         "categories": [
             {
                 "name": r.name,
@@ -92,13 +104,8 @@ def classify_for(channel: Channel, text: str) -> tuple[dict, str]:
 
 
 def _moderator(channel: Channel):
-    from safesocial.channels.services import credential_for_publishing
-    from safesocial.platforms.sandbox import SandboxModerator
-
     if channel.is_sandbox:
         return SandboxModerator(), Account(external_id=channel.external_id, access_token="", channel_id=channel.pk)
-    from safesocial.platforms.registry import moderator_for
-
     account = Account(channel.external_id, credential_for_publishing(channel), channel_id=channel.pk)
     return moderator_for(channel.platform), account
 
@@ -186,7 +193,7 @@ def comment_receive(*, channel: Channel, incoming: Incoming) -> tuple[Comment, b
 
 
 def _enqueue_classification(comment_id: int) -> None:
-    from .tasks import classify_comment
+    from .tasks import classify_comment  # here, not at the top: the tasks module imports this one
 
     classify_comment.enqueue(comment_id)
 
@@ -292,7 +299,7 @@ def _apply(comment: Comment, action: str, *, actor: User | None, reason: str, te
 @transaction.atomic
 def _record(comment: Comment, action: str, actor: User | None, reason: str) -> ModerationEvent:
     """What the platform did, written in one transaction after the call (no lock held across the network)."""
-    status = {
+    status: dict[str, str] = {
         Action.HIDE: CommentStatus.HIDDEN,
         Action.UNHIDE: CommentStatus.VISIBLE,
         Action.DELETE: CommentStatus.DELETED,
@@ -308,22 +315,11 @@ def _record(comment: Comment, action: str, actor: User | None, reason: str) -> M
 
 
 def _escalate(comment: Comment, actor: User | None) -> None:
-    fired = {c["name"] for c in comment.top_categories}
-    kind = (
-        ConcernKind.COMMENT_THREAT
-        if "threat" in fired and "safeguarding" not in fired
-        else ConcernKind.COMMENT_DISCLOSURE
-    )
-    concern = concern_raise_from_comment(
-        trust=comment.channel.trust,
-        school=comment.channel.school,
-        kind=kind,
-        summary=f"A comment on {comment.channel.name} may disclose a risk to a child or threaten someone. "
-        f"SafeSocial hid it from the public and kept it. Why it was flagged: {_reasons(comment)}",
-        occurred_at=comment.created_at,
-        platform=platform_of_channel(comment.channel.platform),
-        account_handle=comment.author_name or comment.author_id,
-    )
+    """Policy 001: a comment that may disclose a risk to a child goes to the DSL. Concerns sit above moderation:
+    they raise the concern through hooks.COMMENT_DISCLOSURE, and the comment is kept with it."""
+    concern = next(filter(None, hooks.COMMENT_DISCLOSURE.call(comment, _reasons(comment))), None)
+    if concern is None:
+        return
     comment.concern = concern
     comment.save(update_fields=["concern"])
     _event(comment, Action.ESCALATE, actor, "Raised with the designated safeguarding lead")
@@ -386,9 +382,8 @@ def _count_strike(comment: Comment) -> Offender:
             offender.escalation_step = policy.parents.escalation[0].key
         offender.save(update_fields=["block_proposed_at", "parent", "escalation_step"])
         if offender.parent_id:
-            from safesocial.escalation.services import escalation_propose_from_offender
-
-            escalation_propose_from_offender(offender=offender)
+            # The escalation ladder sits above moderation: it proposes its first step through hooks.REPEAT_OFFENDER.
+            hooks.REPEAT_OFFENDER.call(offender=offender)
         audit_record(
             actor="SafeSocial moderation",
             action="offender.block_proposed",
@@ -399,55 +394,22 @@ def _count_strike(comment: Comment) -> Offender:
     return offender
 
 
-def strikes_of(offender: Offender) -> int:
-    """Hidden or deleted comments by this author within the policy's window; disclosures never count."""
-    window = offender.trust.policy.moderation.repeat_offender_window_days
-    return (
-        Comment.objects.filter(
-            channel__trust=offender.trust,
-            channel__platform=offender.platform,
-            author_id=offender.author_id,
-            status__in=[CommentStatus.HIDDEN, CommentStatus.DELETED],
-            received_at__gte=timezone.now() - dt.timedelta(days=window),
-        )
-        .exclude(suggested_action="escalate")
-        .count()
-    )
-
-
 def comments_poll(channel: Channel) -> int:
     """Fetch the channel's new comments (X and YouTube have no webhooks; Facebook and Instagram fall back to this)
     and take each through the same path as a webhook delivery. Returns how many were new."""
-    from django.db.models import Max
-
     moderator, account = _moderator(channel)
     since = Comment.objects.filter(channel=channel).aggregate(latest=Max("created_at"))["latest"]
     new = 0
     for remote in moderator.fetch_comments(account, since=since):
         if remote.author_id and remote.author_id == channel.external_id:
             continue  # the page's own replies
-        _, created = comment_receive(
-            channel=channel,
-            incoming=Incoming(
-                external_id=remote.external_id,
-                author_id=remote.author_id,
-                author_name=remote.author_name,
-                text=remote.text,
-                created_at=remote.created_at,
-                parent_external_id=remote.parent_external_id,
-            ),
-        )
+        _, created = comment_receive(channel=channel, incoming=Incoming.from_remote(remote))
         new += created
     return new
 
 
 def poll_all() -> dict[str, int]:
     """One round over every active live channel; a platform's refusal for one channel does not stop the rest."""
-    import logging
-
-    from safesocial.channels.models import ChannelStatus, Delivery
-
-    log = logging.getLogger(__name__)
     outcome = {"channels": 0, "new": 0, "failed": 0}
     for channel in Channel.objects.filter(status=ChannelStatus.ACTIVE, delivery=Delivery.LIVE).select_related("trust"):
         outcome["channels"] += 1
@@ -457,3 +419,9 @@ def poll_all() -> dict[str, int]:
             outcome["failed"] += 1
             log.warning("polling %s failed: %s", channel.pk, exc.message)
     return outcome
+
+
+def comment_arrived(channel: Channel, remote: RemoteComment) -> None:
+    """A comment that reached SafeSocial outside a webhook or a poll (the sandbox page): received like any other.
+    Fills hooks.COMMENT_ARRIVED."""
+    comment_receive(channel=channel, incoming=Incoming.from_remote(remote))

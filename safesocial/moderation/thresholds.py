@@ -10,20 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from safesocial.policy.categories import CATEGORIES
+
 Action = Literal["allow", "hide", "review", "escalate", "redirect"]
 
-CATEGORIES = (
-    "abuse",
-    "hate",
-    "threat",
-    "inflammatory",
-    "spam",
-    "commercial",
-    "donation",
-    "pii",
-    "safeguarding",
-    "complaint",
-)
 ACTIONS: tuple[Action, ...] = ("allow", "hide", "review", "escalate", "redirect")
 
 # When two categories fire, the more protective action wins. Escalating also hides the comment from the public

@@ -1,13 +1,23 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from safesocial import hooks
+from safesocial.channels.models import Channel, ChannelStatus
 from safesocial.permissions import Action as Perm
 from safesocial.permissions import may, schools_where
+from safesocial.platforms.webhooks import (
+    WebhookPayloadError,
+    is_stale,
+    read_meta_delivery,
+    subscription_challenge,
+    verify_meta_signature,
+)
+from safesocial.views_kit import run_service
 
 from . import selectors, services
 from .models import Action
@@ -103,22 +113,25 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     comment = selectors.comment_for(request.user, pk)
     if action not in Action.values:
         raise Http404
-    try:
-        event = services.comment_act(
+
+    def done(event) -> str | None:
+        if event.ok:
+            return f"{event.get_action_display()}."
+        messages.error(request, f"The platform refused: {event.error}. Nothing changed.")
+        return None
+
+    return run_service(
+        request,
+        lambda: services.comment_act(
             actor=request.user,
             comment=comment,
             action=action,
             reason=request.POST.get("reason", ""),
             text=request.POST.get("text", ""),
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-    else:
-        if event.ok:
-            messages.success(request, f"{event.get_action_display()}.")
-        else:
-            messages.error(request, f"The platform refused: {event.error}. Nothing changed.")
-    return redirect("moderation:comment", pk=pk)
+        ),
+        ok=done,
+        then=reverse("moderation:comment", args=[pk]),
+    )
 
 
 @csrf_exempt
@@ -129,15 +142,6 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
     import datetime as dt
 
     from django.conf import settings
-
-    from safesocial.channels.models import Channel, ChannelStatus
-    from safesocial.platforms.webhooks import (
-        WebhookPayloadError,
-        is_stale,
-        read_meta_delivery,
-        subscription_challenge,
-        verify_meta_signature,
-    )
 
     if request.method == "GET":
         challenge = subscription_challenge(request.GET, settings.META_VERIFY_TOKEN)
@@ -179,4 +183,7 @@ def meta_webhook(request: HttpRequest) -> HttpResponse:
             ),
         )
         outcome["stored" if new else "duplicates"] += 1
+    # Direct messages come to the same address; direct_messages, above moderation, reads them (hooks.META_MESSAGES).
+    for counts in hooks.META_MESSAGES.call(request.body):
+        outcome["messages"] = counts
     return JsonResponse(outcome)

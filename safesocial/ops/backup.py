@@ -1,6 +1,10 @@
 """One archive holds everything a trust needs back after losing its server: the database (SQLite's online backup, or
 `pg_dump` in custom format), the media and evidence files, the audit checkpoints kept outside the database and the
-generated keys. A manifest lists each file's SHA-256; a restore checks every hash before it touches anything."""
+generated keys. A manifest lists each file's SHA-256; a restore checks every hash before it touches anything.
+
+Media and evidence go into the archive under `media/` wherever they are kept: from the media folder on disk, or, with
+STORAGE_BACKEND=s3, every object of the bucket (under AWS_LOCATION), copied down through the storage API. A restore
+puts them back into whichever storage the restoring server uses, so an archive also moves files from disk to S3."""
 
 from __future__ import annotations
 
@@ -14,11 +18,15 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection, connections
+
+from safesocial.storage import stored_names
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -60,13 +68,50 @@ def _dump_database(target: Path) -> str:
     raise ImproperlyConfigured(f"SafeSocial backs up SQLite and PostgreSQL databases, not {connection.vendor}.")
 
 
+def _media_on_disk() -> bool:
+    return isinstance(default_storage, FileSystemStorage)
+
+
 def _sources() -> dict[str, Path]:
-    """Where each part lives on this server, by its name in the archive."""
+    """Where each part lives on this server's disk, by its name in the archive."""
+    on_disk = {"media": Path(settings.MEDIA_ROOT)} if _media_on_disk() else {}
     return {
-        "media": Path(settings.MEDIA_ROOT),
+        **on_disk,
         "secrets": Path(settings.SECRETS_DIR),
         "audit-checkpoints.jsonl": Path(settings.AUDIT_CHECKPOINT_FILE),
     }
+
+
+def _safe_name(name: str) -> str:
+    if not name or PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
+        raise ValueError(f"a stored file's name leads outside the media folder: {name!r}")
+    return name
+
+
+def _download_media(into: Path) -> dict[str, Path]:
+    """Each file of a storage not on this disk (the S3 bucket), copied into `into`, by its name in the archive."""
+    files = {}
+    for name in stored_names(default_storage):
+        target = into / _safe_name(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with default_storage.open(name, "rb") as stored, target.open("wb") as copy:
+            shutil.copyfileobj(stored, copy, 1 << 20)
+        files[f"media/{name}"] = target
+    return files
+
+
+def _upload_media(media: Path) -> None:
+    """Make the storage hold exactly the archive's files, as the media folder on disk is replaced: each file under
+    its own name (an object of that name is replaced), and objects the archive does not have are deleted."""
+    wanted = {p.relative_to(media).as_posix(): p for p in sorted(media.rglob("*")) if p.is_file()}
+    for name in set(stored_names(default_storage)) - set(wanted):
+        default_storage.delete(name)
+    for name, path in wanted.items():
+        default_storage.delete(name)
+        with path.open("rb") as f:
+            saved = default_storage.save(name, File(f, name=name))
+        if saved != name:
+            raise RuntimeError(f"the storage kept {name} as {saved}: restore again with nothing else running")
 
 
 def backup_create(output: Path) -> Path:
@@ -80,10 +125,13 @@ def backup_create(output: Path) -> Path:
                 files[name] = source
             elif source.is_dir():
                 files.update({f"{name}/{p.relative_to(source)}": p for p in sorted(source.rglob("*")) if p.is_file()})
+        if not _media_on_disk():
+            files.update(_download_media(Path(work) / "media"))
         manifest = {
             "format": FORMAT,
             "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "database": vendor,
+            "media": "local" if _media_on_disk() else "s3",  # where they came from: either restores into either
             "files": {name: _sha256(path) for name, path in files.items()},
         }
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -167,6 +215,8 @@ def backup_restore(archive_path: Path) -> dict:
         for name, target in _sources().items():
             if (unpacked / name).exists():
                 _replace(unpacked / name, target)
+        if not _media_on_disk() and (unpacked / "media").is_dir():
+            _upload_media(unpacked / "media")
         secrets = Path(settings.SECRETS_DIR)
         for path in secrets.rglob("*") if secrets.is_dir() else ():
             path.chmod(0o600 if path.is_file() else 0o700)

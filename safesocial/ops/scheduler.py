@@ -55,8 +55,10 @@ def _command(*args: str) -> Callable[[], object]:
 JOBS: tuple[Job, ...] = (
     Job("publish_due", _command("publish_due"), every_minutes=1),
     Job("poll_comments", _command("poll_comments"), every_minutes=5),
+    Job("poll_direct_messages", _command("poll_direct_messages"), every_minutes=5),
     Job("concerns_chase", _command("concerns", "chase"), every_minutes=1),
     Job("chase_take_downs", _command("chase_take_downs"), at=dt.time(8, 0)),
+    Job("chase_by_hand", _command("chase_by_hand"), at=dt.time(8, 5)),
     Job("policy_remind", _command("policy", "remind"), at=dt.time(7, 0)),
     Job("compliance_remind", _command("compliance", "remind"), at=dt.time(7, 0), weekday=0),
     Job("audit_checkpoint", _command("audit", "checkpoint"), at=dt.time(3, 17)),

@@ -8,8 +8,10 @@ from .models import JobRun, JobSlot
 SCHEDULED_JOBS = (
     "publish_due",
     "poll_comments",
+    "poll_direct_messages",
     "concerns_chase",
     "chase_take_downs",
+    "chase_by_hand",
     "policy_remind",
     "compliance_remind",
     "audit_checkpoint",

@@ -40,7 +40,8 @@ def _cache() -> None:
     cache.delete(key)
 
 
-def _storage() -> None:
+def storage_check() -> None:
+    """Write a small file where SafeSocial keeps files (disk or bucket), read it back and delete it."""
     name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
     try:
         with default_storage.open(name) as stored:
@@ -95,7 +96,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """200 while the database and the cache answer (every page needs both), 503 otherwise; storage is reported but,
     being needed only for uploads and evidence, does not take the server out of the load balancer."""
     checks = {"database": _passes("database", _database), "cache": _passes("cache", _cache)}
-    checks["storage"] = _passes("storage", _storage)
+    checks["storage"] = _passes("storage", storage_check)
     body: dict[str, Any] = {"status": "ok" if checks["database"] and checks["cache"] else "error"}
     body["checks"] = {name: "ok" if passed else "error" for name, passed in checks.items()}
     body["queue"] = _queue() if checks["database"] else None

@@ -13,6 +13,7 @@ from django.utils import timezone
 from .roles import ROLE_CHOICES, Role
 
 if TYPE_CHECKING:
+    # Only named for the type checker: the policy sits on the floor above, reached through PolicyVersion (a relation).
     from safesocial.policy.schema import Policy
 
 

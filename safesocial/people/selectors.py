@@ -35,6 +35,8 @@ def school_for(user: User, key: str) -> School:
 
 def staff_for(user: User, school: School | None = None) -> QuerySet[User]:
     """Colleagues at the schools the user can see (and trust-wide staff), with their roles."""
+    if user.trust_id is None:
+        return User.objects.none()
     visible = schools_where(user, Action.VIEW_STAFF)
     qs = User.objects.filter(trust_id=user.trust_id, is_active=True)
     if school is not None:
@@ -60,6 +62,8 @@ def pupils_for(user: User, school: School) -> QuerySet[Pupil]:
 
 
 def pupil_for(user: User, pk: int) -> Pupil:
+    if user.trust_id is None:
+        raise Http404("No such pupil")
     pupil = Pupil.objects.select_related("school__trust").filter(pk=pk, school__trust_id=user.trust_id).first()
     if pupil is None or not may(user, Action.VIEW_PUPILS, pupil.school):
         raise Http404("No such pupil")
@@ -108,7 +112,7 @@ def safeguarding_contacts(school: School) -> QuerySet[RoleAssignment]:
 
 def safeguarding_contacts_at(schools: list[School]) -> dict[School, list[RoleAssignment]]:
     """The DSLs and deputies of each school, in one query however many schools a trust-wide role sees."""
-    by_school: dict[int, list[RoleAssignment]] = {s.pk: [] for s in schools}
+    by_school: dict[int | None, list[RoleAssignment]] = {s.pk: [] for s in schools}
     for assignment in _safeguarding_team().filter(school__in=schools):
         by_school[assignment.school_id].append(assignment)
     return {s: by_school[s.pk] for s in schools}

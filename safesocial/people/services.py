@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from safesocial import hooks
 from safesocial.audit.services import audit_record
 from safesocial.permissions import Action, require
 
@@ -151,13 +153,17 @@ def pupil_create(
     year_group: str,
     class_name: str = "",
     mis_id: str = "",
+    preferred_name: str = "",
+    source: str = "",
 ) -> Pupil:
+    """Every pupil record starts here, typed in or imported from the school's MIS (`source` says which)."""
     _check_actor(actor, Action.MANAGE_PUPILS, school)
     with transaction.atomic():
         pupil = Pupil.objects.create(
             school=school,
             first_name=first_name,
             last_name=last_name,
+            preferred_name=preferred_name,
             date_of_birth=date_of_birth,
             year_group=year_group,
             class_name=class_name,
@@ -170,13 +176,40 @@ def pupil_create(
             obj=pupil,
             label=f"pupil {pupil.pk}",
             school_id=school.pk,
-            changes={"year_group": year_group, "class_name": class_name},
+            changes={"year_group": year_group, "class_name": class_name, **({"source": source} if source else {})},
         )
-        # A staff member may have declared a friendship with this child before they joined: ask them to link it.
-        from safesocial.registers.services import friendship_flag_new_link
-
-        friendship_flag_new_link(pupil=pupil)
+        # A staff member may have declared a friendship with this child before they joined: registers asks them to
+        # link it.
+        hooks.PUPIL_CREATED.call(pupil=pupil)
     return pupil
+
+
+PUPIL_FIELDS = ("first_name", "last_name", "preferred_name", "date_of_birth", "year_group", "class_name", "on_roll")
+
+
+def pupil_update(*, actor: User | None, pupil: Pupil, source: str = "", **values: Any) -> list[str]:
+    """Bring a pupil's record up to date with `values` (any of PUPIL_FIELDS). Returns the fields that changed: none
+    means nothing was written or audited. The audit entry names the fields, not their values (personal data)."""
+    unknown = set(values) - set(PUPIL_FIELDS)
+    if unknown:
+        raise TypeError(f"pupil_update() cannot change {sorted(unknown)}")
+    _check_actor(actor, Action.MANAGE_PUPILS, pupil.school)
+    changed = [name for name, value in values.items() if getattr(pupil, name) != value]
+    if not changed:
+        return []
+    with transaction.atomic():
+        for name in changed:
+            setattr(pupil, name, values[name])
+        pupil.save(update_fields=changed)
+        audit_record(
+            actor=actor,
+            action="pupil.update",
+            obj=pupil,
+            label=f"pupil {pupil.pk}",
+            school_id=pupil.school_id,
+            changes={"fields": changed, **({"source": source} if source else {})},
+        )
+    return changed
 
 
 def parent_create(
@@ -202,8 +235,7 @@ def parent_create(
             label=f"parent/carer {parent.pk}",
             changes={"pupils": [p.pk for p, _ in links]},
         )
-        # A staff member may have declared a friendship with this family before it joined: ask them to link it.
-        from safesocial.registers.services import friendship_flag_new_link
-
-        friendship_flag_new_link(parent=parent)
+        # A staff member may have declared a friendship with this family before it joined: registers asks them to
+        # link it.
+        hooks.PARENT_LINKED.call(parent=parent)
     return parent

@@ -1,13 +1,14 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from safesocial import hooks
 from safesocial.audit.services import audit_record
 from safesocial.permissions import Action, may, schools_where
+from safesocial.views_kit import fragment_view, is_partial, run_service
 
 from . import selectors
 from .forms import RoleForm, StaffForm
@@ -55,6 +56,7 @@ def school_detail(request: HttpRequest, key: str) -> HttpResponse:
     )
 
 
+@fragment_view
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
     _trust_member(request)
@@ -74,7 +76,7 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         "can_add": schools_where(request.user, Action.MANAGE_STAFF).exists() or may(request.user, Action.MANAGE_STAFF),
         "title": "People",
     }
-    template = "people/staff_list.html#results" if request.headers.get("HX-Request") else "people/staff_list.html"
+    template = "people/staff_list.html#results" if is_partial(request) else "people/staff_list.html"
     return render(request, template, context)
 
 
@@ -89,23 +91,27 @@ def staff_add(request: HttpRequest) -> HttpResponse:
     if not schools.exists() and not may(request.user, Action.MANAGE_STAFF):
         raise Http404
     form = StaffForm(request.POST or None, schools=schools)
-    if request.method == "POST" and form.is_valid():
+
+    def add():
         data = form.cleaned_data
-        try:
-            member = staff_create(
-                actor=request.user,
-                trust=trust,
-                email=data["email"],
-                full_name=data["full_name"],
-                job_title=data["job_title"],
-                roles=[RoleSpec(Role(data["role"]), data["school"])],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, f"{member} has been added. They can sign in with their school account.")
-            return redirect("people:member", pk=member.pk)
-    return render(request, "people/staff_add.html", {"form": form, "title": "Add a member of staff"})
+        return staff_create(
+            actor=request.user,
+            trust=trust,
+            email=data["email"],
+            full_name=data["full_name"],
+            job_title=data["job_title"],
+            roles=[RoleSpec(Role(data["role"]), data["school"])],
+        )
+
+    return run_service(
+        request,
+        add,
+        form=form,
+        page=lambda: render(request, "people/staff_add.html", {"form": form, "title": "Add a member of staff"}),
+        ok=lambda member: f"{member} has been added. They can sign in with their school account.",
+        then=lambda member: reverse("people:member", args=[member.pk]),
+        denied="raise",
+    )
 
 
 @login_required
@@ -130,21 +136,15 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def role_add(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.staff_member_for(request.user, pk)
     form = RoleForm(request.POST, schools=_manageable_schools(request.user))
-    if form.is_valid():
-        try:
-            role_grant(
-                actor=request.user,
-                user=member,
-                role=form.cleaned_data["role"],
-                school=form.cleaned_data["school"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, "Role added.")
-    else:
-        messages.error(request, "Choose a role and where it is held.")
-    return redirect("people:member", pk=member.pk)
+    return run_service(
+        request,
+        lambda: role_grant(actor=request.user, user=member, **form.cleaned_data),
+        form=form,
+        invalid="Choose a role and where it is held.",
+        ok="Role added.",
+        then=reverse("people:member", args=[member.pk]),
+        denied="raise",
+    )
 
 
 @login_required
@@ -154,13 +154,13 @@ def role_remove(request: HttpRequest, pk: int, assignment_id: int) -> HttpRespon
     assignment = RoleAssignment.objects.filter(pk=assignment_id, user=member).select_related("school").first()
     if assignment is None:
         raise Http404
-    try:
-        role_revoke(actor=request.user, assignment=assignment)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, f"{assignment.role_label} removed.")
-    return redirect("people:member", pk=member.pk)
+    return run_service(
+        request,
+        lambda: role_revoke(actor=request.user, assignment=assignment),
+        ok=f"{assignment.role_label} removed.",
+        then=reverse("people:member", args=[member.pk]),
+        denied="raise",
+    )
 
 
 @login_required
@@ -203,8 +203,7 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
         label=f"pupil {pupil.pk}",
         school_id=pupil.school_id,
     )
-    from safesocial.consent.views import pupil_consent_context
-
-    context = {"pupil": pupil, "parents": selectors.parents_of(pupil), "title": str(pupil)}
-    context.update(pupil_consent_context(request, pupil))
+    # Consent and publishing add their panels (hooks.PUPIL_PANELS): people sits below them.
+    panels = hooks.panels(hooks.PUPIL_PANELS, request, pupil)
+    context = {"pupil": pupil, "parents": selectors.parents_of(pupil), "title": str(pupil), "panels": panels}
     return render(request, "people/pupil_detail.html", context)

@@ -1,7 +1,14 @@
 from django.apps import AppConfig
 
+from safesocial import hooks
+
 
 class PolicyConfig(AppConfig):
     name = "safesocial.policy"
     label = "policy"
     verbose_name = "Social media policy"
+
+    def ready(self) -> None:
+        from . import selectors
+
+        hooks.DASHBOARD_CARDS.register(selectors.dashboard_items, order=70)

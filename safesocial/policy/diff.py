@@ -80,6 +80,7 @@ FIELD_LABELS = {
     "posts.reviewer_roles": "Post reviewer roles",
     "posts.reviewers_required": "Reviewers needed per post",
     "posts.consent_required_for": "Consent needed for",
+    "posts.suggestions_to": "Suggestions for posts go to",
     "personal_use.staff_in_school_hours": "Staff personal use in school hours",
     "personal_use.minimum_account_age": "Minimum account age",
     "moderation.repeat_offender_threshold": "Repeat offender after (comments)",

@@ -102,6 +102,13 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
                 + (f"; {p.reviewers_required} reviewers must agree." if p.reviewers_required > 1 else "."),
                 "A post must fall in one of these categories: " + ", ".join(c.label for c in p.categories) + ".",
                 "Parental consent is checked for every post containing " + " or ".join(p.consent_required_for) + ".",
+                (
+                    f"Staff who cannot post suggest a post to {_roles([p.suggestions_to])}, who decides whether the "
+                    "channel's posters write it up."
+                    if p.suggestions_to
+                    else "Staff who cannot post suggest a post to the channel's authorised posters, who write it up "
+                    "or say why not."
+                ),
                 *(f"Criterion: {criterion}" for criterion in p.criteria),
             ],
         )

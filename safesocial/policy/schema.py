@@ -15,6 +15,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from safesocial.people.roles import Role
 
+from .categories import CATEGORIES
+
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 # An absolute http(s) address with a host, and no spaces or control characters anywhere (browsers drop a tab or a
 # newline, so "java\tscript:" would still run). No user@ part: "https://school.example.com@elsewhere" misleads.
@@ -83,20 +85,6 @@ class ModerationAction(StrEnum):
     ESCALATE = "escalate"  # hide and raise a safeguarding concern with the DSL
     SUGGEST_REPLY = "suggest_reply"  # keep, queue with a polite reply template
     ALLOW = "allow"
-
-
-MODERATION_CATEGORIES = (
-    "abuse",
-    "hate",
-    "threat",
-    "inflammatory",
-    "spam",
-    "commercial",
-    "donation",
-    "pii",
-    "safeguarding",
-    "complaint",
-)
 
 
 class ReviewerRule(StrEnum):
@@ -213,6 +201,9 @@ class Posts(Strict):
     categories: Annotated[list[PostCategory], Field(min_length=1)]
     criteria: list[str] = []
     consent_required_for: list[Literal["names", "photos", "video"]] = ["names", "photos"]
+    # Who a colleague's suggestion for a post goes to (policy 001: "speak to your Headteacher"); none: the channel's
+    # authorised posters.
+    suggestions_to: Role | None = None
 
     @model_validator(mode="after")
     def _roles_when_roles(self) -> Posts:
@@ -244,9 +235,9 @@ class Moderation(Strict):
     @field_validator("categories")
     @classmethod
     def _known(cls, value: dict[str, CategoryRule]) -> dict[str, CategoryRule]:
-        unknown = sorted(set(value) - set(MODERATION_CATEGORIES))
+        unknown = sorted(set(value) - set(CATEGORIES))
         if unknown:
-            raise ValueError(f"unknown moderation categories {unknown}; choose from {list(MODERATION_CATEGORIES)}")
+            raise ValueError(f"unknown moderation categories {unknown}; choose from {list(CATEGORIES)}")
         return value
 
 
@@ -387,6 +378,39 @@ class ConsentRules(Strict):
     withdrawal_decision_working_days: Annotated[int, Field(ge=1, le=20)] = 2
 
 
+DEFAULT_DIRECT_MESSAGE_REPLY = (
+    "Thank you for your message. We can't discuss anything by private message on this account. Please contact "
+    "the {school} office by phone or email, or talk to a member of staff you trust. If a child is in danger now, "
+    "call 999."
+)
+DIRECT_MESSAGE_REPLY_MAX = 640  # within every platform's limit for one message (Instagram: 1,000 bytes)
+
+
+class DirectMessages(Strict):
+    """Messages sent privately to an official account. Every seed forbids staff private contact with pupils, so the
+    account never holds a conversation: it answers each conversation at most once a day, with this text only."""
+
+    # {school} becomes the channel's school (or the trust, for the trust's own channels).
+    reply: Annotated[str, Field(min_length=1, max_length=DIRECT_MESSAGE_REPLY_MAX)] = DEFAULT_DIRECT_MESSAGE_REPLY
+
+    @field_validator("reply")
+    @classmethod
+    def _placeholders(cls, value: str) -> str:
+        unknown = sorted(set(re.findall(r"{([^{}]*)}", value)) - {"school"})
+        if unknown or value.count("{") != value.count("}"):
+            raise ValueError(
+                "the reply may name only {school}, in curly brackets"
+                + (f"; it names {', '.join('{' + u + '}' for u in unknown)}" if unknown else "")
+            )
+        if not value.strip():
+            raise ValueError("write the reply the account sends")
+        return value.strip()
+
+    def reply_for(self, school_or_trust: str) -> str:
+        """The text sent, with the school (or trust) named."""
+        return self.reply.replace("{school}", school_or_trust)
+
+
 class Section(Strict):
     """A section of the policy's own prose, so the trust can publish the document from SafeSocial."""
 
@@ -410,6 +434,7 @@ class Policy(Strict):
     training: Training
     acknowledgement: Acknowledgement = Acknowledgement()
     consent: ConsentRules = ConsentRules()
+    direct_messages: DirectMessages = DirectMessages()
     sections: list[Section] = []
 
     @model_validator(mode="after")

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -11,7 +9,8 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
-from safesocial.dashboard import DashboardItem
+from safesocial import hooks
+from safesocial.hooks import DashboardItem
 from safesocial.people.models import Trust, User
 from safesocial.permissions import Action, may
 
@@ -73,54 +72,23 @@ def review_history(trust: Trust) -> list[PolicyReview]:
 
 @dataclass
 class YearInReview:
-    """What the year brought, as the review opens: lessons from closed concerns, moderation, channels."""
+    """What the year brought, as the review opens: each part from the app that holds it (hooks.REVIEW_PACK: lessons
+    from closed concerns, moderation, channels), as HTML."""
 
     since: dt.date
     until: dt.date
-    lessons: list[Any] | None  # None: concerns cannot give lessons in this installation
-    moderation: Any  # a governors' report Section
-    missed: list[Any]  # channel reviews that found the success measures missed
-    overdue: list[Any]  # channels whose review is overdue
+    parts: list[str]
 
 
 def year_in_review(trust: Trust, since: dt.date, until: dt.date) -> YearInReview:
-    from safesocial.channels.models import Channel, ChannelReview, ChannelStatus
-    from safesocial.governors.periods import Period
-    from safesocial.governors.report import comments_section
-
-    period = Period("review", "the year under review", since, until)
-    moderation = comments_section(trust, None, period, defaultdict(dict))
-    start = dt.datetime.combine(since, dt.time.min, tzinfo=timezone.get_current_timezone())
-    missed = list(
-        ChannelReview.objects.filter(channel__trust=trust, objectives_met=False, reviewed_at__gte=start)
-        .select_related("channel", "channel__school")
-        .order_by("-reviewed_at")
-    )
-    overdue = list(
-        Channel.objects.filter(
-            trust=trust,
-            status__in=[ChannelStatus.APPROVED, ChannelStatus.ACTIVE, ChannelStatus.SUSPENDED],
-            next_review_due__lt=until,
-        )
-        .select_related("school")
-        .order_by("next_review_due")
-    )
-    return YearInReview(since, until, _lessons(trust, since), moderation, missed, overdue)
-
-
-def _lessons(trust: Trust, since: dt.date) -> list[Any] | None:
-    try:
-        from safesocial.concerns.selectors import lessons_for_review
-    except ImportError:
-        return None
-    return list(lessons_for_review(trust, since))
+    return YearInReview(since, until, hooks.panels(hooks.REVIEW_PACK, trust, since, until))
 
 
 def dashboard_items(user: User) -> list[DashboardItem]:
     """The review is due or overdue; a draft waits for the approver; an approved review waits to be noted."""
-    if not user.is_authenticated or user.trust_id is None or not may_see_reviews(user):
+    trust = user.trust if user.is_authenticated else None
+    if trust is None or not may_see_reviews(user):
         return []
-    trust = user.trust
     rules = trust.policy.review
     items = []
     current = (
@@ -137,7 +105,8 @@ def dashboard_items(user: User) -> list[DashboardItem]:
         and (current is None or current.status != ReviewStatus.SUBMITTED)
         and days <= max(rules.reminder_days_before)
     ):
-        in_progress = current is not None and current.status == ReviewStatus.DRAFT
+        draft = current if current is not None and current.status == ReviewStatus.DRAFT else None
+        in_progress = draft is not None
         when = (
             f"was due on {rules.next_review:%-d %B %Y}, {-days} day{pluralize(-days)} ago"
             if days < 0
@@ -147,7 +116,7 @@ def dashboard_items(user: User) -> list[DashboardItem]:
             DashboardItem(
                 title="Policy review overdue" if days < 0 else "Policy review due",
                 text=f"The social media policy's review {when}." + (" A draft is in progress." if in_progress else ""),
-                url=reverse("policy:review", args=[current.pk]) if in_progress else reverse("policy:reviews"),
+                url=reverse("policy:review", args=[draft.pk]) if draft is not None else reverse("policy:reviews"),
                 link_text="Carry on with the draft" if in_progress else "Start the review",
                 tone="bad" if days < 0 else "warn",
             )

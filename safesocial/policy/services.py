@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safesocial.audit.services import audit_record
+from safesocial.dates import add_months
 from safesocial.people.models import School, Trust, User
 from safesocial.people.roles import Role
 from safesocial.people.services import RoleSpec, staff_create
 from safesocial.permissions import Action, may, require
+from safesocial.workflow import move
 
 from .loader import PolicyError, PolicyInvalid, parse_policy
 from .models import OPEN_REVIEW, REVIEW_TRANSITIONS, PolicyReview, PolicyVersion, ReviewReminder, ReviewStatus
@@ -144,18 +146,7 @@ def policy_adopt(
 # The annual review --------------------------------------------------------------------------------------------
 
 
-def _move(review: PolicyReview, to: str) -> None:
-    if to not in REVIEW_TRANSITIONS[review.status]:
-        raise ValidationError(
-            f"A review that is {review.get_status_display().lower()} cannot become {ReviewStatus(to).label.lower()}."
-        )
-    review.status = to
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+_move = partial(move, transitions=REVIEW_TRANSITIONS, refusal="A review that is {now} cannot become {to}.")
 
 
 def draft_problems(trust: Trust, text: str) -> list[PolicyError]:

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import TypeVar
+
 import weasyprint
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -5,13 +8,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from safesocial.dates import add_months
 from safesocial.people.models import Trust
 from safesocial.people.roles import Role
 from safesocial.permissions import Action, may, require
+from safesocial.views_kit import run_service
 
 from . import selectors, services
 from .diff import field_changes, line_diff
@@ -98,13 +104,20 @@ def version_source(request: HttpRequest, number: int) -> HttpResponse:
     return HttpResponse(version.text, content_type="text/plain; charset=utf-8")
 
 
-def _errors_for(form, exc):
-    if isinstance(exc, PolicyInvalid):
-        for error in exc.errors:
-            form.add_error("file", str(error))
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
+R = TypeVar("R")
+
+
+def _loading(call: Callable[[], R], field: str | None = None) -> Callable[[], R]:
+    """A policy file that does not load is refused like any other input: each problem beside `field`, or all of
+    them in one message."""
+
+    def run() -> R:
+        try:
+            return call()
+        except PolicyInvalid as exc:
+            raise ValidationError({field: [str(e) for e in exc.errors]} if field else str(exc)) from exc
+
+    return run
 
 
 @login_required
@@ -112,23 +125,23 @@ def adopt(request: HttpRequest) -> HttpResponse:
     trust = selectors.trust_for(request.user)
     require(request.user, Action.ADOPT_POLICY)
     form = PolicyFileForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            version = policy_adopt(
-                actor=request.user,
-                trust=trust,
-                text=form.cleaned_data["file"],
-                note=form.cleaned_data["note"],
-            )
-        except (PolicyInvalid, ValidationError) as exc:
-            _errors_for(form, exc)
-        else:
-            messages.success(request, f"Version {version.number} is now in force. Earlier versions are kept.")
-            return redirect("policy:versions")
-    return render(
+    return run_service(
         request,
-        "policy/upload.html",
-        {"form": form, "title": "Adopt a new version of the policy", "mode": "adopt"},
+        _loading(
+            lambda: policy_adopt(
+                actor=request.user, trust=trust, text=form.cleaned_data["file"], note=form.cleaned_data["note"]
+            ),
+            field="file",
+        ),
+        form=form,
+        page=lambda: render(
+            request,
+            "policy/upload.html",
+            {"form": form, "title": "Adopt a new version of the policy", "mode": "adopt"},
+        ),
+        ok=lambda version: f"Version {version.number} is now in force. Earlier versions are kept.",
+        then="policy:versions",
+        denied="raise",
     )
 
 
@@ -141,18 +154,23 @@ def setup(request: HttpRequest) -> HttpResponse:
         messages.info(request, "The trust is already set up.")
         return redirect("dashboard")
     form = PolicyFileForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            trust = trust_create_from_policy(actor=request.user, text=form.cleaned_data["file"], source="uploaded file")
-        except (PolicyInvalid, ValidationError) as exc:
-            _errors_for(form, exc)
-        else:
-            messages.success(request, f"{trust} is set up with {trust.schools.count()} schools and its key contacts.")
-            return redirect("people:trust")
-    return render(
+    return run_service(
         request,
-        "policy/upload.html",
-        {"form": form, "title": "Set up your trust", "mode": "setup", "now": timezone.now()},
+        _loading(
+            lambda: trust_create_from_policy(
+                actor=request.user, text=form.cleaned_data["file"], source="uploaded file"
+            ),
+            field="file",
+        ),
+        form=form,
+        page=lambda: render(
+            request,
+            "policy/upload.html",
+            {"form": form, "title": "Set up your trust", "mode": "setup", "now": timezone.now()},
+        ),
+        ok=lambda trust: f"{trust} is set up with {trust.schools.count()} schools and its key contacts.",
+        then="people:trust",
+        denied="raise",
     )
 
 
@@ -184,13 +202,14 @@ def reviews(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_start(request: HttpRequest) -> HttpResponse:
     trust = selectors.trust_for(request.user)
-    try:
-        review = services.review_start(actor=request.user, trust=trust)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("policy:reviews")
-    messages.success(request, "Review started. The draft begins as the version in force.")
-    return redirect("policy:review", pk=review.pk)
+    return run_service(
+        request,
+        lambda: services.review_start(actor=request.user, trust=trust),
+        ok="Review started. The draft begins as the version in force.",
+        then=lambda review: reverse("policy:review", args=[review.pk]),
+        back="policy:reviews",
+        denied="raise",
+    )
 
 
 def _review_context(request: HttpRequest, review, *, draft_form=None, return_form=None, note_form=None) -> dict:
@@ -205,7 +224,7 @@ def _review_context(request: HttpRequest, review, *, draft_form=None, return_for
         problems, compare_to = services.draft_problems(review.trust, text), text
         changes = field_changes(base.policy, parse_policy(text, "draft")) if not problems else []
     cadence = base.policy.review.cadence_months
-    since = services.add_months(review.review_due, -cadence)
+    since = add_months(review.review_due, -cadence)
     is_draft = review.status == ReviewStatus.DRAFT
     return {
         "review": review,
@@ -243,45 +262,46 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 def review_save(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_for(request.user, pk)
     form = ReviewDraftForm(request.POST)
-    if form.is_valid():
-        try:
-            problems = services.review_save(
-                actor=request.user,
-                review=review,
-                text=form.cleaned_data["text"],
-                change_note=form.cleaned_data["change_note"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-            return redirect("policy:review", pk=review.pk)
-        if not problems:
-            messages.success(request, "Draft saved. It is a valid policy file; read the changes below.")
-            return redirect("policy:review", pk=review.pk)
+
+    def page() -> HttpResponse:
+        return render(request, "policy/review.html", _review_context(request, review, draft_form=form), status=400)
+
+    def saved(problems: list) -> HttpResponse | str:
+        """A draft that is not yet a valid policy is kept, and comes back with each problem beside the text."""
         for problem in problems:
             form.add_error("text", str(problem))
-    return render(request, "policy/review.html", _review_context(request, review, draft_form=form), status=400)
+        return page() if problems else _page_of(review)
+
+    if not form.is_valid():
+        return page()
+    return run_service(
+        request,
+        lambda: services.review_save(
+            actor=request.user,
+            review=review,
+            text=form.cleaned_data["text"],
+            change_note=form.cleaned_data["change_note"],
+        ),
+        ok=lambda problems: None if problems else "Draft saved. It is a valid policy file; read the changes below.",
+        then=saved,
+        back=_page_of(review),
+        denied="raise",
+    )
 
 
-def _act(request: HttpRequest, review, action, success: str) -> HttpResponse:
-    try:
-        action()
-    except (ValidationError, PermissionDenied, PolicyInvalid) as exc:
-        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        messages.error(request, text)
-    else:
-        messages.success(request, success)
-    return redirect("policy:review", pk=review.pk)
+def _page_of(review) -> str:
+    return reverse("policy:review", args=[review.pk])
 
 
 @login_required
 @require_POST
 def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_for(request.user, pk)
-    return _act(
+    return run_service(
         request,
-        review,
-        lambda: services.review_submit(actor=request.user, review=review),
-        "Submitted. The approver the policy names has been told it is waiting for them.",
+        _loading(lambda: services.review_submit(actor=request.user, review=review)),
+        ok="Submitted. The approver the policy names has been told it is waiting for them.",
+        then=_page_of(review),
     )
 
 
@@ -289,11 +309,11 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_for(request.user, pk)
-    return _act(
+    return run_service(
         request,
-        review,
-        lambda: services.review_approve(actor=request.user, review=review),
-        "Approved. The reviewed policy is now in force as a new version, with its document history entry.",
+        _loading(lambda: services.review_approve(actor=request.user, review=review)),
+        ok="Approved. The reviewed policy is now in force as a new version, with its document history entry.",
+        then=_page_of(review),
     )
 
 
@@ -305,11 +325,11 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         context = _review_context(request, review, return_form=form)
         return render(request, "policy/review.html", context, status=400)
-    return _act(
+    return run_service(
         request,
-        review,
-        lambda: services.review_return(actor=request.user, review=review, note=form.cleaned_data["note"]),
-        "Sent back to the people drafting it, with your notes.",
+        _loading(lambda: services.review_return(actor=request.user, review=review, note=form.cleaned_data["note"])),
+        ok="Sent back to the people drafting it, with your notes.",
+        then=_page_of(review),
     )
 
 
@@ -318,20 +338,14 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
 def review_note(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review_for(request.user, pk)
     form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.review_note(
-                actor=request.user,
-                review=review,
-                noted_on=form.cleaned_data["noted_on"],
-                minute=form.cleaned_data["minute"],
-            )
-        except PermissionDenied as exc:
-            messages.error(request, str(exc))
-            return redirect("policy:review", pk=review.pk)
-        except ValidationError as exc:
-            form.add_error("noted_on", " ".join(exc.messages))
-        else:
-            messages.success(request, "Recorded: the governing body noted the reviewed policy.")
-            return redirect("policy:review", pk=review.pk)
-    return render(request, "policy/review.html", _review_context(request, review, note_form=form), status=400)
+    return run_service(
+        request,
+        lambda: services.review_note(actor=request.user, review=review, **form.cleaned_data),
+        form=form,
+        field="noted_on",
+        page=lambda: render(
+            request, "policy/review.html", _review_context(request, review, note_form=form), status=400
+        ),
+        ok="Recorded: the governing body noted the reviewed policy.",
+        then=_page_of(review),
+    )

@@ -13,18 +13,34 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from django.conf import settings
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from safesocial.channels.models import Channel
+from safesocial.channels.selectors import people_of
 from safesocial.channels.services import credential_for_publishing
-from safesocial.platforms.base import Account, Adapter, MediaItem, PlatformError, PublishRequest, TemporaryError
+from safesocial.platforms.base import (
+    Account,
+    Adapter,
+    MediaItem,
+    NotFound,
+    PlatformError,
+    PublishRequest,
+    TakeDowner,
+    TemporaryError,
+    TokenExpired,
+    Unsupported,
+)
+from safesocial.platforms.registry import adapter_for as live_adapter
 from safesocial.platforms.sandbox import SandboxAdapter
 
 from . import notifications
-from .models import Delivery, DeliveryStatus, Post, PostStatus
-from .services import approval_grace, audit_post
+from .models import Delivery, DeliveryStatus, Post, PostStatus, TakeDown, TakeDownStatus
+from .services import approval_grace, audit_post, finish_take_down
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +60,8 @@ def backoff(attempts: int, retry_after: int | None = None) -> dt.timedelta:
 def adapter_for(channel: Channel) -> Adapter:
     if channel.is_sandbox:
         return SandboxAdapter()
-    from safesocial.platforms.registry import adapter_for as live_adapter
-
+    if channel.is_manual:  # never sent through an API, even where one exists: a poster publishes it by hand
+        raise Unsupported(f"{channel} is published by hand: {channel.manual_reason}", code="by_hand")
     return live_adapter(channel.platform)
 
 
@@ -182,7 +198,8 @@ def _settle(post_id: int) -> None:
     if post.status != PostStatus.SCHEDULED:
         return
     statuses = list(post.deliveries.values_list("status", "last_error"))
-    open_ = {DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.RETRY}
+    # A delivery waiting to be published by hand is still to come: its post is not failed while a person may yet act.
+    open_ = {DeliveryStatus.PENDING, DeliveryStatus.SENDING, DeliveryStatus.RETRY, DeliveryStatus.MANUAL}
     if all(s == DeliveryStatus.PUBLISHED for s, _ in statuses):
         post.status, post.published_at, post.status_note = PostStatus.PUBLISHED, timezone.now(), ""
         post.save(update_fields=["status", "published_at", "status_note"])
@@ -252,8 +269,6 @@ def deliver_due(now: dt.datetime | None = None) -> dict[str, int]:
 
 def takes_down_by_api(channel: Channel) -> bool:
     """Whether SafeSocial can delete this channel's posts itself; if not, a person removes them by hand."""
-    from safesocial.platforms.base import TakeDowner, Unsupported
-
     try:
         return isinstance(adapter_for(channel), TakeDowner)
     except Unsupported:
@@ -262,8 +277,6 @@ def takes_down_by_api(channel: Channel) -> bool:
 
 def _refusal(channel: Channel, exc: PlatformError) -> str:
     """The platform's refusal, in words that say what to do next."""
-    from safesocial.platforms.base import NotFound, TokenExpired
-
     name = "The sandbox" if channel.is_sandbox else channel.platform_label
     if isinstance(exc, NotFound):
         return (
@@ -278,9 +291,6 @@ def _refusal(channel: Channel, exc: PlatformError) -> str:
 def take_down(take_down_id: int) -> str:
     """Delete one delivery's post on its platform. Claimed with one conditional UPDATE, so two workers never both
     call; the call itself happens outside any transaction."""
-    from .models import TakeDown, TakeDownStatus
-    from .services import finish_take_down
-
     claimed = TakeDown.objects.filter(pk=take_down_id, status=TakeDownStatus.PENDING).update(
         status=TakeDownStatus.SENDING, attempts=F("attempts") + 1
     )
@@ -321,12 +331,6 @@ CHASE_EVERY = dt.timedelta(days=1)
 def chase_manual_take_downs(now: dt.datetime | None = None) -> int:
     """Daily: whoever asked for a take-down by hand, and the channel's owner, hear again until someone confirms
     the post is gone. The email names no pupil and quotes no post."""
-    from django.conf import settings
-    from django.core.mail import send_mass_mail
-    from django.urls import reverse
-
-    from .models import TakeDown, TakeDownStatus
-
     now = now or timezone.now()
     due = TakeDown.objects.filter(status=TakeDownStatus.MANUAL, requested_at__lte=now - CHASE_EVERY).filter(
         Q(chased_at__isnull=True) | Q(chased_at__lte=now - CHASE_EVERY)
@@ -346,6 +350,36 @@ def chase_manual_take_downs(now: dt.datetime | None = None) -> int:
         for email in sorted({row.requested_by.email, channel.owner.email} - {""}):
             messages.append(("A post still needs taking down", body, None, [email]))
         audit_post(actor="publisher", action="post.take_down_chased", post=post, changes={"channel": channel.pk})
+    if messages:
+        send_mass_mail(messages)
+    return chased
+
+
+def chase_publishing_by_hand(now: dt.datetime | None = None) -> int:
+    """Daily: an approved post for a channel published by hand (a closed group) that nobody has recorded a day after
+    it fell due is chased: its author and the channel's owner and posters hear again each day until someone records
+    the link. The email names no pupil and quotes no post."""
+    now = now or timezone.now()
+    due = Delivery.objects.filter(status=DeliveryStatus.MANUAL, due_at__lte=now - CHASE_EVERY).filter(
+        Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - CHASE_EVERY)
+    )
+    messages, chased = [], 0
+    for row in due.select_related("channel", "post__author"):
+        channel, post = row.channel, row.post
+        # One UPDATE per row, so two schedulers chase once.
+        if not Delivery.objects.filter(pk=row.pk, reminded_at=row.reminded_at).update(reminded_at=now):
+            continue
+        chased += 1
+        link = settings.SITE_ROOT + reverse("publishing:detail", args=[post.pk])
+        since = timezone.localtime(row.due_at) if row.due_at else now
+        body = (
+            f"Post {post.pk} was approved for {channel} and has been waiting since {since:%d/%m/%Y} to be published "
+            f"by hand. Publish it on {channel.platform_label}, then record its link here: {link}\n"
+        )
+        people = [post.author, *people_of(channel)]
+        for email in sorted({p.email for p in people if p.is_active} - {""}):
+            messages.append(("A post is waiting to be published by hand", body, None, [email]))
+        audit_post(actor="publisher", action="post.by_hand_chased", post=post, changes={"channel": channel.pk})
     if messages:
         send_mass_mail(messages)
     return chased

@@ -1,27 +1,22 @@
-"""Demo channels and posts for the demo trust, made through the same services staff use."""
+"""Demo posts for the demo trust, made through the same services staff use (safesocial/demo/builder.py sets up the
+channels they go to)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from safesocial.channels import services as channels
-from safesocial.channels.models import AccessLevel, ChannelStatus, Delivery
-from safesocial.compliance.services import training_record
-from safesocial.people.models import School, Trust, User
-from safesocial.people.roles import Role
+from safesocial.consent.models import Purpose
+from safesocial.consent.selectors import consents_for, in_force
+from safesocial.people.models import Pupil, School, User
 
 from . import services
-
-
-def _user(school: School | None, role: Role) -> User:
-    qs = User.objects.filter(role_assignments__role=role)
-    qs = qs.filter(role_assignments__school=school) if school else qs.filter(role_assignments__school__isnull=True)
-    return qs.order_by("date_joined", "pk").first()
+from .models import FaceTag
 
 
 def demo_photo(colour: tuple[int, int, int], label: str) -> SimpleUploadedFile:
@@ -37,98 +32,7 @@ def demo_photo(colour: tuple[int, int, int], label: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{label.lower().replace(' ', '-')}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
-def seed_channels(trust: Trust) -> None:
-    policy = trust.policy
-    for school in School.objects.filter(trust=trust).order_by("pk"):
-        head = _user(school, Role.HEAD)
-        admin = _user(school, Role.CHANNEL_ADMIN)
-        comms = User.objects.filter(role_assignments__school=school, job_title="Communications Lead").first()
-        teacher = User.objects.filter(role_assignments__school=school, job_title="Year 4 Teacher").first()
-        for person in {admin, comms, teacher}:
-            channels.aup_sign(actor=person, signed_name=person.full_name)
-        sandbox = channels.channel_propose(
-            actor=admin,
-            trust=trust,
-            school=school,
-            platform="facebook_page",
-            delivery=Delivery.SANDBOX,
-            name=f"{school.name} (sandbox Facebook page)",
-            official_email=f"office@{school.key}.example.com",
-            purpose="Practise posting and reviewing before the live page; show parents' evening staff how posts look.",
-            audience="Staff in training",
-            contributors=["staff"],
-            time_commitment="One hour a week",
-            success_measures="Every poster has published one reviewed post here before posting live.",
-            owner=admin,
-            risks=[
-                channels.RiskSpec(
-                    "A pupil without photo consent appears in a practice post",
-                    "medium",
-                    "Use drawn or consented images only; consent is checked before review.",
-                    admin,
-                ),
-                channels.RiskSpec(
-                    "A practice post is mistaken for a live one",
-                    "low",
-                    "The sandbox publishes only inside SafeSocial and is labelled on every page.",
-                    admin,
-                ),
-            ],
-        )
-        sandbox = channels.channel_sign_off(actor=head, channel=sandbox, note="Approved for staff training.")
-        sandbox = channels.channel_set_status(actor=admin, channel=sandbox, status=ChannelStatus.ACTIVE)
-        until = timezone.localdate() + dt.timedelta(days=365)
-        # Policy: a channel administrator is trained before access is granted.
-        training_record(
-            actor=head,
-            user=admin,
-            topic=policy.training.topics[0],
-            kind="induction",
-            completed_on=timezone.localdate() - dt.timedelta(days=200),
-            provider="Harbourside Learning Trust safeguarding team",
-            note="Induction; signed attendance sheet kept by the school office.",
-        )
-        channels.access_grant(actor=head, channel=sandbox, user=admin, level=AccessLevel.ADMIN, expires_on=until)
-        for poster in {comms, teacher}:
-            channels.access_grant(actor=head, channel=sandbox, user=poster, level=AccessLevel.POSTER, expires_on=until)
-        for official in policy.channels.official:
-            if official.school != school.key:
-                continue
-            live = channels.channel_propose(
-                actor=admin,
-                trust=trust,
-                school=school,
-                platform=official.platform,
-                name=official.name,
-                official_email=f"office@{school.key}.example.com",
-                purpose="News, reminders and celebrations for families.",
-                audience="Parents and carers, the local community",
-                contributors=["parents", "public"],
-                time_commitment="Three hours a week",
-                owner=admin,
-                success_measures="Parents report in the annual survey that they hear about events in time.",
-                risks=[
-                    channels.RiskSpec(
-                        "Abusive or identifying comments from the public",
-                        "medium",
-                        "Comments moderated daily; repeat offenders blocked as the policy says.",
-                        admin,
-                    )
-                ],
-            )
-            channels.channel_sign_off(actor=head, channel=live, note="Approved; go live once connected.")
-        _seed_posts(school, sandbox, teacher, comms)
-        if school.key == "seabright":
-            seed_consent_examples(school, sandbox, teacher, comms)
-            from django.db import transaction
-
-            from safesocial.moderation.demo import seed_comments
-
-            # Visitors comment once the posts are out, which happens when the demo's transaction commits.
-            transaction.on_commit(lambda channel=sandbox: seed_comments(channel))
-
-
-def _seed_posts(school: School, channel, teacher: User, comms: User) -> None:
+def seed_posts(school: School, channel, teacher: User, comms: User) -> None:
     first, _ = services.post_submit(
         actor=teacher,
         post=services.post_create(
@@ -179,14 +83,6 @@ def _seed_posts(school: School, channel, teacher: User, comms: User) -> None:
 def seed_consent_examples(school: School, channel, teacher: User, comms: User) -> None:
     """What issue 4's demo shows: a post naming a pupil is stopped with the reason; a photo with a pupil who has no
     photo consent waits to be blurred; a published post features a pupil whose consent can then be withdrawn."""
-    from pathlib import Path
-
-    from safesocial.consent.models import Purpose
-    from safesocial.consent.selectors import consents_for, in_force
-    from safesocial.people.models import Pupil
-
-    from .models import FaceTag
-
     pupils = list(Pupil.objects.filter(school=school).order_by("pk"))
     records = consents_for(pupils)
 
@@ -236,3 +132,42 @@ def seed_consent_examples(school: School, channel, teacher: User, comms: User) -
     if faces:
         services.face_tag(actor=teacher, face=faces[0], pupil=pick(False, False))
     services.post_submit(actor=teacher, post=draft)
+
+
+def seed_by_hand(group, teacher: User, comms: User, assistant: User) -> None:
+    """A closed group published by hand: a reviewed post out with its link recorded, one approved and waiting to be
+    published, and a colleague's suggestion waiting for the group's posters."""
+    out, _ = services.post_submit(
+        actor=teacher,
+        post=services.post_create(
+            actor=teacher,
+            channels=[group],
+            category="information",
+            text="Harvest festival is on Thursday at 2pm in the hall. Donations of tins and packets go to the "
+            "local food bank.",
+        ),
+    )
+    services.post_approve(actor=comms, post=out, notes="Checked against the diary.")
+    services.delivery_record_by_hand(
+        actor=teacher,
+        delivery=out.deliveries.get(),
+        url="https://www.facebook.com/groups/seabright-parents-example/posts/1001",
+    )
+    waiting, _ = services.post_submit(
+        actor=teacher,
+        post=services.post_create(
+            actor=teacher,
+            channels=[group],
+            category="information",
+            text="Reminder: PE kits come home on Friday to be washed, and back on Monday please.",
+        ),
+    )
+    services.post_approve(actor=comms, post=waiting)
+    if assistant is not None:
+        services.suggestion_create(
+            actor=assistant,
+            channel=group,
+            category="community",
+            text="Our reading volunteers would love a few more helpers on Tuesday afternoons. Could we ask families "
+            "in the group?",
+        )

@@ -1,10 +1,13 @@
+import datetime as dt
+
 from django import forms
 from django.utils import timezone
 
 from safesocial.channels.models import Channel
+from safesocial.forms import BritishDateField
 from safesocial.people.models import User
 
-from .checks import too_long
+from .post_checks import too_long
 
 MAX_IMAGES = 4
 
@@ -108,3 +111,79 @@ class ReviewForm(forms.Form):
             self.fields["criteria"].choices = [(c, c) for c in criteria]
         else:
             del self.fields["criteria"]
+
+
+class ByHandForm(forms.Form):
+    """Where and when a poster published an approved post by hand (a closed group)."""
+
+    url = forms.CharField(
+        max_length=200,
+        label="Link to the post",
+        help_text="Open the post on the platform and copy its address from the browser: it starts https://",
+        widget=forms.URLInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    published_on = BritishDateField(label="Published on")
+    published_time = forms.TimeField(
+        label="At", help_text="24-hour clock, for example 14:30.", widget=forms.TimeInput(format="%H:%M")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        now = timezone.localtime()
+        self.fields["published_on"].initial = now.date()
+        self.fields["published_time"].initial = now.strftime("%H:%M")
+
+    def published_at(self):
+        tz = timezone.get_current_timezone()
+        return dt.datetime.combine(self.cleaned_data["published_on"], self.cleaned_data["published_time"], tzinfo=tz)
+
+
+class SuggestionForm(forms.Form):
+    """A colleague's suggestion for a post: the channel, what it is about, the words and up to four photos."""
+
+    channel = forms.ModelChoiceField(queryset=Channel.objects.none(), label="For which channel", empty_label="Choose…")
+    category = forms.ChoiceField(label="Category")
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        label="What the post could say",
+        help_text="It is checked as a post is: name no pupil whose parents have not agreed.",
+    )
+
+    def __init__(self, *args, channels, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].queryset = channels
+        self.fields["category"].choices = [("", "Choose a category"), *categories]
+        for i in range(1, MAX_IMAGES + 1):
+            self.fields[f"image_{i}"] = forms.ImageField(
+                required=False, label=f"Photo {i}", help_text="JPEG, PNG, GIF or WebP, up to 10 MB."
+            )
+            self.fields[f"alt_{i}"] = forms.CharField(
+                required=False,
+                max_length=500,
+                label=f"Describe photo {i}",
+                help_text="For people who cannot see it; required with a photo.",
+            )
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if problem := too_long(text):
+            raise forms.ValidationError(problem)
+        return text
+
+    def images(self):
+        from .services import ImageUpload
+
+        return [
+            ImageUpload(self.cleaned_data[f"image_{i}"], self.cleaned_data.get(f"alt_{i}", ""))
+            for i in range(1, MAX_IMAGES + 1)
+            if self.cleaned_data.get(f"image_{i}")
+        ]
+
+
+class DeclineForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why not",
+        help_text="Your colleague reads this on the suggestion's page.",
+        error_messages={"required": "Tell your colleague why, in a sentence."},
+    )

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from safesocial.people.roles import ROLE_CHOICES
+
 
 class PostStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -148,6 +150,8 @@ class DeliveryStatus(models.TextChoices):
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
     TAKEN_DOWN = "taken_down", "Taken down"
+    # A channel published by hand (a closed group): approved, waiting for a poster to publish it and record the link.
+    MANUAL = "manual", "Waiting to be published by hand"
 
 
 class Delivery(models.Model):
@@ -167,6 +171,11 @@ class Delivery(models.Model):
     external_id = models.CharField(max_length=120, blank=True)
     external_url = models.URLField(blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Published by hand: who recorded the link (the time is published_at), and when SafeSocial last reminded them.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -312,3 +321,84 @@ class WithdrawalDecision(models.Model):
 
     def __str__(self) -> str:
         return f"decision on post {self.post_id} after withdrawal {self.consent_id}"
+
+
+class SuggestionStatus(models.TextChoices):
+    OPEN = "open", "Waiting for a decision"
+    AGREED = "agreed", "Agreed, waiting for a poster"  # the person the policy names agreed; a poster drafts it
+    DRAFTED = "drafted", "Turned into a draft"
+    DECLINED = "declined", "Declined"
+
+
+# The only moves a suggestion makes; services refuse any other.
+SUGGESTION_TRANSITIONS: dict[str, set[str]] = {
+    SuggestionStatus.OPEN: {SuggestionStatus.AGREED, SuggestionStatus.DRAFTED, SuggestionStatus.DECLINED},
+    SuggestionStatus.AGREED: {SuggestionStatus.DRAFTED, SuggestionStatus.DECLINED},
+    SuggestionStatus.DRAFTED: set(),
+    SuggestionStatus.DECLINED: set(),
+}
+
+
+class Suggestion(models.Model):
+    """A colleague's idea for a post on a channel they cannot post to. It goes to whoever the policy names
+    (posts.suggestions_to), else to the channel's posters, who turn it into a draft of their own or decline it."""
+
+    trust = models.ForeignKey("people.Trust", on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey("people.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    channel = models.ForeignKey("channels.Channel", on_delete=models.PROTECT, related_name="suggestions")
+    suggested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="suggestions")
+    text = models.TextField()
+    category = models.CharField(max_length=40)
+    findings = models.JSONField(default=list, blank=True)  # the automated checks' warnings, for whoever decides
+    # The role the policy named (posts.suggestions_to) when it was made, if anyone held it there; empty: the
+    # channel's posters decide.
+    to_role = models.CharField(max_length=20, choices=ROLE_CHOICES, blank=True)
+    status = models.CharField(max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)  # why it was declined, for the colleague who suggested it
+    post = models.OneToOneField(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="suggestion")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["trust", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="declined") | ~models.Q(note=""), name="declining_a_suggestion_says_why"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="drafted") | models.Q(post__isnull=False),
+                name="a_drafted_suggestion_has_its_post",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        first_line = self.text.strip().splitlines()[0] if self.text.strip() else "(empty)"
+        return first_line[:60] + ("…" if len(first_line) > 60 else "")
+
+
+def _suggestion_image_path(instance: SuggestionImage, filename: str) -> str:
+    return f"suggestions/{instance.suggestion_id}/{timezone.now():%Y%m%d%H%M%S}-{filename}"
+
+
+class SuggestionImage(models.Model):
+    """A photo sent with a suggestion, stripped of its metadata as a post's are; its faces are tagged once it is a
+    draft, by the poster."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(upload_to=_suggestion_image_path)
+    content_type = models.CharField(max_length=40)
+    alt_text = models.CharField("Description for people who cannot see the image", max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.alt_text or self.file.name

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.urls import reverse
 
-from .models import Post
+from .models import Post, Suggestion
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +44,16 @@ def review_requested(post: Post, reviewers: Iterable) -> None:
 
 def approved(post: Post) -> None:
     when = "as soon as possible" if not post.scheduled_for else f"at {post.scheduled_for:%H:%M on %d %B %Y}"
+    by_hand = [c.name for c in post.channels.all() if c.is_manual]
+    note = (
+        f" {', '.join(by_hand)} {'is' if len(by_hand) == 1 else 'are'} published by hand: publish it there then, and "
+        "record its link on the post's page."
+        if by_hand
+        else ""
+    )
     _send(
         "Your post was approved",
-        f"Your post for {_channels(post)} was approved and will be published {when}.\n\n{_link(post)}\n",
+        f"Your post for {_channels(post)} was approved and will be published {when}.{note}\n\n{_link(post)}\n",
         [post.author],
     )
 
@@ -75,4 +82,27 @@ def failed(post: Post) -> None:
         f"A post for {_channels(post)} could not be published. The platform's message and what to do next are on "
         f"the post's page.\n\n{_link(post)}\n",
         _owners(post),
+    )
+
+
+def _suggestion_link(suggestion: Suggestion) -> str:
+    return settings.SITE_ROOT + reverse("publishing:suggestion", args=[suggestion.pk])
+
+
+def suggestion_arrived(suggestion: Suggestion, deciders: Iterable) -> None:
+    """To whoever decides: a link only. A suggestion's words may name a child, and an inbox is no place for them."""
+    _send(
+        "A colleague has suggested a post",
+        f"A colleague has suggested a post for one of the school's channels, and it waits for your decision.\n\n"
+        f"Read it: {_suggestion_link(suggestion)}\n",
+        deciders,
+    )
+
+
+def suggestion_answered(suggestion: Suggestion) -> None:
+    """To the colleague who suggested it: that there is an answer, and where; nothing of the answer itself."""
+    _send(
+        "Your suggestion for a post has an answer",
+        f"Your suggestion for a post has been answered.\n\nSee the answer: {_suggestion_link(suggestion)}\n",
+        [suggestion.suggested_by],
     )

@@ -6,48 +6,70 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Min
 from django.utils import timezone
 
 from safesocial.audit.services import audit_record
 from safesocial.channels.models import Channel, ChannelStatus
-from safesocial.channels.selectors import can_post, owns_or_administers
-from safesocial.consent.selectors import register_for
+from safesocial.channels.selectors import can_post, owns_or_administers, takes_posts
+from safesocial.consent.models import Consent, Purpose, ReferencePhoto
+from safesocial.consent.selectors import consents_for, in_force, register_for
 from safesocial.dates import add_working_days
+from safesocial.images import FaceMatcher, ImageRejected, MatchingUnavailable, blur_faces, detect_faces, sanitise
 from safesocial.people.models import User
-from safesocial.permissions import Action, may
+from safesocial.permissions import Action, may, schools_where
+from safesocial.policy.schema import is_http_url
 from safesocial.text.findings import Finding
+from safesocial.workflow import move
 
 from . import notifications
-from .checks import run_checks, too_long
 from .models import (
     EDITABLE,
     POST_TRANSITIONS,
+    SUGGESTION_TRANSITIONS,
     Decision,
     Delivery,
     DeliveryStatus,
+    FaceKind,
+    FaceTag,
+    FeaturedPupil,
     Post,
     PostImage,
     PostStatus,
     Review,
+    Suggestion,
+    SuggestionImage,
+    SuggestionStatus,
+    TakeDown,
+    TakeDownReason,
+    TakeDownStatus,
+    WithdrawalChoice,
+    WithdrawalDecision,
+)
+from .post_checks import run_checks, text_findings, too_long
+from .selectors import (
+    eligible_reviewers,
+    may_decide_suggestion,
+    posts_relying_on,
+    role_holders,
+    suggestion_deciders,
 )
 
 MAX_IMAGE_BYTES = 10_000_000
 
 
 def _move(post: Post, to: str, note: str | None = None) -> None:
-    if to not in POST_TRANSITIONS[post.status]:
-        raise ValidationError(
-            f"A post that is {post.get_status_display().lower()} cannot become {PostStatus(to).label.lower()}."
-        )
-    post.status = to
+    """Move the post, and say why on the post when there is something to say."""
+    move(post, to, transitions=POST_TRANSITIONS, refusal="A post that is {now} cannot become {to}.")
     if note is not None:
         post.status_note = note
 
@@ -79,6 +101,13 @@ def _check_channels(actor: User, channels: Sequence[Channel]) -> None:
             )
         if not can_post(actor, channel):
             raise PermissionDenied(f"You are not authorised to post to {channel}.")
+        if not takes_posts(channel):
+            # A live channel SafeSocial can reach only for its comments (YouTube): approved posts would fail there,
+            # and be posted by hand with nothing to show they were read first.
+            raise ValidationError(
+                f"SafeSocial cannot publish to {channel}: {channel.platform_label}'s API takes no posts. Ask its "
+                "owner to register a channel published by hand."
+            )
 
 
 def _check_schedule(when: dt.datetime | None) -> None:
@@ -141,8 +170,6 @@ class ImageUpload:
 def _read_image(upload: ImageUpload):
     """Refuse anything that is not really an image of a type platforms take, or is too large; return it
     re-encoded with every piece of metadata (GPS above all) removed and its orientation applied."""
-    from .images import ImageRejected, sanitise
-
     f = upload.file
     size = f.size or 0
     if size > MAX_IMAGE_BYTES:
@@ -158,10 +185,6 @@ def _read_image(upload: ImageUpload):
 
 
 def _attach_images(post: Post, images: Iterable[ImageUpload]) -> None:
-    from django.core.files.base import ContentFile
-
-    from .images import detect_faces
-    from .models import FaceTag
 
     start = post.images.count()
     for i, upload in enumerate(images):
@@ -190,11 +213,6 @@ def _suggest_pupils(post: Post, data: bytes, faces) -> None:
     """Where the trust has switched face matching on, suggest who each face is, comparing it only with the
     reference faces of pupils whose parents gave biometric consent that is still in force (Protection of
     Freedoms Act 2012 ss.26-28). Staff confirm every suggestion; the post photo's own face data is not kept."""
-    from safesocial.consent.models import Purpose, ReferencePhoto
-    from safesocial.consent.selectors import consents_for, in_force
-
-    from .images import FaceMatcher, MatchingUnavailable
-
     if not faces or post.school is None or not post.trust.policy.consent.face_matching:
         return
     enrolled = list(ReferencePhoto.objects.filter(pupil__school=post.school).select_related("pupil"))
@@ -357,19 +375,6 @@ def _submit(*, actor: User, post: Post, reviewer: User | None, note: str = "") -
     return findings
 
 
-def eligible_reviewers(post: Post):
-    """Everyone the policy allows to read this post before it goes out, except its author and whoever wrote
-    its current version."""
-    from safesocial.people.models import RoleAssignment
-    from safesocial.permissions import allowed_roles
-
-    roles = allowed_roles(Action.REVIEW_POST, post.trust.policy)
-    where = Q(school__isnull=True) | Q(school_id=post.school_id)
-    user_ids = RoleAssignment.objects.filter(where, trust=post.trust, role__in=list(roles)).values("user_id")
-    reviewers = User.objects.filter(pk__in=user_ids, is_active=True).exclude(pk__in=[post.author_id, post.edited_by_id])
-    return reviewers.order_by("full_name")
-
-
 def reviewers_to_notify(post: Post) -> list[User]:
     """The colleague the author asked for; else the channels' administrators and posters who may review;
     else everyone who may."""
@@ -446,7 +451,17 @@ def _schedule(post: Post) -> None:
     """Fill the outbox: one delivery per channel, each with a key that is unique to this version."""
     now = timezone.now()
     due = post.scheduled_for if post.scheduled_for and post.scheduled_for > now else now
-    for delivery in post.deliveries.exclude(status=DeliveryStatus.PUBLISHED):
+    by_api = False
+    for delivery in post.deliveries.exclude(status=DeliveryStatus.PUBLISHED).select_related("channel"):
+        if delivery.channel.is_manual:
+            # No worker claims it: a poster publishes it by hand once it is due, and records the link.
+            delivery.status, delivery.due_at, delivery.next_attempt_at = DeliveryStatus.MANUAL, due, None
+            delivery.last_error, delivery.lease_until, delivery.reminded_at = "", None, None
+            delivery.save(
+                update_fields=["status", "due_at", "next_attempt_at", "last_error", "lease_until", "reminded_at"]
+            )
+            continue
+        by_api = True
         delivery.status = DeliveryStatus.PENDING
         delivery.due_at = delivery.next_attempt_at = due
         key = f"ss-{post.pk}-{delivery.channel_id}-v{post.version}"
@@ -468,8 +483,8 @@ def _schedule(post: Post) -> None:
         )
     _move(post, PostStatus.SCHEDULED)
     _save(post, "status")
-    if due <= now:
-        from .tasks import deliver_post
+    if due <= now and by_api:
+        from .tasks import deliver_post  # here, not at the top: tasks import delivery, which imports this module
 
         transaction.on_commit(lambda: deliver_post.enqueue(post.pk))
 
@@ -545,8 +560,6 @@ def face_tag(*, actor: User, face, pupil=None, not_pupil: bool = False, not_a_fa
     """A member of staff says whose face this is, or that the detector was wrong and it is no face at all (a sleeve
     badge): recorded with who said so, and it then needs no tag. Tags change only before review: the reviewer reads
     the post with its faces settled."""
-    from .models import FaceKind, FaceTag, FeaturedPupil
-
     face = FaceTag.objects.select_for_update().select_related("image__post").get(pk=face.pk)
     post = face.image.post
     if not may_tag(actor, post):
@@ -584,14 +597,6 @@ def face_tag(*, actor: User, face, pupil=None, not_pupil: bool = False, not_a_fa
 def post_blur_faces_without_consent(*, actor: User, post: Post) -> int:
     """One action: blur every face in the post's photos that is not a pupil with photo consent (untagged
     faces included). The unblurred original stays inside SafeSocial; only the blurred copy is published."""
-    from django.core.files.base import ContentFile
-
-    from safesocial.consent.models import Purpose
-    from safesocial.consent.selectors import consents_for, in_force
-
-    from .images import blur_faces
-    from .models import FaceKind, FeaturedPupil
-
     post = Post.objects.select_for_update().get(pk=post.pk)
     if not may_tag(actor, post):
         raise PermissionDenied("Only the author, the channel's posters or the office can change this post's photos.")
@@ -636,10 +641,6 @@ def post_blur_faces_without_consent(*, actor: User, post: Post) -> int:
 
 def record_featured_from_text(post: Post, register) -> None:
     """Pupils named in full in the text feature in the post (for consent withdrawals)."""
-    import re
-
-    from .models import FeaturedPupil
-
     FeaturedPupil.objects.filter(post=post, how="named").delete()
     text = post.text.lower()
     for pupil in register:
@@ -666,8 +667,7 @@ def may_take_down(actor: User, post: Post) -> bool:
 def post_take_down(*, actor: User, post: Post, reason: str, note: str = "") -> Post:
     """Take a published post off every channel it reached: through the platform's API where it allows it, else by
     hand (the person confirms it is gone). Called again after a refusal, it tries the refused channels again."""
-    from .delivery import takes_down_by_api
-    from .models import TakeDown, TakeDownReason, TakeDownStatus
+    from .delivery import takes_down_by_api  # here, not at the top: delivery imports this module
 
     post = Post.objects.select_for_update().get(pk=post.pk)
     if not may_take_down(actor, post):
@@ -706,7 +706,7 @@ def post_take_down(*, actor: User, post: Post, reason: str, note: str = "") -> P
         changes={"reason": reason, "note": fingerprint(note.strip()), "channels": ways},
     )
     if any(way == "api" for way in ways.values()):
-        from .tasks import take_down_post
+        from .tasks import take_down_post  # here, not at the top: tasks import delivery, which imports this module
 
         transaction.on_commit(lambda: take_down_post.enqueue(post.pk))
     return post
@@ -716,8 +716,6 @@ def post_take_down(*, actor: User, post: Post, reason: str, note: str = "") -> P
 def take_down_confirm(*, actor: User, take_down):
     """A person says the post is gone from the platform: after removing it by hand, or after the platform said it
     was not there any more."""
-    from .models import TakeDown, TakeDownStatus
-
     take_down = TakeDown.objects.select_for_update().select_related("delivery__post").get(pk=take_down.pk)
     post = take_down.delivery.post
     if not may_take_down(actor, post):
@@ -731,8 +729,6 @@ def take_down_confirm(*, actor: User, take_down):
 
 def finish_take_down(take_down, *, actor, action: str) -> None:
     """The post is off this channel: the delivery says so, and the post once it is off every channel."""
-    from .models import TakeDownStatus
-
     take_down.status, take_down.done_at, take_down.error = TakeDownStatus.DONE, timezone.now(), ""
     take_down.save(update_fields=["status", "done_at", "error", "confirmed_by"])
     delivery = take_down.delivery
@@ -746,7 +742,6 @@ def finish_take_down(take_down, *, actor, action: str) -> None:
 
 
 def _close_withdrawal_decisions(actor: User, post: Post) -> None:
-    from .models import WithdrawalChoice
 
     post.withdrawal_decisions.filter(decision="").update(
         decision=WithdrawalChoice.TAKE_DOWN, decided_by=actor, decided_at=timezone.now()
@@ -756,22 +751,22 @@ def _close_withdrawal_decisions(actor: User, post: Post) -> None:
 # --- Decisions after a consent withdrawal ---------------------------------------------------------------------------
 
 
-def withdrawal_decisions_open(*, consent, pupil, posts) -> None:
+def withdrawal_decisions_open(consent: Consent) -> list[Post]:
     """Policy: a withdrawal takes effect at once. Each published post that relied on the consent waits for a
-    decision, due within the policy's working days (consent.withdrawal_decision_working_days)."""
-    from .models import WithdrawalDecision
-
+    decision, due within the policy's working days (consent.withdrawal_decision_working_days). Fills
+    hooks.CONSENT_WITHDRAWN; returns the posts."""
+    pupil = consent.pupil
+    posts = list(posts_relying_on(pupil, consent.purpose))
     days = pupil.school.trust.policy.consent.withdrawal_decision_working_days
     due = add_working_days(timezone.localdate(), days)
     for post in posts:
         WithdrawalDecision.objects.get_or_create(post=post, consent=consent, defaults={"pupil": pupil, "due_on": due})
+    return posts
 
 
 @transaction.atomic
 def withdrawal_decide(*, actor: User, decision, take_down: bool, because: str = ""):
     """Take the post down (reason: consent withdrawn), or keep it and say why."""
-    from .models import TakeDownReason, WithdrawalChoice, WithdrawalDecision
-
     decision = WithdrawalDecision.objects.select_for_update().select_related("post").get(pk=decision.pk)
     post = decision.post
     if not may_take_down(actor, post):
@@ -797,3 +792,219 @@ def withdrawal_decide(*, actor: User, decision, take_down: bool, because: str = 
         changes={"decision": choice, "because": fingerprint(because), "withdrawal": decision.consent_id},
     )
     return decision
+
+
+# --- Channels published by hand -------------------------------------------------------------------------------------
+
+
+def _clean_link(url: str) -> str:
+    url = url.strip()
+    if not is_http_url(url):
+        raise ValidationError(
+            {"url": "Paste the post's whole address as your browser shows it, starting https:// (or http://)."}
+        )
+    if len(url) > (Delivery._meta.get_field("external_url").max_length or 200):
+        raise ValidationError({"url": "That address is too long: copy the post's own link, without extras."})
+    return url
+
+
+@transaction.atomic
+def delivery_record_by_hand(*, actor: User, delivery: Delivery, url: str, published_at: dt.datetime | None = None):
+    """Policy: what goes out on an official channel is what a colleague read and agreed. For a channel published by
+    hand (a closed group) a poster publishes the approved post there, then records where and when: the post is then
+    published like any other (withdrawals, take-down) and SafeSocial stops reminding them."""
+    from .delivery import _settle  # here, not at the top: delivery imports this module
+
+    delivery = Delivery.objects.select_for_update().select_related("channel", "post").get(pk=delivery.pk)
+    channel, post = delivery.channel, delivery.post
+    if not (can_post(actor, channel) or owns_or_administers(actor, [channel.pk])):
+        raise PermissionDenied("Only the channel's posters and administrators record where a post was published.")
+    if delivery.status == DeliveryStatus.PUBLISHED:
+        raise ValidationError("Its link is already recorded.")
+    if delivery.status != DeliveryStatus.MANUAL:
+        raise ValidationError(
+            "This post is not waiting to be published by hand: a post goes out only once a colleague has approved it."
+        )
+    url = _clean_link(url)
+    now = timezone.now()
+    when = published_at or now
+    if when > now + dt.timedelta(minutes=5):
+        raise ValidationError({"published_at": "That time has not come yet: give the time it was published."})
+    approved = post.approved_at.replace(second=0, microsecond=0) if post.approved_at else None
+    if approved and when < approved:
+        at = f"{timezone.localtime(approved):%d/%m/%Y %H:%M}"
+        raise ValidationError(
+            {"published_at": f"That is before the post was approved ({at}): give the time it went out, after that."}
+        )
+    delivery.status, delivery.external_url, delivery.published_at = DeliveryStatus.PUBLISHED, url, when
+    delivery.recorded_by, delivery.last_error = actor, ""
+    delivery.save(update_fields=["status", "external_url", "published_at", "recorded_by", "last_error"])
+    audit_post(
+        actor=actor,
+        action="post.published_by_hand",
+        post=post,
+        changes={"channel": channel.pk, "url": url, "published_at": when},
+    )
+    _settle(post.pk)
+    post.refresh_from_db(fields=["status"])
+    if post.status == PostStatus.PUBLISHED:  # out when it first reached a channel, not when someone said so
+        post.published_at = post.deliveries.aggregate(first=Min("published_at"))["first"]
+        post.save(update_fields=["published_at"])
+    return delivery
+
+
+# --- Suggestions ------------------------------------------------------------------------------------------------------
+
+
+def _audit_suggestion(*, actor, action: str, suggestion: Suggestion, changes: dict[str, object]) -> None:
+    """Labelled by number: a suggestion's words may name a child, and the audit trail names none."""
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=suggestion,
+        label=f"Suggestion {suggestion.pk}",
+        school_id=suggestion.school_id,
+        changes=changes,
+    )
+
+
+def _move_suggestion(suggestion: Suggestion, to: str) -> None:
+    move(suggestion, to, transitions=SUGGESTION_TRANSITIONS, refusal="A suggestion that is {now} cannot become {to}.")
+
+
+def may_suggest(actor: User, channel: Channel) -> bool:
+    """Any member of staff of the channel's school (for a trust's own channel, of any of its schools)."""
+    if actor.trust_id != channel.trust_id:
+        return False
+    if channel.school_id is None:
+        return may(actor, Action.WRITE_POST) or schools_where(actor, Action.WRITE_POST).exists()
+    return may(actor, Action.WRITE_POST, channel.school)
+
+
+@transaction.atomic
+def suggestion_create(
+    *, actor: User, channel: Channel, text: str, category: str, images: Iterable[ImageUpload] = ()
+) -> Suggestion:
+    """Policy 001: a colleague who cannot post suggests a post to the person the policy names (posts.suggestions_to),
+    else to the channel's posters. The same checks as a post's run first: a suggestion that names a pupil without
+    consent, or breaks another of the policy's rules, is refused with the reasons, and nothing of it is kept."""
+    if not may_suggest(actor, channel):
+        raise PermissionDenied("Only the staff of the channel's school can suggest a post for it.")
+    if channel.status != ChannelStatus.ACTIVE or not takes_posts(channel):
+        raise ValidationError(f"{channel} takes no posts now: suggest one for another channel.")
+    policy = channel.trust.policy
+    _check_category(policy, category)
+    text = _clean_text(text)
+    findings = text_findings(text, channel.school)
+    blocking = [f.reason for f in findings if f.blocks]
+    if blocking:
+        raise ValidationError(["Fix these before suggesting it:", *blocking])
+    # The role the policy names, if anyone holds it for this channel; else the channel's posters decide.
+    role = policy.posts.suggestions_to
+    to_role = role.value if role and role_holders(channel.trust, channel.school, role).exists() else ""
+    suggestion = Suggestion.objects.create(
+        trust=channel.trust,
+        school=channel.school,
+        channel=channel,
+        suggested_by=actor,
+        text=text,
+        category=category,
+        findings=[f.as_dict() for f in findings],
+        to_role=to_role,
+    )
+    count = 0
+    for position, upload in enumerate(images):
+        clean = _read_image(upload)
+        stem = (upload.file.name or "image").rsplit(".", 1)[0][:60] or "image"
+        image = SuggestionImage(
+            suggestion=suggestion,
+            content_type=clean.content_type,
+            alt_text=upload.alt_text.strip(),
+            position=position,
+        )
+        extension = "png" if clean.content_type == "image/png" else "jpg"
+        image.file.save(f"{stem}.{extension}", ContentFile(clean.data), save=False)
+        image.save()
+        count += 1
+    _audit_suggestion(
+        actor=actor,
+        action="suggestion.create",
+        suggestion=suggestion,
+        changes={
+            "channel": channel.pk,
+            "category": category,
+            "text": fingerprint(text),
+            "images": count,
+            "findings": [[f.check, f.severity] for f in findings],
+            "to": to_role or "posters",
+        },
+    )
+    transaction.on_commit(lambda: notifications.suggestion_arrived(suggestion, list(suggestion_deciders(suggestion))))
+    return suggestion
+
+
+def _lock_suggestion(actor: User, suggestion: Suggestion) -> Suggestion:
+    suggestion = Suggestion.objects.select_for_update().select_related("channel", "trust").get(pk=suggestion.pk)
+    if suggestion.status in (SuggestionStatus.DRAFTED, SuggestionStatus.DECLINED):
+        raise ValidationError(f"This suggestion has been answered already: {suggestion.get_status_display().lower()}.")
+    if not may_decide_suggestion(actor, suggestion):
+        raise PermissionDenied("This suggestion is not yours to decide on.")
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_agree(*, actor: User, suggestion: Suggestion) -> Suggestion:
+    """The person the policy names agrees a suggestion should go ahead; the channel's posters turn it into a post."""
+    suggestion = _lock_suggestion(actor, suggestion)
+    if suggestion.status != SuggestionStatus.OPEN or not suggestion.to_role:
+        raise ValidationError("This suggestion is not waiting for your agreement.")
+    _move_suggestion(suggestion, SuggestionStatus.AGREED)
+    suggestion.agreed_by = actor
+    suggestion.save(update_fields=["status", "agreed_by"])
+    _audit_suggestion(actor=actor, action="suggestion.agree", suggestion=suggestion, changes={"status": "agreed"})
+    transaction.on_commit(lambda: notifications.suggestion_arrived(suggestion, list(suggestion_deciders(suggestion))))
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_draft(*, actor: User, suggestion: Suggestion) -> Post:
+    """A poster turns a suggestion into a draft of their own: they are its author, and the colleague who suggested
+    it is credited in its history. The draft is checked, reviewed and published as any post is."""
+    suggestion = _lock_suggestion(actor, suggestion)
+    if not can_post(actor, suggestion.channel):
+        raise PermissionDenied(
+            f"Only {suggestion.channel}'s authorised posters can write the post: agree it, and they will be asked."
+        )
+    uploads = []
+    for image in suggestion.images.all():
+        with image.file.open("rb") as f:
+            data = f.read()
+        name = image.file.name.rsplit("/", 1)[-1].split("-", 1)[-1]
+        uploads.append(ImageUpload(SimpleUploadedFile(name, data, content_type=image.content_type), image.alt_text))
+    post = post_create(
+        actor=actor, channels=[suggestion.channel], text=suggestion.text, category=suggestion.category, images=uploads
+    )
+    _move_suggestion(suggestion, SuggestionStatus.DRAFTED)
+    suggestion.post, suggestion.decided_by, suggestion.decided_at = post, actor, timezone.now()
+    suggestion.save(update_fields=["status", "post", "decided_by", "decided_at"])
+    _audit_suggestion(actor=actor, action="suggestion.draft", suggestion=suggestion, changes={"post": post.pk})
+    audit_post(actor=actor, action="post.from_suggestion", post=post, changes={"suggestion": suggestion.pk})
+    transaction.on_commit(lambda: notifications.suggestion_answered(suggestion))
+    return post
+
+
+@transaction.atomic
+def suggestion_decline(*, actor: User, suggestion: Suggestion, note: str) -> Suggestion:
+    """Whoever decides declines with a note for the colleague who suggested it."""
+    suggestion = _lock_suggestion(actor, suggestion)
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Tell your colleague why, in a sentence."})
+    _move_suggestion(suggestion, SuggestionStatus.DECLINED)
+    suggestion.note, suggestion.decided_by, suggestion.decided_at = note, actor, timezone.now()
+    suggestion.save(update_fields=["status", "note", "decided_by", "decided_at"])
+    _audit_suggestion(
+        actor=actor, action="suggestion.decline", suggestion=suggestion, changes={"note": fingerprint(note)}
+    )
+    transaction.on_commit(lambda: notifications.suggestion_answered(suggestion))
+    return suggestion

@@ -22,4 +22,12 @@ urlpatterns = [
     path("<int:pk>/faces/<int:face_id>/tag/", views.tag_face, name="tag_face"),
     path("<int:pk>/faces/<int:face_id>/pupils/", views.pupil_search, name="pupil_search"),
     path("<int:pk>/blur/", views.blur_faces, name="blur_faces"),
+    path("<int:pk>/by-hand/<int:delivery_id>/", views.record_by_hand, name="record_by_hand"),
+    path("suggestions/", views.suggestion_list, name="suggestions"),
+    path("suggestions/new/", views.suggest, name="suggest"),
+    path("suggestions/<int:pk>/", views.suggestion_detail, name="suggestion"),
+    path("suggestions/<int:pk>/agree/", views.suggestion_agree, name="suggestion_agree"),
+    path("suggestions/<int:pk>/draft/", views.suggestion_draft, name="suggestion_draft"),
+    path("suggestions/<int:pk>/decline/", views.suggestion_decline, name="suggestion_decline"),
+    path("suggestions/<int:pk>/images/<int:image_id>/", views.suggestion_image, name="suggestion_image"),
 ]

@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -12,13 +11,32 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from safesocial.channels.selectors import can_post, postable_channels
+from safesocial.channels.models import ChannelStatus
+from safesocial.channels.selectors import can_post, channels_for, owns_or_administers, postable_channels, takes_posts
+from safesocial.consent.models import Purpose
+from safesocial.consent.selectors import consents_for, in_force
+from safesocial.images import face_crop as crop
+from safesocial.people.models import Pupil
 from safesocial.people.selectors import schools_for
 from safesocial.permissions import Action, may
+from safesocial.storage import private_file_response
+from safesocial.views_kit import fragment_view, is_partial, run_service
 
 from . import selectors, services
-from .forms import PostForm, ReviewForm, SubmitForm
-from .models import EDITABLE, PostImage, PostStatus, TakeDown, TakeDownReason, WithdrawalDecision
+from .forms import ByHandForm, DeclineForm, PostForm, ReviewForm, SubmitForm, SuggestionForm
+from .models import (
+    EDITABLE,
+    DeliveryStatus,
+    FaceKind,
+    FaceTag,
+    PostImage,
+    PostStatus,
+    SuggestionImage,
+    SuggestionStatus,
+    TakeDown,
+    TakeDownReason,
+    WithdrawalDecision,
+)
 
 TABS = [
     ("review", "Waiting for my review"),
@@ -33,8 +51,8 @@ def _categories(trust):
     return [(c.key, c.label) for c in trust.policy.posts.categories]
 
 
-def _messages_for(exc: Exception) -> list[str]:
-    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+def _page_of(post) -> str:
+    return reverse("publishing:detail", args=[post.pk])
 
 
 @login_required
@@ -80,24 +98,26 @@ def post_create(request: HttpRequest) -> HttpResponse:
         categories=_categories(user.trust),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid():
+
+    def create():
         d = form.cleaned_data
-        try:
-            post = services.post_create(
-                actor=user,
-                channels=list(d["channels"]),
-                text=d["text"],
-                category=d["category"],
-                scheduled_for=d["scheduled_for"],
-                images=form.images(),
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            for message in _messages_for(exc):
-                form.add_error(None, message)
-        else:
-            messages.success(request, "Draft saved. Check the preview, then send it for review.")
-            return redirect("publishing:detail", pk=post.pk)
-    return render(request, "publishing/form.html", {"form": form, "title": "Write a post"})
+        return services.post_create(
+            actor=user,
+            channels=list(d["channels"]),
+            text=d["text"],
+            category=d["category"],
+            scheduled_for=d["scheduled_for"],
+            images=form.images(),
+        )
+
+    return run_service(
+        request,
+        create,
+        form=form,
+        page=lambda: render(request, "publishing/form.html", {"form": form, "title": "Write a post"}),
+        ok="Draft saved. Check the preview, then send it for review.",
+        then=_page_of,
+    )
 
 
 @login_required
@@ -119,30 +139,33 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         initial=initial,
     )
     was_submitted = post.status not in (PostStatus.DRAFT, PostStatus.REJECTED)
-    if request.method == "POST" and form.is_valid():
+
+    def update():
         d = form.cleaned_data
-        try:
-            post = services.post_update(
-                actor=request.user,
-                post=post,
-                text=d["text"],
-                category=d["category"],
-                scheduled_for=d["scheduled_for"],
-                images=form.images(),
-                remove_images=[int(i) for i in request.POST.getlist("remove_image") if i.isdigit()],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            for message in _messages_for(exc):
-                form.add_error(None, message)
-        else:
-            if was_submitted and post.status == PostStatus.DRAFT:
-                messages.error(request, "Saved, but the automated checks found something to fix first: see below.")
-            else:
-                messages.success(
-                    request, "Saved." + (" It goes back to review." if post.status == PostStatus.IN_REVIEW else "")
-                )
-            return redirect("publishing:detail", pk=post.pk)
-    return render(request, "publishing/form.html", {"form": form, "post": post, "title": "Edit the post"})
+        return services.post_update(
+            actor=request.user,
+            post=post,
+            text=d["text"],
+            category=d["category"],
+            scheduled_for=d["scheduled_for"],
+            images=form.images(),
+            remove_images=[int(i) for i in request.POST.getlist("remove_image") if i.isdigit()],
+        )
+
+    def saved(post) -> str | None:
+        if was_submitted and post.status == PostStatus.DRAFT:
+            messages.error(request, "Saved, but the automated checks found something to fix first: see below.")
+            return None
+        return "Saved." + (" It goes back to review." if post.status == PostStatus.IN_REVIEW else "")
+
+    return run_service(
+        request,
+        update,
+        form=form,
+        page=lambda: render(request, "publishing/form.html", {"form": form, "post": post, "title": "Edit the post"}),
+        ok=saved,
+        then=_page_of,
+    )
 
 
 @login_required
@@ -178,7 +201,13 @@ def _detail_context(request: HttpRequest, post, review_form: ReviewForm | None =
         "may_take_down": post.status == PostStatus.PUBLISHED and services.may_take_down(user, post),
         "take_down_reasons": TakeDownReason.choices,
         "take_downs": [d.take_down for d in deliveries if hasattr(d, "take_down")],
-        "submit_form": SubmitForm(reviewers=services.eligible_reviewers(post)),
+        # Approved for a channel published by hand: where this person may record the link, a form for each.
+        "by_hand": [
+            (d, ByHandForm(prefix=f"by-hand-{d.pk}"))
+            for d in deliveries
+            if d.status == DeliveryStatus.MANUAL and _may_record(user, d)
+        ],
+        "submit_form": SubmitForm(reviewers=selectors.eligible_reviewers(post)),
         "review_form": review_form or ReviewForm(criteria=post.trust.policy.posts.criteria),
         "needed": post.trust.policy.posts.reviewers_required,
         "approvals": post.reviews.filter(post_version=post.version, decision="approve").count(),
@@ -192,11 +221,6 @@ def _faces_context(user, post, query) -> dict:
     """The faces found in the post's photos, whom they are tagged as, and whether each may be published; with the
     pupils to tag each as: the school's earlier tags first, or the results of a search (?face=&q=, which works
     without JavaScript)."""
-    from safesocial.consent.models import Purpose
-    from safesocial.consent.selectors import consents_for, in_force
-
-    from .models import FaceKind, FaceTag
-
     faces = list(FaceTag.objects.filter(image__post=post).select_related("pupil", "suggested_pupil", "tagged_by"))
     if not faces:
         return {"faces": []}
@@ -231,17 +255,6 @@ def _faces_context(user, post, query) -> dict:
     }
 
 
-def _act(request, post, fn, ok: str, **kwargs) -> HttpResponse:
-    try:
-        fn(actor=request.user, post=post, **kwargs)
-    except (ValidationError, PermissionDenied) as exc:
-        for message in _messages_for(exc):
-            messages.error(request, message)
-    else:
-        messages.success(request, ok)
-    return redirect("publishing:detail", pk=post.pk)
-
-
 def _whom(post) -> str:
     """The colleague the author asked for, or the people SafeSocial emails on their behalf."""
     names = [person.full_name for person in services.reviewers_to_notify(post)] or ["a colleague"]
@@ -254,19 +267,22 @@ def _whom(post) -> str:
 @require_POST
 def post_submit(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for(request.user, pk)
-    form = SubmitForm(request.POST, reviewers=services.eligible_reviewers(post))
+    form = SubmitForm(request.POST, reviewers=selectors.eligible_reviewers(post))
     reviewer = form.cleaned_data["reviewer"] if form.is_valid() else None
-    try:
-        post, _ = services.post_submit(actor=request.user, post=post, reviewer=reviewer)
-    except (ValidationError, PermissionDenied) as exc:
-        for message in _messages_for(exc):
-            messages.error(request, message)
-    else:
+
+    def sent(result) -> str | None:
+        post, _ = result
         if post.status == PostStatus.IN_REVIEW:
-            messages.success(request, f"Sent for review to {_whom(post)}. You will get an email when it has been read.")
-        else:
-            messages.error(request, "The automated checks found something to fix first: see below.")
-    return redirect("publishing:detail", pk=pk)
+            return f"Sent for review to {_whom(post)}. You will get an email when it has been read."
+        messages.error(request, "The automated checks found something to fix first: see below.")
+        return None
+
+    return run_service(
+        request,
+        lambda: services.post_submit(actor=request.user, post=post, reviewer=reviewer),
+        ok=sent,
+        then=_page_of(post),
+    )
 
 
 @login_required
@@ -275,32 +291,31 @@ def post_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """A reviewer who left a criterion unticked gets the form back, with their notes and ticks, and an error."""
     post = selectors.post_for(request.user, pk)
     form = ReviewForm(request.POST, criteria=post.trust.policy.posts.criteria)
-    form.is_valid()
-    try:
-        services.post_approve(
+    return run_service(
+        request,
+        lambda: services.post_approve(
             actor=request.user,
             post=post,
-            notes=form.cleaned_data.get("notes", ""),
+            notes=form.cleaned_data["notes"],
             confirmed=form.cleaned_data.get("criteria", []),
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        for message in _messages_for(exc):
-            form.add_error("criteria" if "criteria" in form.fields else None, message)
-        return render(request, "publishing/detail.html", _detail_context(request, post, review_form=form))
-    messages.success(request, "Approved. Thank you for reading it.")
-    return redirect("publishing:detail", pk=post.pk)
+        ),
+        form=form,
+        field="criteria" if "criteria" in form.fields else None,
+        page=lambda: render(request, "publishing/detail.html", _detail_context(request, post, review_form=form)),
+        ok="Approved. Thank you for reading it.",
+        then=_page_of(post),
+    )
 
 
 @login_required
 @require_POST
 def post_reject(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for(request.user, pk)
-    return _act(
+    return run_service(
         request,
-        post,
-        services.post_reject,
-        "Returned to the author with your notes.",
-        notes=request.POST.get("notes", ""),
+        lambda: services.post_reject(actor=request.user, post=post, notes=request.POST.get("notes", "")),
+        ok="Returned to the author with your notes.",
+        then=_page_of(post),
     )
 
 
@@ -308,12 +323,11 @@ def post_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def post_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for(request.user, pk)
-    return _act(
+    return run_service(
         request,
-        post,
-        services.post_withdraw,
-        "Withdrawn. It will not be published.",
-        reason=request.POST.get("reason", ""),
+        lambda: services.post_withdraw(actor=request.user, post=post, reason=request.POST.get("reason", "")),
+        ok="Withdrawn. It will not be published.",
+        then=_page_of(post),
     )
 
 
@@ -321,13 +335,13 @@ def post_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def post_take_down(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for(request.user, pk)
-    return _act(
+    return run_service(
         request,
-        post,
-        services.post_take_down,
-        "Take-down started: each channel below says how it went.",
-        reason=request.POST.get("reason", ""),
-        note=request.POST.get("note", ""),
+        lambda: services.post_take_down(
+            actor=request.user, post=post, reason=request.POST.get("reason", ""), note=request.POST.get("note", "")
+        ),
+        ok="Take-down started: each channel below says how it went.",
+        then=_page_of(post),
     )
 
 
@@ -336,13 +350,12 @@ def post_take_down(request: HttpRequest, pk: int) -> HttpResponse:
 def take_down_confirm(request: HttpRequest, pk: int, take_down_id: int) -> HttpResponse:
     post = selectors.post_for(request.user, pk)
     row = get_object_or_404(TakeDown, pk=take_down_id, delivery__post=post)
-    try:
-        services.take_down_confirm(actor=request.user, take_down=row)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-    else:
-        messages.success(request, "Recorded: the post is gone from that channel.")
-    return redirect("publishing:detail", pk=post.pk)
+    return run_service(
+        request,
+        lambda: services.take_down_confirm(actor=request.user, take_down=row),
+        ok="Recorded: the post is gone from that channel.",
+        then=_page_of(post),
+    )
 
 
 @login_required
@@ -350,25 +363,29 @@ def take_down_confirm(request: HttpRequest, pk: int, take_down_id: int) -> HttpR
 def withdrawal_decide(request: HttpRequest, pk: int, decision_id: int) -> HttpResponse:
     post = selectors.post_for(request.user, pk)
     decision = get_object_or_404(WithdrawalDecision, pk=decision_id, post=post)
-    try:
-        services.withdrawal_decide(
+    return run_service(
+        request,
+        lambda: services.withdrawal_decide(
             actor=request.user,
             decision=decision,
             take_down=request.POST.get("decision") == "take_down",
             because=request.POST.get("because", ""),
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-    else:
-        messages.success(request, "Decision recorded.")
-    return redirect("publishing:detail", pk=post.pk)
+        ),
+        ok="Decision recorded.",
+        then=_page_of(post),
+    )
 
 
 @login_required
 @require_POST
 def post_retry(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for(request.user, pk)
-    return _act(request, post, services.post_retry, "It will be tried again.")
+    return run_service(
+        request,
+        lambda: services.post_retry(actor=request.user, post=post),
+        ok="It will be tried again.",
+        then=_page_of(post),
+    )
 
 
 @login_required
@@ -377,9 +394,8 @@ def image(request: HttpRequest, pk: int, image_id: int) -> HttpResponse:
     img = PostImage.objects.filter(pk=image_id, post=post).first()
     if img is None:
         raise Http404
-    response = FileResponse(img.file.open("rb"), content_type=img.content_type)
-    response["Cache-Control"] = "private, no-store"  # a pupil's photo never stays on a shared computer's disk
-    return response
+    # On S3 a link signed for this photo alone, expiring in STORAGE_SIGNED_URL_SECONDS; streamed from disk otherwise.
+    return private_file_response(img.file, content_type=img.content_type)
 
 
 @login_required
@@ -442,9 +458,6 @@ def public_image(request: HttpRequest, name: str) -> HttpResponse:
 
 @login_required
 def face_crop(request: HttpRequest, pk: int, face_id: int) -> HttpResponse:
-    from .images import face_crop as crop
-    from .models import FaceTag
-
     post = selectors.post_for(request.user, pk)
     face = FaceTag.objects.filter(pk=face_id, image__post=post).select_related("image").first()
     if face is None:
@@ -456,13 +469,10 @@ def face_crop(request: HttpRequest, pk: int, face_id: int) -> HttpResponse:
     return response
 
 
+@fragment_view
 @login_required
 @require_POST
 def tag_face(request: HttpRequest, pk: int, face_id: int) -> HttpResponse:
-    from safesocial.people.models import Pupil
-
-    from .models import FaceTag
-
     post = selectors.post_for(request.user, pk)
     face = FaceTag.objects.filter(pk=face_id, image__post=post).first()
     if face is None:
@@ -473,30 +483,33 @@ def tag_face(request: HttpRequest, pk: int, face_id: int) -> HttpResponse:
         pupil = Pupil.objects.filter(pk=int(choice), school_id=post.school_id, on_roll=True).first()
         if pupil is None:
             raise Http404
-    try:
-        services.face_tag(
+    return run_service(
+        request,
+        lambda: services.face_tag(
             actor=request.user,
             face=face,
             pupil=pupil,
             not_pupil=choice == "not_pupil",
             not_a_face=choice == "not_a_face",
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        return _after_photo_change(request, post, _messages_for(exc), ok=False)
-    return _after_photo_change(request, post, ["Face tagged."])
+        ),
+        ok="Face tagged.",
+        then=f"{_page_of(post)}#faces",
+        fragment=_photos_now(request, post),
+    )
 
 
-def _after_photo_change(request: HttpRequest, post, said: list[str], ok: bool = True) -> HttpResponse:
-    """After a tag or a blur: with htmx, the post's checks and faces at once, in place; without, the page again."""
-    if request.headers.get("HX-Request"):
+def _photos_now(request: HttpRequest, post):
+    """After a tag or a blur, with htmx: the post's checks and faces at once, in place."""
+
+    def fragment(said: str, ok: bool) -> HttpResponse:
         post.refresh_from_db()
-        context = {**_detail_context(request, post), "live_messages": said, "live_ok": ok}
+        context = {**_detail_context(request, post), "live_messages": [said], "live_ok": ok}
         return render(request, "publishing/detail.html#live", context)
-    for message in said:
-        (messages.success if ok else messages.error)(request, message)
-    return redirect(f"{reverse('publishing:detail', args=[post.pk])}#faces")
+
+    return fragment
 
 
+@fragment_view
 @login_required
 def pupil_search(request: HttpRequest, pk: int, face_id: int) -> HttpResponse:
     """The pupils to tag a face as, for the search box on the post page (htmx); without JavaScript the same search
@@ -507,20 +520,198 @@ def pupil_search(request: HttpRequest, pk: int, face_id: int) -> HttpResponse:
     face = FaceTag.objects.filter(pk=face_id, image__post=post).first()
     if face is None or not services.may_tag(request.user, post):
         raise Http404
-    if not request.headers.get("HX-Request"):
+    if not is_partial(request):
         query = urlencode({"face": face.pk, "q": request.GET.get("q", "")})
         return redirect(f"{reverse('publishing:detail', args=[pk])}?{query}#face-{face.pk}")
     choices = selectors.pupils_to_tag(post, request.GET.get("q", "").strip()[:80])
     return render(request, "publishing/detail.html#pupil_choices", {"face": face, "choices": choices})
 
 
+@fragment_view
 @login_required
 @require_POST
 def blur_faces(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_for(request.user, pk)
-    try:
-        count = services.post_blur_faces_without_consent(actor=request.user, post=post)
-    except (ValidationError, PermissionDenied) as exc:
-        return _after_photo_change(request, post, _messages_for(exc), ok=False)
-    said = f"{count} face{'s' if count != 1 else ''} blurred. The original stays inside SafeSocial."
-    return _after_photo_change(request, post, [said])
+    return run_service(
+        request,
+        lambda: services.post_blur_faces_without_consent(actor=request.user, post=post),
+        ok=lambda count: f"{count} face{pluralize(count)} blurred. The original stays inside SafeSocial.",
+        then=f"{_page_of(post)}#faces",
+        fragment=_photos_now(request, post),
+    )
+
+
+# --- Channels published by hand ---------------------------------------------------------------------------------------
+
+
+def _may_record(user, delivery) -> bool:
+    return can_post(user, delivery.channel) or owns_or_administers(user, [delivery.channel_id])
+
+
+@login_required
+@require_POST
+def record_by_hand(request: HttpRequest, pk: int, delivery_id: int) -> HttpResponse:
+    """A poster says where and when they published an approved post by hand; a mistake comes back beside its field."""
+    post = selectors.post_for(request.user, pk)
+    delivery = get_object_or_404(post.deliveries.select_related("channel"), pk=delivery_id)
+    form = ByHandForm(request.POST, prefix=f"by-hand-{delivery.pk}")
+
+    def page() -> HttpResponse:
+        context = _detail_context(request, post)
+        others = [(d, f) for d, f in context["by_hand"] if d.pk != delivery.pk]
+        context["by_hand"] = [(delivery, form), *others]  # with its refusal, even for someone who may not record
+        return render(request, "publishing/detail.html", context, status=400)
+
+    return run_service(
+        request,
+        lambda: services.delivery_record_by_hand(
+            actor=request.user, delivery=delivery, url=form.cleaned_data["url"], published_at=form.published_at()
+        ),
+        form=form,
+        page=page,
+        ok=f"Recorded: the post is on {delivery.channel}.",
+        then=_page_of(post),
+    )
+
+
+# --- Suggestions ------------------------------------------------------------------------------------------------------
+
+
+def _suggestable_channels(user):
+    """Active channels of the user's trust that take posts and that they may suggest one for."""
+    channels = channels_for(user).filter(status=ChannelStatus.ACTIVE)
+    return channels.filter(pk__in=[c.pk for c in channels if takes_posts(c) and services.may_suggest(user, c)])
+
+
+@login_required
+def suggestion_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    waiting = list(selectors.suggestions_waiting_for(user)[:200])
+    mine = list(selectors.suggestions_for(user).filter(suggested_by=user).order_by("-created_at")[:200])
+    return render(
+        request,
+        "publishing/suggestions.html",
+        {
+            "waiting": waiting,
+            "mine": mine,
+            "can_suggest": _suggestable_channels(user).exists(),
+            "to_role": user.trust.policy.posts.suggestions_to if user.trust else None,
+            "title": "Suggestions for posts",
+        },
+    )
+
+
+@login_required
+def suggest(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    channels = _suggestable_channels(user)
+    if not channels.exists():
+        messages.info(request, "There is no active channel you can suggest a post for.")
+        return redirect("channels:register")
+    initial = {"channel": request.GET["channel"]} if request.GET.get("channel", "").isdigit() else None
+    form = SuggestionForm(
+        request.POST or None,
+        request.FILES or None,
+        channels=channels,
+        categories=_categories(user.trust),
+        initial=initial,
+    )
+
+    def create():
+        d = form.cleaned_data
+        return services.suggestion_create(
+            actor=user, channel=d["channel"], text=d["text"], category=d["category"], images=form.images()
+        )
+
+    return run_service(
+        request,
+        create,
+        form=form,
+        page=lambda: render(
+            request,
+            "publishing/suggest.html",
+            {"form": form, "to_role": user.trust.policy.posts.suggestions_to, "title": "Suggest a post"},
+        ),
+        ok="Suggestion sent. You will get an email when it has an answer.",
+        then=lambda suggestion: reverse("publishing:suggestion", args=[suggestion.pk]),
+    )
+
+
+def _suggestion_context(request: HttpRequest, suggestion, decline_form: DeclineForm | None = None) -> dict:
+    user = request.user
+    may_decide = selectors.may_decide_suggestion(user, suggestion)
+    return {
+        "suggestion": suggestion,
+        "images": suggestion.images.all(),
+        "deciders": selectors.suggestion_deciders(suggestion),
+        "may_decide": may_decide,
+        "may_agree": may_decide and suggestion.status == SuggestionStatus.OPEN and bool(suggestion.to_role),
+        "may_draft": may_decide and can_post(user, suggestion.channel),
+        "decline_form": decline_form or DeclineForm(),
+        "category_label": dict(_categories(suggestion.trust)).get(suggestion.category, suggestion.category),
+        "title": f"Suggestion: {suggestion}",
+    }
+
+
+@login_required
+def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = selectors.suggestion_for(request.user, pk)
+    return render(request, "publishing/suggestion.html", _suggestion_context(request, suggestion))
+
+
+def _suggestion_page(suggestion) -> str:
+    return reverse("publishing:suggestion", args=[suggestion.pk])
+
+
+@login_required
+@require_POST
+def suggestion_agree(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = selectors.suggestion_for(request.user, pk)
+    return run_service(
+        request,
+        lambda: services.suggestion_agree(actor=request.user, suggestion=suggestion),
+        ok="Agreed. The channel's posters are asked to write it.",
+        then=_suggestion_page(suggestion),
+    )
+
+
+@login_required
+@require_POST
+def suggestion_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = selectors.suggestion_for(request.user, pk)
+    return run_service(
+        request,
+        lambda: services.suggestion_draft(actor=request.user, suggestion=suggestion),
+        ok="A draft of yours now. Check it, tag any faces, then send it for review.",
+        then=_page_of,
+        back=_suggestion_page(suggestion),
+    )
+
+
+@login_required
+@require_POST
+def suggestion_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = selectors.suggestion_for(request.user, pk)
+    form = DeclineForm(request.POST)
+    return run_service(
+        request,
+        lambda: services.suggestion_decline(actor=request.user, suggestion=suggestion, note=form.cleaned_data["note"]),
+        form=form,
+        page=lambda: render(
+            request,
+            "publishing/suggestion.html",
+            _suggestion_context(request, suggestion, decline_form=form),
+            status=400,
+        ),
+        ok="Declined. Your colleague can read your note.",
+        then=_suggestion_page(suggestion),
+    )
+
+
+@login_required
+def suggestion_image(request: HttpRequest, pk: int, image_id: int) -> HttpResponse:
+    suggestion = selectors.suggestion_for(request.user, pk)
+    img = SuggestionImage.objects.filter(pk=image_id, suggestion=suggestion).first()
+    if img is None:
+        raise Http404
+    return private_file_response(img.file, content_type=img.content_type)

@@ -9,9 +9,11 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from safesocial.dashboard import DashboardItem
+from safesocial.hooks import DashboardItem
 from safesocial.people.models import RoleAssignment, School, User
+from safesocial.people.roles import Role
 from safesocial.permissions import Action, allowed_roles, may, schools_where
+from safesocial.policy.schema import Policy
 
 from .models import (
     AiToolApproval,
@@ -24,8 +26,15 @@ from .models import (
 )
 
 
+def _policy(user: User) -> Policy:
+    """The policy of the user's trust: registers are for members of one (an outsider gets 404)."""
+    if user.trust is None:
+        raise Http404("You are not on the staff of a trust")
+    return user.trust.policy
+
+
 def friendship_register_on(user: User) -> bool:
-    return bool(user.trust_id) and user.trust.policy.concerns.friendship_disclosure
+    return user.trust is not None and user.trust.policy.concerns.friendship_disclosure
 
 
 def my_schools(user: User) -> QuerySet[School]:
@@ -33,7 +42,7 @@ def my_schools(user: User) -> QuerySet[School]:
 
 
 def friendships_for(user: User) -> QuerySet[FriendshipDeclaration]:
-    if not friendship_register_on(user):
+    if not friendship_register_on(user) or user.trust_id is None:
         return FriendshipDeclaration.objects.none()
     deciding = schools_where(user, Action.DECIDE_FRIENDSHIP)
     return (
@@ -51,6 +60,8 @@ def friendship_for(user: User, pk: int) -> FriendshipDeclaration:
 
 
 def unblock_requests_for(user: User) -> QuerySet[UnblockRequest]:
+    if user.trust_id is None:
+        return UnblockRequest.objects.none()
     deciding = schools_where(user, Action.DECIDE_UNBLOCK)
     referred = schools_where(user, Action.DECIDE_REFERRED_UNBLOCK)
     return (
@@ -95,9 +106,7 @@ def ai_tool_for(user: User, pk: int) -> AiToolApproval:
 
 def friendship_advisers(user: User, school: School) -> list[tuple[str, list[User]]]:
     """The roles the policy says a declarer should talk to, with the people who hold them at the school."""
-    from safesocial.people.roles import Role
-
-    roles = list(user.trust.policy.concerns.friendship_discussed_with)
+    roles = list(_policy(user).concerns.friendship_discussed_with)
     held = (
         RoleAssignment.objects.filter(role__in=roles, user__is_active=True)
         .filter(Q(school=school) | Q(school__isnull=True, trust_id=school.trust_id))
@@ -108,7 +117,7 @@ def friendship_advisers(user: User, school: School) -> list[tuple[str, list[User
 
 
 def friendship_decider_label(user: User) -> str:
-    return user.trust.policy.concerns.friendship_decided_by.label
+    return _policy(user).concerns.friendship_decided_by.label
 
 
 def may_decide(user: User, action: Action, school: School) -> bool:
@@ -116,7 +125,7 @@ def may_decide(user: User, action: Action, school: School) -> bool:
 
 
 def decider_roles(user: User, action: Action) -> str:
-    return ", ".join(r.label for r in sorted(allowed_roles(action, user.trust.policy)))
+    return ", ".join(r.label for r in sorted(allowed_roles(action, _policy(user))))
 
 
 def _plural(n: int, one: str, many: str) -> str:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from safesocial.audit.services import audit_record
 from safesocial.people.models import ParentCarer, Pupil, School, User
 from safesocial.permissions import Action, require
+from safesocial.workflow import move
 
 from .models import (
     APPROVAL_TRANSITIONS,
@@ -40,12 +41,6 @@ from .models import (
 )
 
 RECONFIRM_EVERY = dt.timedelta(days=365)
-
-
-def _move(obj, transitions: dict[str, set[str]], to: str) -> None:
-    if to not in transitions[obj.status]:
-        raise ValidationError(f"This is already {obj.get_status_display().lower()}: it cannot change that way now.")
-    obj.status = to
 
 
 def _staff_at(actor: User, school: School) -> None:
@@ -158,7 +153,7 @@ def friendship_update(
         platforms=platforms,
     )
     if declaration.status == FriendshipStatus.DECIDED:
-        _move(declaration, FRIENDSHIP_TRANSITIONS, FriendshipStatus.AWAITING)
+        move(declaration, FriendshipStatus.AWAITING, transitions=FRIENDSHIP_TRANSITIONS)
     elif declaration.status != FriendshipStatus.AWAITING:
         raise ValidationError("A withdrawn declaration cannot be updated: make a new one.")
     today = timezone.localdate()
@@ -209,7 +204,7 @@ def friendship_decide(
         raise ValidationError({"decision": "Choose a decision."})
     if not advice.strip():
         raise ValidationError({"advice": "Write the advice given to the member of staff."})
-    _move(declaration, FRIENDSHIP_TRANSITIONS, FriendshipStatus.DECIDED)
+    move(declaration, FriendshipStatus.DECIDED, transitions=FRIENDSHIP_TRANSITIONS)
     declaration.decision, declaration.advice = decision, advice.strip()
     declaration.decided_by, declaration.decided_at = actor, timezone.now()
     declaration.save(update_fields=["status", "decision", "advice", "decided_by", "decided_at"])
@@ -252,7 +247,7 @@ def friendship_withdraw(*, actor: User, declaration: FriendshipDeclaration, reas
         raise PermissionDenied("Only the person who declared it can withdraw a declaration.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why it no longer applies."})
-    _move(declaration, FRIENDSHIP_TRANSITIONS, FriendshipStatus.WITHDRAWN)
+    move(declaration, FriendshipStatus.WITHDRAWN, transitions=FRIENDSHIP_TRANSITIONS)
     declaration.save(update_fields=["status"])
     audit_record(
         actor=actor,
@@ -265,9 +260,9 @@ def friendship_withdraw(*, actor: User, declaration: FriendshipDeclaration, reas
 
 
 def friendship_flag_new_link(*, pupil: Pupil | None = None, parent: ParentCarer | None = None) -> int:
-    """Called by people.services when a pupil or a parent or carer joins a school's records. A declaration at that
-    school whose free-text names include this person's full name is flagged 'needs update', so the declarer links
-    the record. Returns how many declarations were flagged."""
+    """A pupil or a parent or carer joined a school's records (hooks.PUPIL_CREATED and PARENT_LINKED). A declaration
+    at that school whose free-text names include this person's full name is flagged 'needs update', so the declarer
+    links the record. Returns how many declarations were flagged."""
     names: set[str] = set()
     school_ids: set[int] = set()
     if pupil is not None:
@@ -354,7 +349,7 @@ def unblock_decide(*, actor: User, request: UnblockRequest, decision: str, note:
     _not_the_asker(actor, request.requested_by_id, "request")
     if not note.strip():
         raise ValidationError({"note": "Write a note for the person who asked."})
-    _move(request, UNBLOCK_TRANSITIONS, UNBLOCK_DECISIONS[decision])
+    move(request, UNBLOCK_DECISIONS[decision], transitions=UNBLOCK_TRANSITIONS)
     now = timezone.now()
     if decision == "refer":
         request.referred_by, request.referred_at, request.referral_note = actor, now, note.strip()
@@ -487,7 +482,7 @@ def approval_decide(
         if problem:
             raise ValidationError({"review_on": problem})
         item.review_on = review_on
-    _move(item, APPROVAL_TRANSITIONS, ApprovalStatus.APPROVED if approve else ApprovalStatus.DECLINED)
+    move(item, ApprovalStatus.APPROVED if approve else ApprovalStatus.DECLINED, transitions=APPROVAL_TRANSITIONS)
     item.decided_by, item.decided_at, item.decision_note = actor, timezone.now(), note.strip()
     item.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "review_on"])
     audit_record(

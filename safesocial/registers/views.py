@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from safesocial.forms import errors_into, service_ran
 from safesocial.people.models import ParentCarer, Pupil
 from safesocial.permissions import Action, may, schools_where
+from safesocial.views_kit import run_service
 
 from . import selectors, services
 from .forms import (
@@ -72,6 +71,18 @@ def _friendship_form(request: HttpRequest, data=None, initial=None) -> Friendshi
     )
 
 
+def _declared(form: FriendshipForm) -> dict:
+    """What the declaration form says, as the services take it (a new declaration or an update)."""
+    d = form.cleaned_data
+    return {
+        "pupils": d.get("pupils") or [],
+        "parents": d.get("parents") or [],
+        "family_names": d["family_names"],
+        "nature": d["nature"],
+        "platforms": d["platforms"],
+    }
+
+
 def _friendship_page(request: HttpRequest, form: FriendshipForm, declaration=None) -> HttpResponse:
     school = declaration.school if declaration else selectors.my_schools(request.user).first()
     return render(
@@ -92,24 +103,16 @@ def friendship_new(request: HttpRequest) -> HttpResponse:
     if not selectors.friendship_register_on(request.user) or not selectors.my_schools(request.user).exists():
         raise Http404("No friendship register")
     form = _friendship_form(request, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            declaration = services.friendship_declare(
-                actor=request.user,
-                school=d["school"],
-                pupils=d.get("pupils") or [],
-                parents=d.get("parents") or [],
-                family_names=d["family_names"],
-                nature=d["nature"],
-                platforms=d["platforms"],
-            )
-        except ValidationError as exc:
-            errors_into(form, exc)
-        else:
-            messages.success(request, "Declaration made. It now waits for a decision.")
-            return redirect("registers:friendship", pk=declaration.pk)
-    return _friendship_page(request, form)
+
+    return run_service(
+        request,
+        lambda: services.friendship_declare(actor=request.user, school=form.cleaned_data["school"], **_declared(form)),
+        form=form,
+        page=lambda: _friendship_page(request, form),
+        ok="Declaration made. It now waits for a decision.",
+        then=lambda declaration: reverse("registers:friendship", args=[declaration.pk]),
+        denied="raise",
+    )
 
 
 @login_required
@@ -127,24 +130,16 @@ def friendship_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = _friendship_form(request, request.POST or None, initial=initial)
     form.fields["school"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.friendship_update(
-                actor=request.user,
-                declaration=declaration,
-                pupils=d.get("pupils") or [],
-                parents=d.get("parents") or [],
-                family_names=d["family_names"],
-                nature=d["nature"],
-                platforms=d["platforms"],
-            )
-        except ValidationError as exc:
-            errors_into(form, exc)
-        else:
-            messages.success(request, "Declaration updated. It waits for a fresh decision.")
-            return redirect("registers:friendship", pk=pk)
-    return _friendship_page(request, form, declaration)
+
+    return run_service(
+        request,
+        lambda: services.friendship_update(actor=request.user, declaration=declaration, **_declared(form)),
+        form=form,
+        page=lambda: _friendship_page(request, form, declaration),
+        ok="Declaration updated. It waits for a fresh decision.",
+        then=reverse("registers:friendship", args=[pk]),
+        denied="raise",
+    )
 
 
 def _friendship_detail(request: HttpRequest, declaration, status: int = 200, **forms) -> HttpResponse:
@@ -184,26 +179,26 @@ def friendship_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def friendship_decide(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = selectors.friendship_for(request.user, pk)
     form = DecideFriendshipForm(request.POST)
-    if form.is_valid() and service_ran(
-        form,
+    return run_service(
+        request,
         lambda: services.friendship_decide(actor=request.user, declaration=declaration, **form.cleaned_data),
-    ):
-        messages.success(request, "Decision recorded. The member of staff can see it and the advice.")
-        return redirect("registers:friendship", pk=pk)
-    return _friendship_detail(request, declaration, status=400, decide_form=form)
+        form=form,
+        page=lambda: _friendship_detail(request, declaration, status=400, decide_form=form),
+        ok="Decision recorded. The member of staff can see it and the advice.",
+        then=reverse("registers:friendship", args=[pk]),
+    )
 
 
 @login_required
 @require_POST
 def friendship_reconfirm(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = selectors.friendship_for(request.user, pk)
-    try:
-        services.friendship_reconfirm(actor=request.user, declaration=declaration)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
-    else:
-        messages.success(request, f"Re-confirmed. Next due on {declaration.reconfirm_due:%-d %B %Y}.")
-    return redirect("registers:friendship", pk=pk)
+    return run_service(
+        request,
+        lambda: services.friendship_reconfirm(actor=request.user, declaration=declaration),
+        ok=lambda _: f"Re-confirmed. Next due on {declaration.reconfirm_due:%-d %B %Y}.",
+        then=reverse("registers:friendship", args=[pk]),
+    )
 
 
 @login_required
@@ -211,15 +206,16 @@ def friendship_reconfirm(request: HttpRequest, pk: int) -> HttpResponse:
 def friendship_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = selectors.friendship_for(request.user, pk)
     form = ReasonForm(request.POST)
-    if form.is_valid() and service_ran(
-        form,
+    return run_service(
+        request,
         lambda: services.friendship_withdraw(
             actor=request.user, declaration=declaration, reason=form.cleaned_data["reason"]
         ),
-    ):
-        messages.success(request, "Declaration withdrawn.")
-        return redirect("registers:friendship", pk=pk)
-    return _friendship_detail(request, declaration, status=400, withdraw_form=form)
+        form=form,
+        page=lambda: _friendship_detail(request, declaration, status=400, withdraw_form=form),
+        ok="Declaration withdrawn.",
+        then=reverse("registers:friendship", args=[pk]),
+    )
 
 
 # Unblock requests -----------------------------------------------------------------------------------------------
@@ -231,25 +227,29 @@ def unblock_new(request: HttpRequest) -> HttpResponse:
     if not schools.exists():
         raise Http404("No school")
     form = UnblockForm(request.POST or None, schools=schools)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = services.unblock_request(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_into(form, exc)
-        else:
-            messages.success(request, "Request sent to IT support. You will see the outcome here.")
-            return redirect("registers:unblock", pk=item.pk)
-    return render(
+
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "registers/simple_form.html",
+            {
+                "form": form,
+                "intro": "Ask for a website that the filter blocks wrongly to be unblocked. "
+                f"{selectors.decider_roles(request.user, Action.DECIDE_UNBLOCK)} decide, and may refer it to "
+                f"{selectors.decider_roles(request.user, Action.DECIDE_REFERRED_UNBLOCK)}.",
+                "button": "Send the request",
+                "title": "Ask for a website to be unblocked",
+            },
+        )
+
+    return run_service(
         request,
-        "registers/simple_form.html",
-        {
-            "form": form,
-            "intro": "Ask for a website that the filter blocks wrongly to be unblocked. "
-            f"{selectors.decider_roles(request.user, Action.DECIDE_UNBLOCK)} decide, and may refer it to "
-            f"{selectors.decider_roles(request.user, Action.DECIDE_REFERRED_UNBLOCK)}.",
-            "button": "Send the request",
-            "title": "Ask for a website to be unblocked",
-        },
+        lambda: services.unblock_request(actor=request.user, **form.cleaned_data),
+        form=form,
+        page=page,
+        ok="Request sent to IT support. You will see the outcome here.",
+        then=lambda item: reverse("registers:unblock", args=[item.pk]),
+        denied="raise",
     )
 
 
@@ -286,13 +286,14 @@ def unblock_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def unblock_decide(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.unblock_request_for(request.user, pk)
     form = DecideUnblockForm(request.POST, may_refer=item.status == UnblockStatus.REQUESTED)
-    if form.is_valid() and service_ran(
-        form,
+    return run_service(
+        request,
         lambda: services.unblock_decide(actor=request.user, request=item, **form.cleaned_data),
-    ):
-        messages.success(request, "Decision recorded. The person who asked can see it.")
-        return redirect("registers:unblock", pk=pk)
-    return _unblock_detail(request, item, status=400, form=form)
+        form=form,
+        page=lambda: _unblock_detail(request, item, status=400, form=form),
+        ok="Decision recorded. The person who asked can see it.",
+        then=reverse("registers:unblock", args=[pk]),
+    )
 
 
 # Remote learning platforms and AI tools --------------------------------------------------------------------------
@@ -330,24 +331,28 @@ def approval_new(request: HttpRequest, kind: str) -> HttpResponse:
     if not schools.exists():
         raise Http404("No school")
     form = form_class(request.POST or None, schools=schools)
-    if request.method == "POST" and form.is_valid():
-        try:
-            item = submit(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_into(form, exc)
-        else:
-            messages.success(request, "Sent for approval.")
-            return redirect("registers:approval", kind=kind, pk=item.pk)
-    return render(
+
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "registers/simple_form.html",
+            {
+                "form": form,
+                "intro": f"Approved by: {selectors.decider_roles(request.user, action)}. "
+                "It is reviewed by the date you give.",
+                "button": "Send for approval",
+                "title": title,
+            },
+        )
+
+    return run_service(
         request,
-        "registers/simple_form.html",
-        {
-            "form": form,
-            "intro": f"Approved by: {selectors.decider_roles(request.user, action)}. "
-            "It is reviewed by the date you give.",
-            "button": "Send for approval",
-            "title": title,
-        },
+        lambda: submit(actor=request.user, **form.cleaned_data),
+        form=form,
+        page=page,
+        ok="Sent for approval.",
+        then=lambda item: reverse("registers:approval", kwargs={"kind": kind, "pk": item.pk}),
+        denied="raise",
     )
 
 
@@ -396,18 +401,19 @@ def approval_decide(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     get = _kind(kind)[4]
     item = get(request.user, pk)
     form = DecideApprovalForm(request.POST)
-    if form.is_valid():
+
+    def decide():
         d = form.cleaned_data
         review_on = d["review_on"] if d["review_on"] and d["review_on"] != item.review_on else None
-        try:
-            services.approval_decide(
-                actor=request.user, item=item, approve=d["decision"] == "approve", note=d["note"], review_on=review_on
-            )
-        except ValidationError as exc:
-            errors_into(form, exc)
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Decision recorded.")
-            return redirect("registers:approval", kind=kind, pk=pk)
-    return _approval_detail(request, kind, item, status=400, form=form)
+        return services.approval_decide(
+            actor=request.user, item=item, approve=d["decision"] == "approve", note=d["note"], review_on=review_on
+        )
+
+    return run_service(
+        request,
+        decide,
+        form=form,
+        page=lambda: _approval_detail(request, kind, item, status=400, form=form),
+        ok="Decision recorded.",
+        then=reverse("registers:approval", kwargs={"kind": kind, "pk": pk}),
+    )

@@ -22,6 +22,7 @@ station closures) rather than to be clever.
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
@@ -702,7 +703,83 @@ def personal_information(text: str, public: Collection[str] = ()) -> list[Hit]:
             )
         )
     hits += birthdays_with_dates(text)
+    hits += child_birth_dates(text)
+    hits += streets_of_children(text)
     return hits
+
+
+# A full date in a year when today's pupils were born ("Ibrahim (25.12.2013)") is as good as a date of birth; the
+# dates a school post gives otherwise are this year's and last year's, or a building's from long ago.
+DATE_WITH_YEAR_PATTERN = re.compile(DATE_WITH_YEAR, re.IGNORECASE)
+YEAR_AT_END = re.compile(r"(\d{2}|\d{4})\W*$")
+
+
+def child_birth_dates(text: str, today: datetime.date | None = None) -> list[Hit]:
+    this_year = (today or datetime.date.today()).year
+    hits = []
+    for match in DATE_WITH_YEAR_PATTERN.finditer(text):
+        year = YEAR_AT_END.search(match.group())
+        if not year:
+            continue
+        value = int(year.group(1))
+        value = value if value > 100 else 2000 + value
+        if this_year - 19 <= value <= this_year - 4:
+            hits.append(
+                Hit(
+                    PERSONAL_INFO,
+                    "warn",
+                    f"This gives a full date from a year when today's pupils were born (“{match.group()}”). If it "
+                    "is a pupil's date of birth, it is personal information and must not be shared.",
+                    *match.span(),
+                )
+            )
+    return hits
+
+
+# A street or an estate named in the same sentence as a child or a home ("Jacob walks home along Meadow Lane", "out
+# on their bikes on Fernside Close") tells a stranger where a child can be found. Roadworks, parking and the school
+# gate on a street are not about a child.
+STREET_NAME = re.compile(
+    r"\b(?:[A-Z][a-z]+\s+){1,2}(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Grove|Gardens|Terrace|Mews)\b|"
+    r"\bthe\s+[A-Z][a-z]+\s+[Ee]state\b"
+)
+CHILD_OR_HOME = re.compile(
+    r"\b(?:lives?|living|home|house|houses|garden|farm|doorstep|walks?|walking|cycles?|bikes?|out\s+on|collected|"
+    r"picked\s+up|dropped|neighbours?|his|her|their)\b",
+    re.IGNORECASE,
+)
+NOT_ABOUT_A_CHILD = re.compile(
+    r"roadworks|traffic|divert|diversion|\bpark(?:ing|ed)?\b|\bgates?\b|zig-?zags?|lollipop|crossing|closed|"
+    r"\bHigh\s+Street\b|\bMain\s+(?:Road|Street)\b",
+    re.IGNORECASE,
+)
+
+
+def streets_of_children(text: str) -> list[Hit]:
+    hits = []
+    for sentence in SENTENCE.finditer(text):
+        body, offset = sentence.group(), sentence.start()
+        street = STREET_NAME.search(body)
+        if not street or NOT_ABOUT_A_CHILD.search(body):
+            continue
+        named = any(word.lower() in COMMON_FIRST_NAMES for word in NAME_WORD.findall(body))
+        if not (named or CHILD_OR_HOME.search(body)):
+            continue
+        start, end = offset + street.start(), offset + street.end()
+        hits.append(
+            Hit(
+                PERSONAL_INFO,
+                "warn",
+                f"This names a street or estate (“{text[start:end]}”) beside a child or a home. Posts must not say "
+                "where a pupil lives or can be found.",
+                start,
+                end,
+            )
+        )
+    return hits
+
+
+NAME_WORD = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
 
 
 def _address_hit(text: str, what: str, start: int, end: int) -> Hit:
@@ -1073,6 +1150,8 @@ PROMOTION = re.compile(
     r"(?i:(?:discount|promo|promotional|voucher|coupon|referral|offer)\s+)?(?i:code)\s*:?\s*[\"“'\u2018]?[A-Z0-9][A-Z0-9-]{3,}\b|"
     r"\b(?i:discount|promo|promotional|voucher|coupon|referral)\s+(?i:codes?)\b|"
     r"\b(?i:code)\s+[\"“'\u2018]?[A-Z][A-Z0-9]{3,}\b[\"”'\u2019]?[^.!?\n]{0,40}?\b(?i:off|discount|free)\b|"
+    r"\b(?i:use|quote|enter|mention)\s+[\"“'\u2018]?(?=[A-Z0-9]*\d)[A-Z][A-Z0-9]{3,}\b[\"”'\u2019]?[^.!?\n]{0,40}?"
+    r"(?:\b(?i:off|discount)\b|%)|"
     r"\b(?i:amzn\.to|amazon\.co\.uk/shop|affiliate\s+links?|commission\s+(?:comes\s+back\s+)?to\s+me)\b"
 )
 COMMERCIAL_RULE = (
@@ -1114,6 +1193,9 @@ COMMON_FIRST_NAMES = frozenset(
         lola luna maya mila molly nancy niamh orla paige rebecca scarlett sienna summer willow zara aisha amira fatima
         hafsa maryam zainab priya anika ananya leah abigail bethany caitlin courtney demi eve georgia jasmine kayla
         leila madison nia tia skye ella-mae lily-rose hollie nadia sadia yasmin ayesha keira kelsey jade
+        amara oskar zofia penelope tegan jonah olly tilly ravi harriet mateo hana aidan ffion ellis rahul tom ethan
+        megan josh joe harley stanley frankie bobby ronnie albert hugo felix jasper rafael alfred jenson elliott
+        maddison aurora ada hallie margot iris edith eliza elsie violet bonnie delilah darcie lyla ivy-rose
         """
     )
 )
@@ -1126,10 +1208,17 @@ NOT_SURNAMES = frozenset(
     )
 )
 PRAISE_CONTEXT = re.compile(
-    r"\b(?:well\s+done|congratulations|congrats|happy\s+(?:\d{1,2}(?:st|nd|rd|th)\s+)?birthday|star\s+of\s+the\s+"
+    r"\b(?:well\s+done|well\s+played|congratulat\w*|congrats|special\s+mention|hats\s+off|happy\s+(?:\d{1,2}(?:st|nd|rd|th)\s+)?birthday|star\s+of\s+the\s+"
     r"(?:week|month|day)|player\s+of\s+the\s+(?:match|week|season)|photo(?:graph)?\s+of|picture\s+of|pictured|"
-    r"proud\s+of|shout[\s-]?outs?|certificate|award\s+(?:goes\s+)?to|goes\s+to|bravo|welcome\s+(?:back\s+)?to)\b",
+    r"proud\s+of|shout[\s-]?outs?|certificates?|awards?|go(?:es)?\s+to|bravo|welcome\s+(?:back\s+)?to|good\s+luck|"
+    r"thanks?\s+(?:you\s+)?to|man\s+of\s+the\s+match|winners?|champions?|captain|prizes?|well\s+deserved)\b",
     re.IGNORECASE,
+)
+
+
+# A class or year group straight after a name: "in Year 4", "(Y3)", "in 5B", "8H".
+CLASS_AFTER = re.compile(
+    r"['\u2019]?s?\s*[(,]?\s*(?:in\s+|from\s+)?(?:Year\s*\d{1,2}|Y\d{1,2}|Reception|Nursery|\d{1,2}[A-Z]{1,2})\b"
 )
 
 
@@ -1137,19 +1226,27 @@ def unregistered_full_names(text: str) -> list[Hit]:
     hits = []
     for sentence in SENTENCE.finditer(text):
         body, offset = sentence.group(), sentence.start()
-        if not PRAISE_CONTEXT.search(body):
+        praise = bool(PRAISE_CONTEXT.search(body))
+        if not praise and not CLASS_AFTER.search(body):
             continue
         tokens = _name_tokens(body)
         for i, token in enumerate(tokens[:-1]):
             following = tokens[i + 1]
             if not (token.capitalised and following.capitalised) or body[token.end : following.start].strip():
                 continue
-            if token.norm not in COMMON_FIRST_NAMES or following.norm in NOT_SURNAMES:
+            if following.norm in NOT_SURNAMES or token.norm in NOT_SURNAMES or token.norm in TITLES:
+                continue
+            # Any first name followed by a class ("Isabelle Moreton 8H", "Noah Castillo (Y3)"); a common one after
+            # praise.
+            with_class = bool(CLASS_AFTER.match(body, following.end))
+            if not with_class and not (praise and token.norm in COMMON_FIRST_NAMES):
                 continue
             if following.norm in COMMON_FIRST_NAMES and following.norm not in {"james", "thomas", "lewis", "george"}:
                 continue  # "Ruby Rosie" is two first names, not a full name
             if i > 0 and tokens[i - 1].norm in TITLES and not body[tokens[i - 1].end : token.start].strip():
                 continue  # Mrs Grace Hughes: a member of staff
+            if i > 0 and tokens[i - 1].norm == "the" and not body[tokens[i - 1].end : token.start].strip():
+                continue  # the Summer Reading Challenge: a name of a thing
             start, end = offset + token.start, offset + following.end
             hits.append(
                 Hit(

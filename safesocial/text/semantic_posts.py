@@ -3,13 +3,17 @@
 The rules of rules.py find what can be found exactly (a phone number, a date of birth, a discount code, "vote
 Labour") and point at the characters. What they cannot see is meaning: sarcasm aimed at parents, a job advert that
 wants "a young mum type", a pupil's epilepsy, a colleague's sick leave, a sneer at the school down the road. For
-those, one logistic head per category (heads.py, trained by training/train_posts.py on posts written by independent
-writers) reads the post as a whole and sentence by sentence; a category's score is the higher of the two, so one bad
-sentence in a long cheerful post still counts, and the finding points at the sentence that scored highest.
+those, each category has two logistic heads, trained by training/train_posts.py on posts by independent writers:
+one over the sentence embedding (heads.py), one over hashed words, word pairs and four-letter pieces (ngrams.py),
+which keeps the one word the embedding smooths over. A head's score is a fixed mix of the two probabilities, read
+for the post as a whole and for each sentence; the score is the highest of these, so one bad sentence in a long
+cheerful post still counts, and the finding points at the sentence that scored highest. One more head, "any",
+is trained on every problem post at once (many more examples than any one category has): when it fires, the
+finding is reported as the category whose own score is nearest its cut.
 
-Each head has a cut chosen out of fold on the training posts (the model's .json records it and the figures): at or
-above it the post gets a finding that warns, so the colleague who reads every post sees it with its reason and the
-sentence it is about. A finding from meaning alone never blocks: on a new writer's posts the models' surest scores
+Each head has a cut chosen leaving one writer out (the model's .json records it and the figures): at or above it
+the post gets a finding that warns, so the colleague who reads every post sees it with its reason and the sentence
+it is about. A finding from meaning alone never blocks: on a new writer's posts the models' surest scores
 still blocked 7% of good posts ("fastest in Year 4" read as a health condition), and a blocked post goes back to its
 author with no way past. Blocking stays with the exact rules (a phone number, a date of birth, a name against the
 register), which can point at what is wrong.
@@ -23,8 +27,9 @@ from functools import cache
 
 import numpy as np
 
-from safesocial.text import rules
+from safesocial.text import ngrams, rules
 from safesocial.text.findings import Finding
+from safesocial.text.heads import MODEL_DIR, Heads, load
 from safesocial.text.sentences import sentences
 
 MODEL_NAME = "posts"
@@ -52,6 +57,9 @@ LABEL_CHECK = {
     "language": rules.OFFENSIVE,
 }
 LABELS = tuple(LABEL_CHECK)
+# A head for "breaks the policy somehow", reported as its nearest category.
+ANY = "any"
+HEADS = (*LABELS, ANY)
 
 REASONS = {
     "personal_view": "This reads as a personal view or opinion. Posts speak for the school, so the policy asks for "
@@ -91,10 +99,35 @@ class Reading:
     where: list[tuple[int, int]]  # per category, the span that scored highest
 
 
-def read(texts: Sequence[str], heads=None) -> list[Reading]:
-    """Score posts in one batch of embeddings (whole posts and their sentences together)."""
-    from safesocial.text.embedder import embed
+@dataclass(frozen=True)
+class PostModel:
+    """The embedding heads, the n-gram heads and the share of the first in a head's score."""
 
+    heads: Heads
+    ngram_W: np.ndarray | None  # (len(categories), ngrams.BUCKETS); None for a model of embedding heads only
+    ngram_b: np.ndarray | None
+    mix: float
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return self.heads.categories
+
+    @property
+    def meta(self) -> dict:
+        return self.heads.meta
+
+    def scores(self, pieces: Sequence[str]) -> np.ndarray:
+        from safesocial.text.embedder import embed
+
+        probabilities = self.heads.scores(embed(pieces))
+        if self.ngram_W is None or self.ngram_b is None:
+            return probabilities
+        by_ngrams = 1.0 / (1.0 + np.exp(-ngrams.logits(pieces, self.ngram_W, self.ngram_b)))
+        return self.mix * probabilities + (1 - self.mix) * by_ngrams
+
+
+def read(texts: Sequence[str], heads: PostModel | None = None) -> list[Reading]:
+    """Score posts in one batch (whole posts and their sentences together)."""
     heads = heads or model()
     pieces: list[str] = []
     owners: list[tuple[int, tuple[int, int]]] = []
@@ -106,36 +139,58 @@ def read(texts: Sequence[str], heads=None) -> list[Reading]:
             for span in spans:
                 pieces.append(text[span[0] : span[1]])
                 owners.append((i, span))
-    probabilities = heads.scores(embed(pieces)) if pieces else np.zeros((0, len(heads.categories)))
+    probabilities = heads.scores(pieces) if pieces else np.zeros((0, len(heads.categories)))
     best = np.zeros((len(texts), len(heads.categories)))
+    best_sentence = np.full((len(texts), len(heads.categories)), -1.0)
     where: list[list[tuple[int, int]]] = [[(0, len(t))] * len(heads.categories) for t in texts]
     for (i, span), row in zip(owners, probabilities, strict=True):
-        better = row > best[i]
-        best[i] = np.where(better, row, best[i])
+        best[i] = np.maximum(best[i], row)
+        if span == (0, len(texts[i])):
+            continue
+        # The finding points at the sentence that scored highest, even where the whole post scored higher still.
+        better = row > best_sentence[i]
+        best_sentence[i] = np.where(better, row, best_sentence[i])
         for k in np.flatnonzero(better):
             where[i][k] = span
     return [Reading(best[i], where[i]) for i in range(len(texts))]
 
 
 @cache
-def model():
-    from safesocial.text.heads import load
+def model() -> PostModel:
+    """Loaded once per process: the embedding heads and the n-gram weights (about 2 MB, kept as float16). A model
+    file from before the n-gram heads (no "mix" in its .json) is read as embedding heads alone."""
+    heads = load(MODEL_NAME)
+    path = MODEL_DIR / f"{MODEL_NAME}.ngrams.npz"
+    if "mix" not in heads.meta or not path.exists():
+        return PostModel(heads, None, None, 1.0)
+    with np.load(path) as arrays:
+        W, b = arrays["W"], arrays["b"].astype(np.float64)
+    return PostModel(heads, W, b, float(heads.meta["mix"]))
 
-    return load(MODEL_NAME)
+
+def nearest_category(scores: np.ndarray, categories: Sequence[str], cuts: dict) -> str:
+    """The category an "any" finding is reported as: the one whose score is nearest its own cut."""
+    ratios = [
+        scores[k] / max(cuts[label]["flag"], 1e-6) if label in LABEL_CHECK else -1.0
+        for k, label in enumerate(categories)
+    ]
+    return categories[int(np.argmax(ratios))]
 
 
-def findings_from(reading: Reading, *, has_register: bool, heads=None) -> list[Finding]:
+def findings_from(reading: Reading, *, has_register: bool, heads: PostModel | None = None) -> list[Finding]:
     heads = heads or model()
     cuts = heads.meta["cuts"]
-    found = []
+    fired: dict[str, tuple[int, int]] = {}
     for k, label in enumerate(heads.categories):
-        score = float(reading.scores[k])
-        cut = cuts[label]
-        if score < cut["flag"]:
+        if float(reading.scores[k]) < cuts[label]["flag"]:
             continue
+        if label == ANY:
+            label = nearest_category(reading.scores, heads.categories, cuts)
+        fired.setdefault(label, reading.where[k])
+    found = []
+    for label, (start, end) in fired.items():
         if label == "full_name" and has_register:
             continue  # the register knows exactly who is named and with what consent
-        start, end = reading.where[k]
         found.append(Finding(LABEL_CHECK[label], "warn", REASONS[label], start, end))
     return found
 

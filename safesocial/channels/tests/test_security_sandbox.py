@@ -1,7 +1,6 @@
 """Sandbox comments (issue 12, finding 11): the demo's public page takes comments from anyone, so one visitor is held
 to a few a minute, counted by the visitor's real address (a new session each time does not reset it)."""
 
-# ruff: noqa: F811 (the fixtures imported below are requested by name as parameters)
 from __future__ import annotations
 
 import pytest
@@ -12,7 +11,6 @@ from django.urls import reverse
 from safesocial.channels.views import SANDBOX_COMMENT_LIMIT
 from safesocial.platforms.models import SandboxComment, SandboxPost
 from safesocial.publishing import services as posts
-from safesocial.publishing.tests.conftest import channel_admin, colleague, sandbox  # noqa: F401
 
 # The sandbox post is published once the approval commits.
 pytestmark = pytest.mark.django_db(transaction=True)

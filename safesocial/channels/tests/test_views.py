@@ -1,8 +1,7 @@
-# ruff: noqa: F811 (the fixture imported below is requested by name as a parameter)
 import pytest
 from django.urls import reverse
 
-from safesocial.publishing.tests.conftest import channel_admin, make_channel  # noqa: F401
+from safesocial.testing.channels import make_channel
 
 
 @pytest.mark.parametrize(

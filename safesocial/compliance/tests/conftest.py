@@ -1,41 +1,12 @@
-"""A class at Seabright with families, and a few helpers, for the compliance tests."""
+"""A class at Seabright with families, and a new version of the policy, for the compliance tests."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 import pytest
 
-from conftest import policy_text
-from safesocial.compliance import services
-from safesocial.compliance.models import TrainingKind
-from safesocial.people.models import ParentCarer, Pupil, School, User
-from safesocial.people.services import parent_create, pupil_create
 from safesocial.policy.services import policy_adopt
-
-
-@dataclass(frozen=True)
-class Family:
-    pupil: Pupil
-    parents: list[ParentCarer]
-
-
-def make_family(school: School, first: str, last: str, class_name: str, parents: list[str]) -> Family:
-    pupil = pupil_create(
-        actor=None,
-        school=school,
-        first_name=first,
-        last_name=last,
-        date_of_birth=dt.date(2017, 3, 4),
-        year_group="4",
-        class_name=class_name,
-    )
-    made = [
-        parent_create(actor=None, trust=school.trust, full_name=f"{p} {last}", pupils=[(pupil, "Parent")], email="")
-        for p in parents
-    ]
-    return Family(pupil, made)
+from safesocial.testing.people import Family, make_family
+from safesocial.testing.trusts import policy_text
 
 
 @pytest.fixture
@@ -64,26 +35,3 @@ def new_version(trust, ceo):
         return version
 
     return adopt
-
-
-def train(member: User, by: User, *, days_ago: int = 30, kind: str = TrainingKind.INDUCTION):
-    policy = member.trust.policy
-    return services.training_record(
-        actor=by,
-        user=member,
-        topic=policy.training.topics[0],
-        kind=kind,
-        completed_on=dt.date.today() - dt.timedelta(days=days_ago),
-        provider="Local authority online safety adviser",
-        note="Signed attendance sheet in the office.",
-    )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    """Wrong codes are counted in the cache, which outlives each test's database."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()

@@ -14,6 +14,10 @@ from django.utils import timezone
 from safesocial.compliance import selectors, services
 from safesocial.compliance.models import Acknowledgement, AcknowledgementCode, Group, Method, Reminder
 from safesocial.people.roles import Role
+from safesocial.people.services import role_grant, school_create
+from safesocial.testing.compliance import train
+from safesocial.testing.people import make_family
+from safesocial.testing.trusts import policy_text
 
 pytestmark = pytest.mark.django_db
 
@@ -141,12 +145,28 @@ def test_the_summary_counts_each_group_for_the_version_in_force(
     assert rows["1W Wrens"].parents == (0, 1)
 
 
-def test_the_summaries_take_a_few_queries_whatever_the_size(trust, owls, wrens, django_assert_max_num_queries):
+def _more_families_and_trained_staff(school, head, make_staff) -> None:
+    """Four more classes of one family each, and four more teachers with their training recorded by the head."""
+    for n in range(4):
+        make_family(school, f"Pip{n}", f"Wren{n}", f"{n + 1}W Wrens", ["Jo", "Sam"])
+        train(make_staff(Role.TEACHER, school, f"Trained Teacher {n}"), head)
+
+
+def test_the_summaries_take_the_same_queries_for_one_family_and_many(trust, seabright, head, make_staff, same_queries):
+    make_family(seabright, "Nia", "Fairweather", "4O Owls", ["Dana"])
     assert trust.policy  # parse once, as a request would
-    with django_assert_max_num_queries(5):
-        selectors.acknowledgement_summary(trust)
-    with django_assert_max_num_queries(3):
-        selectors.training_summary(trust)
+    summary = same_queries(
+        3,
+        lambda: selectors.acknowledgement_summary(trust),
+        lambda: _more_families_and_trained_staff(seabright, head, make_staff),
+    )
+    assert summary["parents"][1] == 9
+    training = same_queries(
+        2,
+        lambda: selectors.training_summary(trust),
+        lambda: _more_families_and_trained_staff(seabright, head, make_staff),
+    )
+    assert training[0] == 8  # the eight teachers trained across both growths
 
 
 def test_reminders_go_to_staff_who_have_not_acknowledged_every_few_days(
@@ -176,7 +196,6 @@ def test_the_reminder_command_a_scheduler_runs(trust, teacher, owls, capsys, dja
 
 
 def test_families_are_not_asked_when_the_policy_leaves_them_out(make_trust):
-    from conftest import policy_text
     from safesocial.policy.services import trust_create_from_policy
 
     text = policy_text("000").replace("groups: [staff, parents, pupils]", "groups: [staff]")
@@ -194,12 +213,8 @@ def test_the_reminder_task_runs_the_same_service(trust, teacher, django_capture_
 
 
 def test_the_figures_for_every_school_at_once_match_each_schools_own(
-    trust, owls, wrens, teacher, head, outsider, make_staff, millbrook, django_assert_max_num_queries
+    trust, owls, wrens, teacher, head, outsider, make_staff, millbrook, same_queries
 ):
-    from safesocial.people.services import role_grant
-
-    from .conftest import make_family, train
-
     make_family(millbrook, "Kit", "Lowther", "3K Kestrels", ["Jo", "Sam"])
     role_grant(actor=None, user=outsider, role=Role.SUPPORT_STAFF, school=trust.schools.get(key="seabright"))
     services.acknowledgement_staff(actor=teacher)
@@ -207,10 +222,15 @@ def test_the_figures_for_every_school_at_once_match_each_schools_own(
     services.acknowledgement_family(token=services.link_token(owls[0].parents[1], trust.policy_version))
     services.acknowledgement_family(token=services.link_token(wrens[0].pupil, trust.policy_version))
     train(teacher, head)
-    with django_assert_max_num_queries(6):
-        ack = selectors.acknowledgement_by_school(trust)
-    with django_assert_max_num_queries(4):
-        training = selectors.training_by_school(trust)
+
+    def another_school():
+        n = trust.schools.count()
+        school = school_create(actor=None, trust=trust, key=f"school-{n}", name=f"School {n}")
+        _more_families_and_trained_staff(school, make_staff(Role.HEAD, school, f"Hana Head {n}"), make_staff)
+
+    same_queries(5, lambda: selectors.acknowledgement_by_school(trust), another_school)
+    same_queries(3, lambda: selectors.training_by_school(trust), another_school)
+    ack, training = selectors.acknowledgement_by_school(trust), selectors.training_by_school(trust)
     for school in trust.schools.all():
         assert ack[school.pk] == selectors.acknowledgement_summary(trust, school), school
         assert training[school.pk] == selectors.training_summary(trust, school), school

@@ -9,13 +9,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from conftest import policy_text
 from safesocial.compliance import quiz, selectors, services
 from safesocial.compliance.models import QUIZ_TOPIC, QuizAttempt, TrainingKind, TrainingRecord, TrainingStatus
 from safesocial.people.roles import Role
 from safesocial.policy.services import trust_create_from_policy
-
-from .conftest import train
+from safesocial.testing.compliance import train
+from safesocial.testing.trusts import policy_text
 
 pytestmark = pytest.mark.django_db
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
+from safesocial.people.models import User
 from safesocial.people.roles import Role
 from safesocial.people.services import parent_create, pupil_create
+from safesocial.testing.files import png_bytes
 
 
 @pytest.fixture(autouse=True)
@@ -53,12 +53,6 @@ def deputy(make_staff, seabright):
     return make_staff(Role.DEPUTY_DSL, seabright, "Dee Deputy")
 
 
-def png_bytes(colour=(200, 30, 30)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), colour).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def screenshot_file():
     return SimpleUploadedFile("friend-request.png", png_bytes(), content_type="image/png")
@@ -67,14 +61,10 @@ def screenshot_file():
 @pytest.fixture
 def deputy_dsl(trust):
     """Aisha Rendell, SENDCo and deputy DSL at Seabright (not a head)."""
-    from safesocial.people.models import User
-
     return User.objects.get(email="a.rendell@harbourside.example.com")
 
 
 @pytest.fixture
 def trust_lead(trust):
     """Morgan Ashdown, the trust's safeguarding lead (DSL for every school)."""
-    from safesocial.people.models import User
-
     return User.objects.get(email="m.ashdown@harbourside.example.com")

@@ -7,14 +7,14 @@ from safesocial.concerns import selectors
 from safesocial.concerns.demo import seed
 from safesocial.concerns.models import Concern, ConcernStatus, Route
 from safesocial.concerns.selectors import Filters, concern_list
-from safesocial.people.demo import load_demo
+from safesocial.demo.builder import load_demo
 from safesocial.people.models import User
 from safesocial.people.roles import Role
 from safesocial.people.services import RoleSpec, parent_create, pupil_create, staff_create
 
 
 def _people(trust) -> None:
-    """The few people of the full demo (safesocial/people/demo.py) that the concerns' demo names."""
+    """The few people of the full demo (safesocial/demo/builder.py) that the concerns' demo names."""
     schools = {s.key: s for s in trust.schools.all()}
     for key, job, role in [
         ("seabright", "Teaching Assistant", Role.SUPPORT_STAFF),
@@ -84,6 +84,7 @@ def test_the_demo_shows_one_parent_account_across_two_schools_on_the_leads_patte
     assert problems == []
 
 
+@pytest.mark.slow  # loads the whole demo trust
 @pytest.mark.django_db(transaction=True)
 def test_in_the_demo_the_disclosure_on_seabrights_page_is_immediate_risk_at_the_top_of_the_dsls_list(settings):
 

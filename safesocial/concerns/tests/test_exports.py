@@ -16,8 +16,7 @@ from django.urls import reverse
 from safesocial.audit.models import AuditEntry
 from safesocial.concerns import exports, services
 from safesocial.concerns.services import People
-
-from .conftest import png_bytes
+from safesocial.testing.files import png_bytes
 
 
 def reported(actor, school, files=(), **kw):

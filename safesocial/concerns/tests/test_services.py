@@ -22,8 +22,7 @@ from safesocial.concerns.models import (
 )
 from safesocial.concerns.services import People, concern_report
 from safesocial.people.roles import Role
-
-from .conftest import png_bytes
+from safesocial.testing.files import png_bytes
 
 AN_HOUR_AGO = timezone.now() - dt.timedelta(hours=1)
 

@@ -10,8 +10,7 @@ from safesocial.audit.models import AuditEntry
 from safesocial.concerns import services
 from safesocial.concerns.models import Concern, ConcernStatus, EntryKind, Evidence
 from safesocial.concerns.services import People
-
-from .conftest import png_bytes
+from safesocial.testing.files import png_bytes
 
 WHEN = (timezone.localtime() - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
 
@@ -125,16 +124,16 @@ def test_a_report_links_the_pupils_parents_and_accounts_chosen(signed_in, assist
     ]
 
 
-def test_the_list_shows_the_dsl_their_concerns_in_few_queries(
-    signed_in, head, assistant, seabright, django_assert_max_num_queries
+def test_the_list_shows_the_dsl_one_concern_or_five_in_the_same_queries(
+    signed_in, head, assistant, seabright, same_queries
 ):
-    for _ in range(5):
-        reported(assistant, seabright)
+    reported(assistant, seabright)
     client = signed_in(head)
     client.get(reverse("concerns:list"))
     # Two of these are triage's: the receiver's visit to the list (read, then moved on) and the page's open actions.
-    with django_assert_max_num_queries(27):
-        response = client.get(reverse("concerns:list"))
+    response = same_queries(
+        24, lambda: client.get(reverse("concerns:list")), lambda: [reported(assistant, seabright) for _ in range(4)]
+    )
     assert response.content.decode().count('href="/concerns/') >= 5
 
 

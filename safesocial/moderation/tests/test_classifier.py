@@ -373,6 +373,7 @@ def test_the_school_model_finds_a_worry_no_rule_describes():
     assert "The wording reads like a possible worry" in result["safeguarding"].reason
 
 
+@pytest.mark.slow
 def test_classifying_needs_no_training_library_nor_django_at_run_time():
     """numpy for the linear models, onnxruntime and tokenizers for the sentence embedder; nothing heavier."""
     code = (
@@ -423,6 +424,7 @@ def school_counts() -> dict[str, Counter]:
     return counts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("category", CATEGORIES)
 def test_school_cases_reach_the_minimum_f1_for(category, school_counts):
     k = school_counts[category]

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from safesocial.demo.builder import load_demo
 from safesocial.moderation.demo import VISITORS
-from safesocial.people.demo import load_demo
 
 PHONE = re.compile(r"\+?\d[\d ]{8,}\d")
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -19,6 +19,7 @@ def test_a_demo_visitor_gives_only_numbers_and_addresses_kept_for_fiction(name, 
         assert address.endswith("@example.com"), address
 
 
+@pytest.mark.slow  # loads the whole demo trust
 @pytest.mark.django_db
 def test_no_demo_visitor_shares_a_surname_with_staff_or_a_name_with_a_family(settings):
     """A commenter called "Lee Marsh" read as Lucy Marsh, the demo's Year 4 teacher (l.marsh@...)."""
@@ -35,6 +36,7 @@ def test_no_demo_visitor_shares_a_surname_with_staff_or_a_name_with_a_family(set
         assert name.casefold() not in families, name
 
 
+@pytest.mark.slow  # loads the whole demo trust
 @pytest.mark.django_db
 def test_the_demo_escalates_a_refuge_photo_request_and_a_suicidal_pupil_to_the_dsl(
     settings, django_capture_on_commit_callbacks

@@ -137,6 +137,7 @@ def test_bad_lines_give_an_error_each_and_the_rest_is_processed():
     assert "not JSON" in by_message[9]
 
 
+@pytest.mark.slow
 def test_emoji_only_and_very_long_comments_get_a_decision_not_an_error():
     long_kind = " ".join(
         [
@@ -195,6 +196,7 @@ def test_numeric_ids_are_echoed_back_as_given():
     assert decision["id"] == 17
 
 
+@pytest.mark.slow
 def test_the_command_needs_no_database(tmp_path):
     # pytest-django refuses any query from a test without the db fixture; the subprocess below has no database at all.
     env = os.environ | {
@@ -211,6 +213,7 @@ def _child_env(tmp_path: Path) -> dict[str, str]:
     return os.environ | {"SAFESOCIAL_DATA_DIR": str(tmp_path), "PYTHONUNBUFFERED": "1"}
 
 
+@pytest.mark.slow
 def test_answers_stream_out_before_the_input_ends(tmp_path):
     child = subprocess.Popen(MODULE, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_child_env(tmp_path), cwd=REPO)
     try:
@@ -234,6 +237,7 @@ def _peak_memory_kib(pid: int) -> int:
     return 0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads peak memory from /proc")
 def test_a_large_generated_input_streams_in_constant_memory(tmp_path):
     total = 8_000  # about 8 chunks of 64 KiB; each comment also passes through the sentence embedder

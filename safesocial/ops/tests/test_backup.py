@@ -5,9 +5,9 @@ from __future__ import annotations
 import io
 import shutil
 import tarfile
-from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -15,8 +15,8 @@ from django.db import connection
 from safesocial.audit.models import AuditEntry
 from safesocial.concerns.models import Concern, Evidence
 from safesocial.concerns.services import concern_report
-from safesocial.concerns.tests.conftest import png_bytes
 from safesocial.people.roles import Role
+from safesocial.testing.files import png_bytes
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -51,7 +51,8 @@ def test_a_trust_with_its_audit_trail_and_evidence_comes_back_from_a_backup(conc
     archive = data_dir / "backup.tar.gz"
     call_command("backup", "--output", str(archive), stdout=io.StringIO())
     evidence = Evidence.objects.get(concern=concern)
-    evidence_path, evidence_bytes = Path(evidence.file.path), Path(evidence.file.path).read_bytes()
+    with default_storage.open(evidence.file.name) as stored:
+        evidence_bytes = stored.read()
     entries = AuditEntry.objects.count()
     # After the backup: the files are lost, and the database moves on.
     shutil.rmtree(data_dir / "media")
@@ -64,7 +65,8 @@ def test_a_trust_with_its_audit_trail_and_evidence_comes_back_from_a_backup(conc
 
     restored = Concern.objects.get()
     assert (restored.reference, restored.summary) == (concern.reference, "A friend request.")
-    assert evidence_path.read_bytes() == evidence_bytes
+    with default_storage.open(evidence.file.name) as stored:
+        assert stored.read() == evidence_bytes
     assert AuditEntry.objects.count() == entries
     assert (data_dir / "secrets" / "signing_keys").read_text() == "a-generated-key"
     assert (data_dir / "audit-checkpoints.jsonl").exists()

@@ -62,6 +62,7 @@ def test_a_concern_notification_reaches_the_smtp_server_saying_only_that_there_i
             assert detail not in body and detail not in message["Subject"]
 
 
+@pytest.mark.slow
 def test_sendtestemail_reaches_the_smtp_server_named_in_the_environment(smtp_server, tmp_path):
     controller, inbox = smtp_server
     env = {

@@ -21,8 +21,10 @@ pytestmark = pytest.mark.django_db
 JOBS = {
     "publish_due",
     "poll_comments",
+    "poll_direct_messages",
     "concerns_chase",
     "chase_take_downs",
+    "chase_by_hand",
     "policy_remind",
     "compliance_remind",
     "audit_checkpoint",
@@ -44,6 +46,14 @@ def test_health_reports_each_part_as_json_without_signing_in(client):
     assert body["queue"] == {"backend": "ImmediateBackend", "waiting": None}
     assert body["jobs_seconds_since_last_run"] == dict.fromkeys(JOBS)
     assert "no-cache" in response["Cache-Control"]
+
+
+def test_health_answers_a_plain_http_probe_behind_an_https_redirect(client, settings):
+    # A load balancer or the container's health check asks over HTTP on the inside; every page else goes to HTTPS.
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/accounts/login/").status_code == 301
 
 
 def test_health_answers_503_when_the_cache_is_unreachable(client):
@@ -79,10 +89,12 @@ def test_health_says_how_long_ago_each_scheduled_job_last_ran(client, trust, set
     out = io.StringIO()
     call_command("publish_due", stdout=out)
     call_command("poll_comments", stdout=out)
+    call_command("poll_direct_messages", stdout=out)
     call_command("policy", "remind", stdout=out)
     call_command("compliance", "remind", stdout=out)
     call_command("concerns", "chase", stdout=out)
     call_command("chase_take_downs", stdout=out)
+    call_command("chase_by_hand", stdout=out)
     call_command("audit", "checkpoint", stdout=out)
     JobRun.objects.filter(name="publish_due").update(last_ran_at=timezone.now() - dt.timedelta(hours=2))
 

@@ -10,7 +10,7 @@ from safesocial.people.roles import Role
 from safesocial.platforms.models import SandboxPost
 from safesocial.publishing import services
 from safesocial.publishing.models import PostStatus
-from safesocial.publishing.tests.conftest import make_channel
+from safesocial.testing.channels import make_channel
 
 # Real commits, so that the enqueue queued with transaction.on_commit happens as in production.
 pytestmark = pytest.mark.django_db(transaction=True)

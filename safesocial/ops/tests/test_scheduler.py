@@ -23,7 +23,14 @@ def test_the_scheduler_runs_each_crontab_job_at_its_time_once():
     assert scheduler_tick(now=at(MONDAY, 6, 59, 30)) == []  # first sight: each job is due at its next time
 
     monday_seven = scheduler_tick(now=at(MONDAY, 7, 0, 5))
-    assert set(monday_seven) == {"publish_due", "poll_comments", "concerns_chase", "policy_remind", "compliance_remind"}
+    assert set(monday_seven) == {
+        "publish_due",
+        "poll_comments",
+        "poll_direct_messages",
+        "concerns_chase",
+        "policy_remind",
+        "compliance_remind",
+    }
     assert set(JobRun.objects.values_list("name", flat=True)) == set(monday_seven)
 
     assert scheduler_tick(now=at(MONDAY, 7, 0, 40)) == []
@@ -33,15 +40,29 @@ def test_the_scheduler_runs_each_crontab_job_at_its_time_once():
     assert set(tuesday_night) == {
         "publish_due",
         "poll_comments",
+        "poll_direct_messages",
         "concerns_chase",
         "chase_take_downs",
+        "chase_by_hand",
         "audit_checkpoint",
     }
     # A weekly job waits for next Monday.
     tuesday_seven = scheduler_tick(now=at(MONDAY + dt.timedelta(days=1), 7, 0, 5))
-    assert set(tuesday_seven) == {"publish_due", "poll_comments", "concerns_chase", "policy_remind"}
+    assert set(tuesday_seven) == {
+        "publish_due",
+        "poll_comments",
+        "poll_direct_messages",
+        "concerns_chase",
+        "policy_remind",
+    }
     tuesday_eight = scheduler_tick(now=at(MONDAY + dt.timedelta(days=1), 8, 0, 5))
-    assert set(tuesday_eight) == {"publish_due", "poll_comments", "concerns_chase", "chase_take_downs"}
+    assert set(tuesday_eight) == {
+        "publish_due",
+        "poll_comments",
+        "poll_direct_messages",
+        "concerns_chase",
+        "chase_take_downs",
+    }
 
 
 @pytest.mark.django_db

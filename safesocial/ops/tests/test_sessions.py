@@ -14,6 +14,7 @@ def _expiry(client) -> dt.datetime:
     return Session.objects.get(session_key=client.session.session_key).expire_date
 
 
+@pytest.mark.slow
 def test_an_idle_session_expires_after_thirty_minutes(signed_in, teacher):
     with freeze_time("2026-06-01 09:00:00") as clock:
         client = signed_in(teacher)
@@ -26,6 +27,7 @@ def test_an_idle_session_expires_after_thirty_minutes(signed_in, teacher):
     assert reverse("account_login") in response["Location"]
 
 
+@pytest.mark.slow
 def test_an_active_session_stays_and_is_written_at_most_once_a_minute(signed_in, teacher):
     with freeze_time("2026-06-01 09:00:00") as clock:
         client = signed_in(teacher)

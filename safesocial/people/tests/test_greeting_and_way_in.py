@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
-from safesocial.publishing.tests.conftest import make_channel
+from safesocial.testing.channels import make_channel
 
 
 @pytest.mark.parametrize(

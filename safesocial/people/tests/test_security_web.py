@@ -215,6 +215,7 @@ PRODUCTION = {
 }
 
 
+@pytest.mark.slow
 def test_check_deploy_passes_with_the_readme_production_settings(tmp_path):
     # Production's environment, not the test run's (conftest allows async-unsafe ORM use for Playwright).
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}}

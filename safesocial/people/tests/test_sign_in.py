@@ -6,7 +6,7 @@ import requests
 from django.test import override_settings
 from django.urls import reverse
 
-from conftest import PASSWORD
+from safesocial.testing.people import PASSWORD
 
 
 def _login(client, email, password=PASSWORD):

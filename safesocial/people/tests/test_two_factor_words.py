@@ -6,7 +6,7 @@ import time
 from django.test import Client
 from django.urls import reverse
 
-from conftest import PASSWORD
+from safesocial.testing.people import PASSWORD
 
 
 def _sign_in(client, user, code: str):

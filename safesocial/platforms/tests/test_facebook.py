@@ -21,8 +21,6 @@ from safesocial.platforms.base import (
 from safesocial.platforms.facebook import FacebookGroupAdapter, FacebookPageAdapter
 from safesocial.platforms.registry import adapter_for
 
-pytest_plugins = ["safesocial.platforms.tests.standins"]
-
 adapter = FacebookPageAdapter()
 PAGE = "104000000000001"  # the stand-in's Page
 

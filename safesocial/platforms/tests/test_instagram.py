@@ -17,8 +17,6 @@ from safesocial.platforms.base import (
 from safesocial.platforms.instagram import InstagramAdapter
 from safesocial.platforms.registry import adapter_for
 
-pytest_plugins = ["safesocial.platforms.tests.standins"]
-
 IG_USER = "17841400000000001"  # the stand-in's Instagram account
 MEDIA = "https://media.seabright.example/public/"  # MEDIA_PUBLIC_URL while the graph fixture runs
 adapter = InstagramAdapter(seconds_between_checks=0)

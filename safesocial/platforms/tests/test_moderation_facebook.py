@@ -20,8 +20,6 @@ from safesocial.platforms.base import (
 from safesocial.platforms.facebook import FacebookGroupAdapter, FacebookPageAdapter
 from safesocial.platforms.registry import moderator_for
 
-pytest_plugins = ["safesocial.platforms.tests.standins"]
-
 PAGE = "104000000000001"  # the stand-in's Page
 adapter = FacebookPageAdapter()
 

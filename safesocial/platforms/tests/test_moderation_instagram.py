@@ -11,8 +11,6 @@ from safesocial.platforms.base import Moderator, NotFound, PermissionDenied, Pla
 from safesocial.platforms.instagram import InstagramAdapter
 from safesocial.platforms.registry import moderator_for
 
-pytest_plugins = ["safesocial.platforms.tests.standins"]
-
 IG_USER = "17841400000000001"  # the stand-in's Instagram account
 adapter = InstagramAdapter(seconds_between_checks=0)
 

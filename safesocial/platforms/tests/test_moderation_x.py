@@ -20,8 +20,6 @@ from safesocial.platforms.base import (
 from safesocial.platforms.registry import moderator_for
 from safesocial.platforms.x import XAdapter
 
-pytest_plugins = ["safesocial.platforms.tests.standins"]
-
 USER = "1500000000000000001"  # the stand-in's X account
 TROLL = ("1600000000000000666", "Not A Parent", "notaparent")
 adapter = XAdapter()

@@ -20,8 +20,6 @@ from safesocial.platforms.base import (
 from safesocial.platforms.registry import moderator_for
 from safesocial.platforms.youtube import YouTubeAdapter
 
-pytest_plugins = ["safesocial.platforms.tests.standins"]
-
 VIDEO = "Xq3vB9tZk2E"  # the stand-in's video
 CHANNEL = "UCseabrightPrimary00001"
 TROLL = ("UCtroll00000000000000666", "Not A Parent")

@@ -19,8 +19,6 @@ from safesocial.platforms.base import (
 from safesocial.platforms.registry import adapter_for
 from safesocial.platforms.x import XAdapter
 
-pytest_plugins = ["safesocial.platforms.tests.standins"]
-
 USER = "1500000000000000001"  # the stand-in's X account
 adapter = XAdapter()
 

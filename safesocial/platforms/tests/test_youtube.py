@@ -15,8 +15,6 @@ from safesocial.platforms.base import (
 from safesocial.platforms.registry import adapter_for
 from safesocial.platforms.youtube import YouTubeAdapter
 
-pytest_plugins = ["safesocial.platforms.tests.standins"]
-
 VIDEO = "Xq3vB9tZk2E"  # the stand-in's video
 adapter = YouTubeAdapter()
 

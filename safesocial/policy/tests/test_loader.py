@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from conftest import POLICY_FILES, policy_text
 from safesocial.policy.loader import PolicyInvalid, load_policy_file, parse_policy
+from safesocial.testing.trusts import POLICY_FILES, policy_text
 
 
 @pytest.mark.parametrize("code", sorted(POLICY_FILES))
@@ -75,6 +75,7 @@ def test_blank_required_value_is_a_validation_error_not_a_crash():
     assert _errors(text)[0].field == "channels.approver"
 
 
+@pytest.mark.slow
 def test_policy_check_command_exits_zero_for_a_valid_file_and_one_for_a_bad_one(tmp_path):
     good = subprocess.run(
         [sys.executable, "-m", "safesocial", "policy", "check", str(POLICY_FILES["003"])],

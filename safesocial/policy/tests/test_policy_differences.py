@@ -1,9 +1,9 @@
 """Each example policy differs from another in a rule, and that rule takes effect in SafeSocial."""
 
-from conftest import holder
 from safesocial.people.roles import Role
 from safesocial.permissions import Action, may
 from safesocial.policy.explain import explain_text
+from safesocial.testing.people import holder
 
 
 def test_policy_000_heads_approve_channels_and_the_ceo_does_not(make_trust):

@@ -11,10 +11,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from conftest import policy_text
 from safesocial import cli
 from safesocial.policy import services
 from safesocial.policy.loader import MAX_POLICY_BYTES, PolicyInvalid, parse_policy
+from safesocial.testing.trusts import policy_text
 
 # The billion laughs: 340 bytes that expand to 10^9 strings for anything that follows the aliases.
 ALIAS_BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n' + "".join(
@@ -23,6 +23,11 @@ ALIAS_BOMB = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol","lol"
 PYTHON_TAG = policy_text("000") + "\nexploit: !!python/object/apply:os.system ['touch /tmp/pwned']\n"
 DEEP_NESTING = "trust: " + "[" * 5000 + "]" * 5000 + "\n"
 OVERSIZED = policy_text("000") + ("# " + "x" * 98 + "\n") * (MAX_POLICY_BYTES // 100 + 1)
+
+# A hostile file is refused before it is expanded or walked, in well under a second; what these tests guard against is
+# a hang (a billion laughs takes minutes). The bound is loose because the machine running the suite may be busy;
+# speed itself is measured in benchmarks, not here.
+HANG_SECONDS = 20
 
 HOSTILE = {
     "alias bomb": (ALIAS_BOMB, "anchor", 1),
@@ -47,7 +52,7 @@ def test_policy_check_refuses_a_hostile_file_quickly_naming_the_line(name, tmp_p
     path.write_text(text, encoding="utf-8")
     code, err, seconds = policy_check(path, monkeypatch, capsys)
     assert code == 1
-    assert seconds < 2
+    assert seconds < HANG_SECONDS
     assert "Traceback" not in err
     first = err.splitlines()[0]
     assert first.startswith(f"{path}: line {line}: ") and reason in first
@@ -57,7 +62,7 @@ def test_policy_check_refuses_an_oversized_file_without_reading_it_all(tmp_path,
     path = tmp_path / "huge.yaml"
     path.write_text(OVERSIZED, encoding="utf-8")
     code, err, seconds = policy_check(path, monkeypatch, capsys)
-    assert code == 1 and seconds < 2
+    assert code == 1 and seconds < HANG_SECONDS
     assert "Traceback" not in err
     assert "larger than" in err.splitlines()[0]
 
@@ -106,7 +111,7 @@ def test_adopting_a_hostile_file_is_a_form_error_not_a_500(name, signed_in, trus
     upload = SimpleUploadedFile("policy.yaml", WEB_HOSTILE[name].encode())
     start = time.monotonic()
     response = signed_in(ceo).post(reverse("policy:adopt"), {"file": upload, "note": ""})
-    assert time.monotonic() - start < 2
+    assert time.monotonic() - start < HANG_SECONDS
     assert response.status_code == 200  # the form again, with its error
     assert 'class="errorlist' in response.content.decode()
     assert trust.policy_versions.count() == 1
@@ -129,7 +134,7 @@ def test_a_hostile_review_draft_is_a_form_error_and_the_review_stays_quick(name,
     start = time.monotonic()
     saved = client.post(reverse("policy:review_save", args=[review.pk]), {"text": HOSTILE[name][0]})
     later = client.get(reverse("policy:review", args=[review.pk]))
-    assert time.monotonic() - start < 2
+    assert time.monotonic() - start < HANG_SECONDS
     assert saved.status_code == 400 and HOSTILE[name][1] in saved.content.decode()
     assert later.status_code == 200
     review.refresh_from_db()

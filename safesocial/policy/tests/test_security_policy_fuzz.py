@@ -8,9 +8,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import policy_text
 from safesocial.policy.loader import PolicyInvalid, parse_policy
 from safesocial.policy.schema import Policy
+from safesocial.testing.trusts import policy_text
 
 FUZZ = settings(max_examples=150, deadline=2000, derandomize=True, database=None)
 

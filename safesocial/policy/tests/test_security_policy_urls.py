@@ -8,10 +8,10 @@ import json
 import pytest
 from django.urls import reverse
 
-from conftest import policy_text
 from safesocial.channels.models import Channel, ChannelStatus, Delivery
 from safesocial.policy.loader import PolicyInvalid, parse_policy
 from safesocial.policy.services import policy_adopt
+from safesocial.testing.trusts import policy_text
 
 SEABRIGHT_FACEBOOK = "    - {name: Seabright Primary on Facebook, platform: facebook_page, school: seabright}\n"
 HOSTILE_URLS = [

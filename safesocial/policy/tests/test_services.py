@@ -4,7 +4,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from conftest import POLICY_FILES, policy_text
 from safesocial.audit.models import AuditEntry
 from safesocial.people.models import School, Trust, User
 from safesocial.people.roles import Role
@@ -12,6 +11,7 @@ from safesocial.permissions import Action, may
 from safesocial.policy.loader import PolicyInvalid
 from safesocial.policy.models import PolicyVersion
 from safesocial.policy.services import policy_adopt, trust_create_from_policy
+from safesocial.testing.trusts import POLICY_FILES, policy_text
 
 
 def test_creating_a_trust_makes_its_schools_key_contacts_and_first_version(trust):

@@ -12,8 +12,8 @@ from safesocial.consent import services as consent
 from safesocial.consent.models import Method, Purpose
 from safesocial.publishing import services
 from safesocial.publishing.models import FaceKind, FaceTag, PostStatus
-
-from .conftest import photo
+from safesocial.testing.files import photo
+from safesocial.testing.trusts import policy_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 FACE_PHOTO = Path(__file__).resolve().parents[1] / "demo_media" / "astronaut.jpg"
@@ -191,7 +191,6 @@ def test_check_post_passes_a_clean_post(tmp_path):
 
 @pytest.fixture
 def matching_on(trust, ceo):
-    from conftest import policy_text
     from safesocial.policy.services import policy_adopt
 
     policy_adopt(actor=ceo, trust=trust, text=policy_text("000") + "\nconsent:\n  face_matching: true\n")

@@ -11,8 +11,7 @@ from safesocial.platforms.models import SandboxPost
 from safesocial.publishing import services
 from safesocial.publishing.delivery import LEASE, SKIPPED, backoff, deliver, deliver_due
 from safesocial.publishing.models import Delivery, DeliveryStatus, PostStatus
-
-from .conftest import photo
+from safesocial.testing.files import photo
 
 # Real commits, so that work queued with transaction.on_commit (publishing, emails) runs as in production.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -13,8 +13,8 @@ import skimage.data
 from PIL import ExifTags, Image, ImageFile
 from PIL.PngImagePlugin import PngInfo
 
-from safesocial.publishing import images
-from safesocial.publishing.images import FaceMatcher, ImageRejected, MatchingUnavailable
+from safesocial import images
+from safesocial.images import FaceMatcher, ImageRejected, MatchingUnavailable
 
 # The astronaut's face in skimage.data.astronaut(), as dlib boxes it (brows to chin).
 ASTRONAUT_FACE = (175, 76, 91, 91)

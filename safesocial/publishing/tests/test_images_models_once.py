@@ -7,7 +7,7 @@ import threading
 import skimage.data
 from PIL import Image
 
-from safesocial.publishing import images
+from safesocial import images
 
 
 def _in_threads(work, count=2):

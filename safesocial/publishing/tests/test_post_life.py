@@ -13,6 +13,7 @@ from safesocial.consent.models import Method, Purpose
 from safesocial.people.services import parent_create, pupil_create
 from safesocial.publishing import services
 from safesocial.publishing.models import FaceKind, FaceTag, PostStatus, Review
+from safesocial.testing.trusts import policy_text
 
 pytestmark = pytest.mark.django_db(transaction=True)
 FACE_PHOTO = Path(__file__).resolve().parents[1] / "demo_media" / "astronaut.jpg"
@@ -116,7 +117,6 @@ def test_the_service_refuses_an_approval_missing_a_criterion(teacher, colleague,
 def test_a_policy_without_criteria_shows_no_checklist_and_approves(signed_in, teacher, colleague, sandbox, trust):
     import re
 
-    from conftest import policy_text
     from safesocial.policy.services import policy_adopt
 
     without = re.sub(r"  criteria:\n(    - .*\n)+", "", policy_text("000"))

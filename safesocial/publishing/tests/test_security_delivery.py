@@ -16,12 +16,11 @@ from django.utils import timezone
 
 from safesocial.audit.models import AuditEntry
 from safesocial.channels import services as channels
-from safesocial.platforms.tests.standins import X_TOKEN, XStandIn
 from safesocial.publishing import services
 from safesocial.publishing.delivery import LEASE, deliver, deliver_due
 from safesocial.publishing.models import Delivery, DeliveryStatus, PostStatus
-
-from .conftest import make_channel
+from safesocial.testing.channels import make_channel
+from safesocial.testing.standins.x import X_TOKEN, XStandIn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -69,7 +69,7 @@ def test_the_database_refuses_a_review_by_the_versions_editor_whatever_the_code_
 
 def test_the_editor_is_neither_offered_nor_asked_to_review(teacher, co_poster, sandbox):
     post = _edited_by(co_poster, teacher, sandbox)
-    assert co_poster not in services.eligible_reviewers(post)
+    assert co_poster not in selectors.eligible_reviewers(post)
     assert co_poster not in services.reviewers_to_notify(post)
     assert post not in selectors.awaiting_review_by(co_poster)
 

@@ -7,7 +7,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from conftest import policy_text
 from safesocial.audit.models import AuditEntry
 from safesocial.channels.models import ChannelStatus
 from safesocial.channels.services import channel_set_status
@@ -15,10 +14,13 @@ from safesocial.people.models import Trust
 from safesocial.people.roles import Role
 from safesocial.platforms.models import SandboxPost
 from safesocial.policy.services import policy_adopt
-from safesocial.publishing import services
+from safesocial.publishing import selectors, services
 from safesocial.publishing.models import Decision, PostStatus, Review
-
-from .conftest import make_channel, photo
+from safesocial.testing.channels import make_channel
+from safesocial.testing.files import photo
+from safesocial.testing.people import holder
+from safesocial.testing.standins.x import X_TOKEN
+from safesocial.testing.trusts import policy_text
 
 # Real commits, so that work queued with transaction.on_commit (publishing, emails) runs as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -64,7 +66,6 @@ def test_the_database_refuses_a_self_review_whatever_the_code_does(teacher, coll
 def test_under_policy_003_only_the_administration_team_may_review(make_trust, make_staff):
     trust = make_trust("003")
     school = trust.schools.order_by("pk").first()
-    from conftest import holder
 
     ceo = holder(trust, Role.CEO, None)
     admin_team = make_staff(Role.ADMIN_TEAM, school, "Office Manager")
@@ -162,8 +163,6 @@ def test_an_image_over_the_size_limit_is_refused(teacher, sandbox):
 def test_too_many_images_for_x_are_caught_by_the_checks_before_review(
     make_staff, teacher, channel_admin, head, seabright, x_api
 ):
-    from safesocial.platforms.tests.standins import X_TOKEN
-
     x_channel = make_channel(
         channel_admin,
         head,
@@ -214,6 +213,6 @@ def test_a_withdrawn_post_is_never_published(teacher, colleague, sandbox):
 
 def test_eligible_reviewers_never_include_the_author(teacher, colleague, sandbox):
     post = _draft(teacher, sandbox)
-    reviewers = list(services.eligible_reviewers(post))
+    reviewers = list(selectors.eligible_reviewers(post))
     assert colleague in reviewers and teacher not in reviewers
     assert Trust.objects.count() == 1

@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from safesocial.consent.selectors import register_for
 from safesocial.people.models import School
-from safesocial.publishing.checks import too_long
+from safesocial.policy.loader import PolicyInvalid, load_policy_file
+from safesocial.publishing.post_checks import too_long
 from safesocial.text.findings import Finding
 from safesocial.text.rules import RegisterIndex, decision
 from safesocial.text.semantic_posts import check_post
@@ -39,8 +40,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["policy"]:
-            from safesocial.policy.loader import PolicyInvalid, load_policy_file
-
             try:
                 load_policy_file(options["policy"])
             except PolicyInvalid as exc:
@@ -109,8 +108,8 @@ class Command(BaseCommand):
             raise CommandError(f"cannot read {name}: {exc}") from None
 
     def _check_image(self, path: Path) -> list[Finding]:
-        # Pillow and dlib load only for a post that has images.
-        from safesocial.publishing.images import ImageRejected, detect_faces, sanitise
+        # Here, not at the top: Pillow and dlib load only for a post that has images (a script checks many texts).
+        from safesocial.images import ImageRejected, detect_faces, sanitise
 
         try:
             clean = sanitise(path.read_bytes())

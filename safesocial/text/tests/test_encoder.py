@@ -1,0 +1,83 @@
+"""The shipped sentence encoder (safesocial/text/model/encoder.int8.onnx, fine-tuned by
+training/finetune_encoder.py): the file is the one its provenance names, it reads text as it did when it was
+recorded (the heads in model/ were trained on exactly these vectors, so a changed or damaged file must fail here,
+not quietly misjudge comments), and it puts disclosures near each other."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+from safesocial.text import embedder
+from safesocial.text.heads import MODEL_DIR
+from safesocial.text.semantic_comments import for_embedding
+
+# The first 16 components of each sentence's vector, as the shipped file gave them when it was written (int8
+# products can differ in the last digits between CPUs, hence the tolerance; another model is off by far more).
+RECORDED = {
+    "Please take the photo of my son down, we are in a refuge and his father must not find us": [
+        -0.0469, 0.1131, -0.0477, -0.0148, 0.0590, -0.0124, -0.0618, -0.1445,
+        -0.0250, -0.0768, 0.0371, 0.0298, -0.0010, -0.0354, 0.0493, -0.0277,
+    ],
+    "Well done Year 6, what a brilliant sports day!": [
+        0.0010, 0.0880, 0.0196, -0.0297, -0.0045, 0.0615, -0.0359, -0.0281,
+        -0.0294, -0.0133, -0.0119, 0.1212, -0.0355, -0.0360, -0.0008, -0.0189,
+    ],
+    "Use code TEACH10 for 10% off at my candle shop": [
+        -0.0445, 0.0166, -0.1103, -0.0262, 0.0165, 0.0711, -0.0028, 0.0153,
+        -0.0664, -0.0001, 0.0544, 0.1067, 0.0048, -0.0230, 0.0404, 0.0373,
+    ],
+}  # fmt: skip
+TOLERANCE = 0.01
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def test_the_shipped_encoder_is_the_file_its_provenance_names():
+    provenance = json.loads((MODEL_DIR / "encoder.json").read_text(encoding="utf-8"))
+    digest = hashlib.sha256((MODEL_DIR / provenance["file"]).read_bytes()).hexdigest()
+    assert digest == provenance["sha256"]
+    assert provenance["licence"] == "Apache-2.0"
+    assert embedder.model_path() == MODEL_DIR / provenance["file"]
+
+
+def test_the_shipped_encoder_gives_the_recorded_embeddings():
+    vectors = embedder.embed(list(RECORDED))
+    for vector, (sentence, recorded) in zip(vectors, RECORDED.items(), strict=True):
+        assert np.abs(vector[: len(recorded)] - np.array(recorded)).max() < TOLERANCE, sentence
+        assert abs(float(np.linalg.norm(vector)) - 1.0) < 1e-4
+
+
+def test_disclosures_lie_nearer_another_disclosure_than_any_ordinary_comment():
+    """What the comment heads' nearest-neighbour memory relies on: the closest comment to a disclosure is another
+    disclosure. Two writers' sets, forty of each (the fine-tuned encoder: 0.97 and 0.95 of the disclosures; the
+    frozen one managed 0.70 and 0.83)."""
+    for name in ("comments_w6.yaml", "comments_w9.yaml"):
+        rows = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+        disclosures = [for_embedding(r["text"]) for r in rows if r["label"] == "safeguarding"][:40]
+        ordinary = [for_embedding(r["text"]) for r in rows if r["label"] == "none"][:40]
+        vectors = embedder.embed(disclosures + ordinary)
+        d, o = vectors[: len(disclosures)], vectors[len(disclosures) :]
+        among = d @ d.T - 2 * np.eye(len(d))
+        nearer = among.max(axis=1) > (d @ o.T).max(axis=1)
+        assert nearer.mean() >= 0.9, name
+
+
+def test_a_text_gets_the_same_vector_whatever_it_is_read_with():
+    """The int8 model scales a call's activations together, so the embedder reads every text alone: a comment's
+    vector, and so its decision, must not depend on the other comments in its batch."""
+    texts = [*RECORDED, "ok", "A much longer comment about the Christmas fair, the raffle and the tombola stall."]
+    together = embedder.embed(texts)
+    for i, text in enumerate(texts):
+        assert np.array_equal(embedder.embed([text])[0], together[i]), text
+
+
+def test_the_run_time_reads_the_encoder_without_torch():
+    code = "import sys; from safesocial.text import embedder; embedder.embed(['hello']); print('torch' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"
