@@ -305,6 +305,7 @@ class SemanticLayer:
         """Each comment's semantic score per category it joins (mapped), its kind of disclosure (raw), and per
         category the sentence that scored highest. Safeguarding and hate count the higher of the whole comment and
         its best sentence (semantic_comments.PER_SENTENCE); the kinds are those of the piece that counted."""
+        # here, not at the top: the embedder loads onnxruntime and its model, paid only when text is embedded
         from safesocial.text.embedder import embed
 
         if not texts:

@@ -28,13 +28,12 @@ import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 import phonenumbers
 from phonenumbers import Leniency, PhoneNumberMatcher
 
-if TYPE_CHECKING:
-    from safesocial.text.findings import Finding
+from safesocial.text.findings import Finding
 
 OFFENSIVE = "offensive"
 POLITICAL = "political"
@@ -1314,7 +1313,6 @@ def check_text(
     `register` is the school's pupils, with their consents (a prebuilt RegisterIndex saves rebuilding it for each
     post). `public` holds contact details the trust publishes itself (the school office's number and email, the
     school's address): those are not personal information."""
-    from safesocial.text.findings import Finding
 
     return [
         Finding(h.check, h.severity, h.reason, h.start, h.end) for h in find(text, register=register, public=public)

@@ -117,6 +117,7 @@ class PostModel:
         return self.heads.meta
 
     def scores(self, pieces: Sequence[str]) -> np.ndarray:
+        # here, not at the top: the embedder loads onnxruntime and its model, paid only when text is embedded
         from safesocial.text.embedder import embed
 
         probabilities = self.heads.scores(embed(pieces))

@@ -33,8 +33,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.management.base import BaseCommand, CommandError
+from pydantic import ValidationError
 
 from safesocial.moderation.classifier import Classification, classify_batch, decide
+from safesocial.moderation.thresholds import DEFAULT_THRESHOLDS, thresholds_from_policy
+from safesocial.policy.loader import PolicyInvalid, load_yaml
+from safesocial.policy.schema import Moderation
 
 CHUNK = 64 * 1024
 MAX_LINE_BYTES = 1024 * 1024
@@ -118,15 +122,8 @@ def _id_of(line: str) -> Any:
 
 
 def load_thresholds(path: str | None):
-    from safesocial.moderation.thresholds import DEFAULT_THRESHOLDS, thresholds_from_policy
-
     if path is None:
         return DEFAULT_THRESHOLDS
-    from pydantic import ValidationError
-
-    from safesocial.policy.loader import PolicyInvalid, load_yaml
-    from safesocial.policy.schema import Moderation
-
     try:
         data = load_yaml(Path(path).read_text(encoding="utf-8"), str(path))
     except OSError as exc:
