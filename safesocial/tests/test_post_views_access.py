@@ -480,7 +480,7 @@ def _post_edited(w: World) -> Scene:
     )
 
 
-def _post(name: str, make: Callable[[World], Any], data: dict, *, actor: str, action: str, gets: int = 404):
+def _post(name: str, make: Callable[[World], Any], data: dict, *, actor: str, action: str):
     def scene(w: World) -> Scene:
         post = make(w)
         return Scene(reverse(name, args=[post.pk]), data, actor=getattr(w, actor), outsider=w.outsider, action=action)

@@ -17,8 +17,8 @@ Nothing is skipped without a line out, except blank lines.
 It needs no database: the thresholds come from --policy (a trust's policy file, or any YAML with a
 moderation.categories section) or SafeSocial's usual ones. It streams: input is read in chunks of at most 64 KiB,
 each answered and flushed before the next is read, so memory stays flat for a million lines and a slow producer
-gets its answers as it goes; the sentence embedder reads each chunk's comments in batches of BATCH. A single line
-longer than 1 MiB is skipped, unread, with an error.
+gets its answers as it goes; each chunk's comments are classified together, BATCH at a time. A single line longer
+than 1 MiB is skipped, unread, with an error.
 
 Also runnable without the app installed: `python -m safesocial.moderation.management.commands.moderate`.
 """
@@ -42,11 +42,11 @@ from safesocial.policy.schema import Moderation
 
 CHUNK = 64 * 1024
 MAX_LINE_BYTES = 1024 * 1024
-# At most this many comments are classified together. The embedder batches texts of like length, so the more it
-# sees at once the less padding it reads (in slices of 600: 60 comments per CPU second on the benchmark's mix; of
-# 128: 54; of 64: 46); the cap keeps memory flat when a chunk holds thousands of very short comments (each sentence
-# read is compared with the ~8,500 the semantic layer remembers).
-BATCH = 512
+# Comments classified together, at most: each sentence read is compared with the ~8,500 the semantic layer remembers,
+# so a chunk of thousands of very short comments would otherwise hold hundreds of megabytes of similarities at once.
+# The embedder reads each text in a call of its own, so the size changes the speed little (on the benchmark's mix,
+# 119-130 comments per CPU second in slices of 32, 128 or 512).
+BATCH = 128
 
 
 class BadLine(Exception):

@@ -8,9 +8,10 @@ The library's command (every option is its own) with three differences, each mea
   every comment queued behind it waited.
 - When the queue is empty it looks again every POLL_SECONDS, not every second. Otherwise a comment that arrived just
   after a look waited up to a second before anything read it.
-- It runs THREADS tasks side by side (--threads). A task spends much of its time outside Python's lock: reading the
-  comment with the model (onnxruntime), the database, and above all the platform's answer to the hide call (a round
-  trip to Facebook). One task at a time made every comment queue behind the one before.
+- It runs THREADS tasks side by side (--threads). A task spends most of its time waiting outside Python's lock: for
+  the database (twenty-odd queries, each a round trip to PostgreSQL), for the model (onnxruntime) and above all for
+  the platform's answer to the hide call (a round trip to Facebook). One task at a time, a worker on PostgreSQL fell
+  behind twenty comments a second; four side by side kept up.
 
 It takes the library's name (safesocial.ops comes before django_tasks_db in INSTALLED_APPS, as
 django.contrib.staticfiles does with runserver), so `safesocial db_worker` in the README is this one.
@@ -35,7 +36,7 @@ logger = logging.getLogger("django_tasks_db")
 
 # An empty look is one indexed query: ten a second cost the database next to nothing, and a task waits at most this.
 POLL_SECONDS = 0.1
-THREADS = 2
+THREADS = 4
 
 
 class Command(db_worker.Command):
@@ -48,8 +49,9 @@ class Command(db_worker.Command):
             "--threads",
             type=int,
             default=THREADS,
-            help="tasks run side by side in this process, each with its own database connection; --max-tasks counts "
-            "per thread; --reload runs one (default: %(default)s)",
+            help="tasks run side by side in this process, each with its own database connection and its own look "
+            "at the queue every --interval when it is empty; --max-tasks counts per thread; --reload runs one "
+            "(default: %(default)s)",
         )
 
     def handle(self, *args, threads: int, **options):
