@@ -82,6 +82,11 @@ CHANNEL_PANELS: Slot[Callable[[HttpRequest, Any], str]] = Slot("channel_panels")
 # Filled by concerns (lessons learnt), governors (moderation in the year) and channels (reviews missed or overdue).
 REVIEW_PACK: Slot[Callable[[Any, dt.date, dt.date], str]] = Slot("review_pack")
 
+# fn(trust, since) -> [(date, reason), ...]: what happened since a date that brings the policy's review forward
+# (policy/selectors.early_review_reasons, when the policy's review.early.after_debrief is on). Filled by concerns
+# (cases closed with a debrief saying the policy should change).
+REVIEW_TRIGGERS: Slot[Callable[[Any, dt.date], list[tuple[dt.date, str]]]] = Slot("review_triggers")
+
 
 # ---- What a service asks or tells ----------------------------------------------------------------------------------
 
@@ -122,6 +127,12 @@ REPEAT_OFFENDER: Slot[Callable[..., Any]] = Slot("repeat_offender")
 # `safesocial db_worker` and `safesocial rqworker`). Filled by moderation (the comment classifier's models are loaded
 # then, not in the first comment's task).
 WORKER_STARTING: Slot[Callable[[], None]] = Slot("worker_starting")
+
+
+# fn(trust, policy) -> warnings (plain sentences) about how the trust's records differ from a policy file, printed by
+# `safesocial policy check` when the database holds a trust. Filled by channels (official channels the policy names
+# that are not on the register, and registered channels the policy does not name).
+POLICY_CHECKS: Slot[Callable[[Any, Any], list[str]]] = Slot("policy_checks")
 
 
 def panels(slot: Slot[Callable[..., str]], *args: Any) -> list[str]:

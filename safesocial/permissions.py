@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 
 from safesocial.people.models import School, User
-from safesocial.people.roles import Role
+from safesocial.people.roles import ExtraRole, Role, role_or_key
 
 if TYPE_CHECKING:
     # Only named for the type checker: the policy sits on the floor above, and reaches here as `trust.policy`.
@@ -108,28 +108,32 @@ FIXED_RULES: dict[Action, frozenset[Role]] = {
 }
 
 
-def _policy_reviewers(p: Policy) -> frozenset[Role]:
+def _policy_reviewers(p: Policy) -> frozenset[Role | ExtraRole]:
     roles = p.post_reviewer_roles()
     return STAFF_ROLES if roles is None else roles
 
 
 # Where trusts differ, the policy names the roles.
-POLICY_RULES: dict[Action, Callable[[Policy], Iterable[Role]]] = {
-    Action.ADOPT_POLICY: lambda p: [p.review.approver],
-    Action.APPROVE_CHANNEL: lambda p: [p.channels.approver, *p.channels.co_approvers],
-    Action.AUTHORISE_POSTERS: lambda p: [p.channels.poster_authoriser],
+POLICY_RULES: dict[Action, Callable[[Policy], Iterable[Role | ExtraRole]]] = {
+    Action.ADOPT_POLICY: lambda p: p.review.approver.roles,
+    Action.APPROVE_CHANNEL: lambda p: p.channels.approvers.roles,
+    Action.AUTHORISE_POSTERS: lambda p: p.channels.poster_authoriser.roles,
     Action.REVIEW_POST: _policy_reviewers,
     Action.BREAK_GLASS: lambda p: p.channels.emergency_access,
-    Action.MODERATE_COMMENTS: lambda p: [Role.CHANNEL_ADMIN, *p.channels.moderators],
-    Action.RECEIVE_CONCERNS: lambda p: [*p.concerns.report_to, *filter(None, [p.concerns.trust_lead])],
+    # The roles the policy names (003: the PA to the CEO); channel administrators only where it names none.
+    Action.MODERATE_COMMENTS: lambda p: p.channels.moderators or [Role.CHANNEL_ADMIN],
+    Action.RECEIVE_CONCERNS: lambda p: [
+        *p.concerns.report_to,
+        *([p.concerns.trust_lead] if p.concerns.trust_lead else []),
+    ],
     Action.RECEIVE_STAFF_CONCERNS: lambda p: [p.concerns.about_staff_to, p.concerns.about_head_to],
     Action.MANAGE_ESCALATION: lambda p: p.parents.escalation_managed_by,
     Action.DECIDE_FRIENDSHIP: lambda p: [p.concerns.friendship_decided_by],
-    Action.DECIDE_UNBLOCK: lambda p: p.registers.unblock_decided_by,
-    Action.DECIDE_REFERRED_UNBLOCK: lambda p: p.registers.unblock_referred_to,
-    Action.APPROVE_REMOTE_LEARNING: lambda p: [p.registers.remote_learning_approver],
-    Action.APPROVE_AI_TOOL: lambda p: [p.registers.ai_tools_approver],
-    Action.DRAFT_POLICY_REVIEW: lambda p: [*p.review.reminders_to, p.review.approver],
+    Action.DECIDE_UNBLOCK: lambda p: p.registers.unblock_decided_by.roles,
+    Action.DECIDE_REFERRED_UNBLOCK: lambda p: p.registers.unblock_referred_to.roles,
+    Action.APPROVE_REMOTE_LEARNING: lambda p: p.registers.remote_learning_approver.roles,
+    Action.APPROVE_AI_TOOL: lambda p: p.registers.ai_tools_approver.roles,
+    Action.DRAFT_POLICY_REVIEW: lambda p: [*p.review.reminders_to, *p.review.approver.roles],
 }
 
 # Actions whose trust-wide form belongs to trust-wide role holders only: a head of one school
@@ -137,17 +141,33 @@ POLICY_RULES: dict[Action, Callable[[Policy], Iterable[Role]]] = {
 TRUST_LEVEL = frozenset({Action.ADOPT_POLICY, Action.DRAFT_POLICY_REVIEW})
 
 
-def allowed_roles(action: Action, policy: Policy) -> frozenset[Role]:
-    if action in POLICY_RULES:
-        return frozenset(POLICY_RULES[action](policy))
-    return FIXED_RULES[action]
+def allowed_roles(action: Action, policy: Policy) -> frozenset[Role | ExtraRole]:
+    """The roles the policy (or SafeSocial) gives this power, with the trust's own roles that act as one of them."""
+    named: frozenset[Role | ExtraRole] = frozenset(
+        POLICY_RULES[action](policy) if action in POLICY_RULES else FIXED_RULES[action]
+    )
+    acting = {ExtraRole(key) for key, acts_as in policy.acts_as().items() if acts_as & named}
+    return named | acting
 
 
-def _assignments(user: User) -> list[tuple[int | None, Role]]:
-    """Every (school id or None, role) the user holds, loaded once per request."""
-    cached: list[tuple[int | None, Role]] | None = getattr(user, "_safesocial_roles", None)
+def _acts_as(user: User) -> dict[str, frozenset[Role]]:
+    try:
+        return user.trust.policy.acts_as() if user.trust is not None else {}
+    except LookupError:  # a trust still being set up has no policy yet
+        return {}
+
+
+def _assignments(user: User) -> list[tuple[int | None, Role | ExtraRole]]:
+    """Every (school id or None, role) the user holds, loaded once per request. A role the trust declared holds, as
+    well, the SafeSocial roles it acts as (policy `roles: [{acts_as: [...]}]`)."""
+    cached: list[tuple[int | None, Role | ExtraRole]] | None = getattr(user, "_safesocial_roles", None)
     if cached is None:
-        cached = [(school_id, Role(role)) for school_id, role in user.role_assignments.values_list("school_id", "role")]
+        cached = [
+            (school_id, role_or_key(role)) for school_id, role in user.role_assignments.values_list("school_id", "role")
+        ]
+        if any(isinstance(role, ExtraRole) for _, role in cached):
+            acts_as = _acts_as(user)
+            cached += [(sid, acted) for sid, role in list(cached) for acted in sorted(acts_as.get(role, ()))]
         user._safesocial_roles = cached  # type: ignore[attr-defined]
     return cached
 
@@ -161,7 +181,7 @@ def role_scope(user: User, role: Role | str) -> tuple[bool, set[int]]:
     )
 
 
-def roles_at(user: User, school: School | None) -> frozenset[Role]:
+def roles_at(user: User, school: School | None) -> frozenset[Role | ExtraRole]:
     """Roles that count at this school: those held there and those held trust-wide.
     With no school, only trust-wide roles count."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "safesocial.registers",
     "safesocial.compliance",
     "safesocial.governors",
+    "safesocial.subject_access",
     "safesocial.demo",  # the demo trust and `safesocial demo`: the top floor, it uses every app
 ]
 

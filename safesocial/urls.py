@@ -33,4 +33,5 @@ urlpatterns = [
     path("registers/", include("safesocial.registers.urls")),
     path("training/", include("safesocial.compliance.urls")),
     path("reports/", include("safesocial.governors.urls")),
+    path("subject-access/", include("safesocial.subject_access.urls")),
 ]

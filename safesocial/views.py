@@ -1,19 +1,22 @@
 """The dashboard: what each person needs to see first, decided by their roles and the policy."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from safesocial import hooks
-from safesocial.audit.models import AuditHead
+from safesocial.audit.selectors import chain_head
 from safesocial.channels.selectors import awaiting_signoff_for, reviews_due_for
 from safesocial.concerns.selectors import concerns_for
-from safesocial.moderation.selectors import comments_for
-from safesocial.people.models import Pupil, RoleAssignment, School
-from safesocial.people.roles import Role
-from safesocial.people.selectors import safeguarding_contacts_at, school_summaries, schools_for
+from safesocial.moderation.selectors import comments_for, inbox_counts
+from safesocial.people.selectors import (
+    safeguarding_contacts_at,
+    school_summaries,
+    schools_for,
+    schools_without_dsl,
+    trust_figures,
+)
 from safesocial.permissions import Action, may, roles_at, schools_where
 from safesocial.policy.explain import STAFF_USE
 from safesocial.publishing.models import PostStatus
@@ -37,8 +40,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     panels = {
         "review": may(user, Action.ADOPT_POLICY)
-        or Role(policy.review.approver) in roles_at(user, None)
-        or any(Role(r) in roles_at(user, None) for r in policy.review.reminders_to),
+        or bool(set(policy.review.approver.roles) & roles_at(user, None))
+        or any(r in roles_at(user, None) for r in policy.review.reminders_to),
         "channels_approver": list(schools_where(user, Action.APPROVE_CHANNEL)),
         "authoriser": list(schools_where(user, Action.AUTHORISE_POSTERS)),
         "concerns": list(schools_where(user, Action.RECEIVE_CONCERNS)),
@@ -49,27 +52,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if not (may(user, Action.VIEW_PUPILS) or may(user, Action.MANAGE_STAFF)):
         my_school_rows = [row for row in school_summaries(user) if row["roles"]]
     else:
-        figures = {
-            "schools": len(my_schools),
-            "staff": RoleAssignment.objects.filter(trust=trust).values("user").distinct().count(),
-            "pupils": Pupil.objects.filter(school__trust=trust, on_roll=True).count(),
-        }
-    dsl_gaps = []
-    if panels["manage_staff"]:
-        dsl_gaps = list(
-            School.objects.filter(pk__in=[s.pk for s in panels["manage_staff"]])
-            .annotate(dsls=Count("roles", filter=Q(roles__role=Role.DSL, roles__user__is_active=True)))
-            .filter(dsls=0)
-        )
+        figures = {"schools": len(my_schools), **trust_figures(trust)}
+    dsl_gaps = schools_without_dsl(panels["manage_staff"]) if panels["manage_staff"] else []
     contacts = safeguarding_contacts_at([school for school in my_schools if _holds_role_at(assignments, school)])
-    audit_head = AuditHead.objects.filter(id=1).first() if may(user, Action.VIEW_AUDIT) else None
+    audit_head = chain_head(user)
     work = {
         "to_review": awaiting_review_by(user).count(),
         "to_sign": list(awaiting_signoff_for(user)),
         "reviews_due": list(reviews_due_for(user)),
         "failed": posts_for(user).filter(author=user, status=PostStatus.FAILED).count(),
         "returned": posts_for(user).filter(author=user, status=PostStatus.REJECTED).count(),
-        "comments": comments_for(user).filter(needs_review=True).count(),
+        "comments": inbox_counts(comments_for(user)),
         "concerns": concerns_for(user).filter(status="open").count(),
     }
     # Each part of the policy adds its cards (hooks.DASHBOARD_CARDS), filled from the apps' AppConfig.ready().

@@ -2,7 +2,7 @@ from django.db.models import Q, QuerySet
 
 from safesocial.permissions import Action, may, schools_where
 
-from .models import AuditEntry
+from .models import AuditEntry, AuditHead
 
 
 def entries_for(user) -> QuerySet[AuditEntry]:
@@ -13,3 +13,8 @@ def entries_for(user) -> QuerySet[AuditEntry]:
     if not schools:
         return AuditEntry.objects.none()
     return AuditEntry.objects.filter(Q(school_id__in=schools))
+
+
+def chain_head(user) -> AuditHead | None:
+    """The audit chain's head (its length and last hash), for those who may read the audit trail."""
+    return AuditHead.objects.filter(id=1).first() if may(user, Action.VIEW_AUDIT) else None

@@ -76,8 +76,9 @@ def test_dsl_takes_a_parent_through_two_steps_and_downloads_the_warning_letter(
     page.get_by_text("Make a warning letter from the trust's template").click()
     page.get_by_label("What the letter is about").fill("a public post about a member of staff")
     page.get_by_label("Remove it by").fill(f"{timezone.localdate() + dt.timedelta(days=7):%d/%m/%Y}")
-    page.get_by_role("button", name="Make the letter").click()
-    expect(page.locator(".messages")).to_contain_text("Warning letter made.")
+    page.get_by_role("button", name="Preview the letter").click()
+    page.get_by_role("button", name="Make the letter (PDF)").click()
+    expect(page.locator(".messages")).to_contain_text("Warning letter made")
     with page.expect_download() as info:
         page.get_by_role("link", name=re.compile(r"^Download the warning letter")).click()
     download = info.value

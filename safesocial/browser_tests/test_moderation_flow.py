@@ -14,6 +14,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from safesocial.moderation.explain import SANDBOX
 from safesocial.moderation.views import COMPLAINT_REPLY
 from safesocial.people.models import User
 from safesocial.platforms.models import SandboxPost
@@ -95,26 +96,42 @@ def test_abuse_is_hidden_at_once_kind_words_stay_and_the_admin_sees_why(page, si
 
     sign_in(moderator)
     open_inbox(page)
+    # SafeSocial hid the abuse: nobody has to act before it comes down, so nothing waits for a moderator; the
+    # hiding waits to be checked. Kind words need nobody at all.
+    expect(page.get_by_role("link", name="Waiting for a moderator (0)")).to_be_visible()
+    expect(row_of(page, ABUSE)).to_have_count(0)
+    page.get_by_role("link", name="Hidden by SafeSocial — check (1)").click()
     hidden = row_of(page, ABUSE)
     expect(hidden).to_have_count(1)
-    expect(hidden).to_contain_text("Hidden")
-    expect(hidden).to_contain_text("abuse")
+    expect(hidden).to_contain_text("Hidden by SafeSocial — check")
+    expect(hidden).to_contain_text("Hidden: says “useless idiots” — abuse.")
+    expect(hidden.locator("mark")).to_have_text("“useless idiots”")
     expect(hidden).to_contain_text("Sam Visitor")
-    # Kind words need nobody: they are not waiting for a moderator, but the All tab lists them.
     expect(row_of(page, KIND)).to_have_count(0)
     page.get_by_role("link", name="All", exact=True).click()
     expect(row_of(page, KIND)).to_contain_text("Visible")
+    expect(row_of(page, KIND)).to_contain_text("Left up: nothing in it breaks the policy.")
 
     page.get_by_role("link", name=ABUSE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Comment on {published.channel.name}")
     main = page.get_by_role("main")
-    expect(page.locator("p.lede .tag")).to_have_text("Hidden")
-    why = page.get_by_role("list").filter(has=page.get_by_text("abuse", exact=True))
-    expect(why).to_contain_text("The wording reads as abusive or offensive")
-    expect(main).to_contain_text("Suggested action: hide.")
-    history = page.get_by_role("listitem").filter(has_text="Hidden by SafeSocial (automatically)")
+    expect(page.locator("p.lede .tag")).to_have_text("Hidden by SafeSocial — check")
+    expect(main).to_contain_text("Hidden: says “useless idiots” — abuse.")
+    # The scores are there for whoever wants them, folded away.
+    how = page.locator("details", has_text="How SafeSocial decided")
+    expect(how.get_by_role("table")).not_to_be_visible()
+    how.locator("summary").click()
+    expect(how.get_by_role("table")).to_contain_text("The wording reads as abusive or offensive")
+    # A hidden comment is kept hidden without a reason, or shown again with one; never "left up".
+    expect(page.get_by_role("button", name="Leave it up (mark reviewed)")).to_have_count(0)
+    expect(page.get_by_role("button", name=f"Show it again on {SANDBOX}")).to_be_visible()
+    history = page.get_by_role("listitem").filter(has_text=f"Hidden on {SANDBOX} by SafeSocial (automatically)")
     expect(history).to_have_count(1)
     expect(history).to_contain_text("Hidden automatically: The wording reads as abusive")
+    page.get_by_role("button", name="Keep hidden (mark reviewed)").click()
+    expect(page.get_by_role("status")).to_contain_text("Marked reviewed.")
+    expect(page.locator("p.lede .tag")).to_have_text("Hidden")
+    expect(page.get_by_role("button", name="Keep hidden (mark reviewed)")).to_have_count(0)
 
 
 @pytest.mark.browser
@@ -141,15 +158,21 @@ def test_a_disclosure_reaches_the_head_and_the_channel_admin_sees_it_masked(
 
     sign_in(moderator)
     open_inbox(page)
+    # The DSL has it: it is not waiting for a moderator, nor for one to check SafeSocial's hiding.
+    expect(page.get_by_role("link", name="Waiting for a moderator (0)")).to_be_visible()
+    expect(page.get_by_role("link", name="Hidden by SafeSocial — check (0)")).to_be_visible()
+    page.get_by_role("link", name="Hidden", exact=True).click()
     masked = row_of(page, "A possible safeguarding concern, passed to the DSL")
     expect(masked).to_have_count(1)
-    expect(masked).to_contain_text("with the DSL")
+    expect(masked).to_contain_text("Hidden · passed to the DSL")
     for words in DISCLOSURE_WORDS:
         expect(page.get_by_role("main")).not_to_contain_text(words)
 
     masked.get_by_role("link").click()
     main = page.get_by_role("main")
     expect(main).to_contain_text("Only the people the policy names for concerns can read it.")
+    expect(main).to_contain_text("Passed to the designated safeguarding lead as a safeguarding concern")
+    expect(main.get_by_role("button")).to_have_count(0)
     # Not the comment, and not a quotation from it in the reasons or the history either.
     for words in DISCLOSURE_WORDS:
         expect(main).not_to_contain_text(words)
@@ -163,6 +186,7 @@ def test_a_visitor_who_keeps_being_abusive_is_proposed_for_a_block(page, sign_in
 
     sign_in(moderator)
     open_inbox(page)
+    page.get_by_role("link", name="Hidden by SafeSocial — check (2)").click()
     expect(row_of(page, "Rex Rude")).to_have_count(2)
     expect(repeat_offenders(page)).to_have_count(0)  # two strikes: the policy's limit is three
 
@@ -194,6 +218,7 @@ def test_a_disclosure_does_not_count_towards_a_block_of_the_person_who_made_it(
 
     sign_in(moderator)
     open_inbox(page)
+    page.get_by_role("link", name="All", exact=True).click()
     # The disclosure's row names nobody to a moderator who is not named for concerns.
     expect(row_of(page, "Jo Parent")).to_have_count(2)
     expect(row_of(page, "A member of the public")).to_have_count(1)
@@ -215,15 +240,16 @@ def test_the_admin_answers_a_complaint_with_the_suggested_reply_under_the_commen
     sign_in(moderator)
     open_inbox(page)
     row = row_of(page, COMPLAINT)
-    expect(row).to_contain_text("complaint")
-    expect(row).to_contain_text("Visible")
+    expect(row).to_contain_text("Left up for a reply: says")
+    expect(row).to_contain_text("a complaint about a member of staff")
+    expect(row).to_contain_text("Waiting for a moderator")
     row.get_by_role("link").click()
     reply = page.get_by_label("Reply", exact=True)
     expect(reply).to_have_value(COMPLAINT_REPLY)
     expect(page.get_by_role("main")).to_contain_text("suggested because this reads as a complaint")
-    page.get_by_role("button", name="Send reply").click()
-    expect(page.get_by_role("status")).to_contain_text("Replied.")
-    expect(page.get_by_role("listitem").filter(has_text="Replied by Ada Admin")).to_have_count(1)
+    page.get_by_role("button", name="Reply with the complaints procedure").click()
+    expect(page.get_by_role("status")).to_contain_text(f"Replied on {SANDBOX}.")
+    expect(page.get_by_role("listitem").filter(has_text=f"Replied on {SANDBOX} by Ada Admin")).to_have_count(1)
 
     complainant.reload()
     comments = comments_under(complainant, published).locator(".sandbox-comment")

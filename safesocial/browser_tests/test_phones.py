@@ -6,8 +6,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from safesocial.concerns.services import concern_report
+from safesocial.moderation.services import Incoming, comment_receive
+from safesocial.people.roles import Role
 from safesocial.publishing.services import post_create
 
 from .test_layout import OVERFLOWING
@@ -22,12 +26,26 @@ def draft(sandbox, teacher):
     return post_create(actor=teacher, channels=[sandbox], text="Sports day is on Friday.", category=category)
 
 
+@pytest.fixture
+def comment(sandbox):
+    incoming = Incoming("c-1", "u-1", "Sam Keating", "Lovely photos from sports day", timezone.now())
+    return comment_receive(channel=sandbox, incoming=incoming)[0]
+
+
+@pytest.fixture
+def concern(seabright, make_staff):
+    assistant = make_staff(Role.SUPPORT_STAFF, seabright, "Tara Assistant")
+    return concern_report(actor=assistant, school=seabright, kind="friend_request", summary="A friend request.").concern
+
+
 # (screenshot name, who looks, path, the first thing they would do there, other fixtures the page needs)
 LISTS = [
     ("posts", "teacher", "/posts/?tab=mine", ("link", "Write a post"), ("draft",)),
     ("people", "head", "/people/", ("button", "Apply filters"), ("teacher",)),
     ("pupils", "head", "/schools/seabright/pupils/", ("button", "Find"), ("pupils",)),
     ("channels", "channel_admin", "/channels/", ("link", "Propose a new channel"), ("sandbox",)),
+    ("comments", "channel_admin", "/comments/?show=all", ("link", "Lovely photos from sports day"), ("comment",)),
+    ("concerns", "head", "/concerns/", ("button", "Apply filters"), ("concern",)),
 ]
 
 

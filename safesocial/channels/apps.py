@@ -9,6 +9,8 @@ class ChannelsConfig(AppConfig):
     verbose_name = "Official channels"
 
     def ready(self) -> None:
-        from . import panels
+        from . import panels, selectors
 
         hooks.REVIEW_PACK.register(panels.review_channels, order=30)
+        # `policy check` compares a policy file's official channels with the register.
+        hooks.POLICY_CHECKS.register(selectors.policy_check_warnings)

@@ -51,10 +51,21 @@ class ProposeForm(forms.Form):
     impact = forms.ChoiceField(choices=LIKELIHOOD, initial="medium")
     mitigation = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="How the risk is reduced")
 
-    def __init__(self, *args, schools, allow_trust: bool, **kwargs):
+    def __init__(self, *args, schools, allow_trust: bool, considerations: list[str] | tuple[()] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
         self.fields["school"].required = not allow_trust
+        # Policy `channels.setup_considerations`: one required answer for each thing the trust asks proposers to weigh.
+        self.considerations = list(considerations)
+        for i, question in enumerate(self.considerations):
+            self.fields[f"consider_{i}"] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 2}),
+                label=question,
+                help_text="The policy asks you to consider this.",
+            )
+
+    def setup_answers(self) -> dict[str, str]:
+        return {q: self.cleaned_data[f"consider_{i}"] for i, q in enumerate(self.considerations)}
 
 
 class RiskForm(forms.Form):
@@ -74,12 +85,16 @@ class GrantForm(forms.Form):
     level = forms.ChoiceField(choices=AccessLevel.choices, label="Access")
     expires_on = BritishDateField(
         label="Access ends on",
-        help_text="At most two years; access is renewed after review.",
+        help_text="Access is renewed after review.",
     )
 
-    def __init__(self, *args, staff, **kwargs):
+    def __init__(self, *args, staff, max_months: int = 24, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = staff
+        # Policy `channels.access_max_months`: the longest a grant may run.
+        years, months = divmod(max_months, 12)
+        longest = f"{years} year{'s' if years != 1 else ''}" if not months else f"{max_months} months"
+        self.fields["expires_on"].help_text = f"At most {longest}; access is renewed after review."
         self.fields["expires_on"].initial = timezone.localdate() + dt.timedelta(days=365)
 
 

@@ -56,6 +56,9 @@ class Channel(models.Model):
     contributors = models.JSONField(default=list, blank=True)  # who can contribute: pupils, staff, parents, public
     time_commitment = models.CharField("Time staff will commit", max_length=200)
     success_measures = models.TextField("How success will be evaluated")
+    # The policy's `channels.setup_considerations` as they stood when the channel was proposed, each with the
+    # proposer's answer: [{"question": ..., "answer": ...}] (policy 003: the investment, the engagement, ...).
+    setup_answers = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=12, choices=ChannelStatus.choices, default=ChannelStatus.PROPOSED)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_channels")
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

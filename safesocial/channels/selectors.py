@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -13,7 +14,7 @@ from safesocial.people.models import School, Trust, User
 from safesocial.permissions import Action, is_trust_wide, schools_where
 from safesocial.platforms.base import PublishRequest, Unsupported
 from safesocial.platforms.registry import adapter_for
-from safesocial.policy.schema import Platform
+from safesocial.policy.schema import PLATFORM_LABELS, OfficialChannel, Platform, Policy
 
 from .models import (
     AcceptableUseSignature,
@@ -219,6 +220,18 @@ def reviews_overdue_on(trust: Trust, day: dt.date) -> list[Channel]:
     )
 
 
+def public_addresses_of(school: School) -> dict[str, str]:
+    """The web addresses the register holds for the school's and the trust's channels on real platforms, live or
+    about to be, by lower-case name: the public page links a channel the policy lists to its own page."""
+    rows = Channel.objects.filter(
+        Q(school=school) | Q(school__isnull=True),
+        trust=school.trust,
+        status__in=LIVE,
+        delivery__in=[Delivery.LIVE, Delivery.MANUAL],
+    ).exclude(address="")
+    return {name.lower(): address for name, address in rows.values_list("name", "address")}
+
+
 def public_channels_of(school: School) -> QuerySet[Channel]:
     """The school's and the trust's active channels on real platforms: what the public page lists."""
     return Channel.objects.filter(
@@ -227,3 +240,69 @@ def public_channels_of(school: School) -> QuerySet[Channel]:
         status=ChannelStatus.ACTIVE,
         delivery__in=[Delivery.LIVE, Delivery.MANUAL],
     )
+
+
+# ---- The policy's list of official channels against the register (issue 18) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterMismatch:
+    """Where the policy's `channels.official` and the channel register disagree."""
+
+    unregistered: list[OfficialChannel]  # named in the policy, with no channel on the register
+    unlisted: list[Channel]  # on the register (not closed, not the sandbox), not named in the policy
+
+    def __bool__(self) -> bool:
+        return bool(self.unregistered or self.unlisted)
+
+
+def _address(url: str) -> str:
+    return url.strip().lower().removeprefix("https://").removeprefix("http://").removeprefix("www.").rstrip("/")
+
+
+def _is(official: OfficialChannel, channel: Channel) -> bool:
+    """The same account: same platform and school, and the same name or the same web address."""
+    if official.platform != channel.platform or official.school != (channel.school.key if channel.school else None):
+        return False
+    same_name = official.name.strip().casefold() == channel.name.strip().casefold()
+    return same_name or bool(official.url and channel.address and _address(official.url) == _address(channel.address))
+
+
+def register_mismatch(policy: Policy, channels: list[Channel], school_keys: set[str | None]) -> RegisterMismatch:
+    """Compare the policy's official channels at these schools (None: the trust's own) with these registered ones."""
+    live = [c for c in channels if c.status != ChannelStatus.CLOSED and not c.is_sandbox]
+    matched: set[int] = set()
+    unregistered = []
+    for official in policy.channels.official:
+        if official.school not in school_keys:
+            continue
+        hit = next((c for c in live if c.pk not in matched and _is(official, c)), None)
+        if hit is None:
+            unregistered.append(official)
+        else:
+            matched.add(hit.pk)
+    return RegisterMismatch(unregistered, [c for c in live if c.pk not in matched])
+
+
+def register_mismatch_for(user: User) -> RegisterMismatch:
+    """The mismatch at the schools whose channels this user sees (and the trust's own channels)."""
+    trust = user.trust if user.is_authenticated else None
+    if trust is None:
+        return RegisterMismatch([], [])
+    channels = list(channels_for(user))
+    keys: set[str | None] = set(schools_where(user, Action.VIEW_CHANNELS).values_list("key", flat=True)) | {None}
+    return register_mismatch(trust.policy, channels, keys)
+
+
+def policy_check_warnings(trust: Trust, policy: Policy) -> list[str]:
+    """For `safesocial policy check`: how a policy file's official channels differ from the trust's register."""
+    channels = list(Channel.objects.filter(trust=trust).select_related("school"))
+    keys: set[str | None] = {*trust.schools.values_list("key", flat=True), None}
+    mismatch = register_mismatch(policy, channels, keys)
+    return [
+        f"channels.official names {o.name} ({PLATFORM_LABELS[o.platform]}), which is not on the channel register"
+        for o in mismatch.unregistered
+    ] + [
+        f"the channel register has {c.name} ({c.platform_label}), which channels.official does not name"
+        for c in mismatch.unlisted
+    ]

@@ -74,6 +74,20 @@ def _check_delivery(platform: str, delivery: str, manual_reason: str) -> None:
 
 
 @transaction.atomic
+def _setup_answers(trust: Trust, given: dict[str, str] | None) -> list[dict[str, str]]:
+    """The policy's setup considerations with their answers, in the policy's order; none given: none recorded."""
+    if given is None:
+        return []
+    questions = trust.policy.channels.setup_considerations
+    unknown = sorted(set(given) - set(questions))
+    if unknown:
+        raise ValidationError(f"the policy asks no question '{unknown[0]}'")
+    missing = [q for q in questions if not given.get(q, "").strip()]
+    if missing:
+        raise ValidationError(f"Answer what the policy asks you to consider: {missing[0]}")
+    return [{"question": q, "answer": given[q].strip()} for q in questions]
+
+
 def channel_propose(
     *,
     actor: User,
@@ -92,11 +106,14 @@ def channel_propose(
     manual_reason: str = "",
     owner: User | None = None,
     risks: list[RiskSpec] = (),  # type: ignore[assignment]
+    setup_answers: dict[str, str] | None = None,
 ) -> Channel:
     """Policy: official channels exist only with clear objectives and a formal risk assessment. A proposal
     records both; nothing may be posted until the policy's approver signs it off. A channel SafeSocial cannot
-    publish to (a closed group) is registered as published by hand, with the reason."""
+    publish to (a closed group) is registered as published by hand, with the reason. `setup_answers` answers each of
+    the policy's `channels.setup_considerations` (the proposal page asks every one); each must be answered."""
     require(actor, Action.PROPOSE_CHANNEL, school)
+    answers = _setup_answers(trust, setup_answers)
     unknown = set(contributors) - {c for c, _ in CONTRIBUTORS}
     if unknown:
         raise ValidationError(f"unknown contributor groups: {', '.join(sorted(unknown))}")
@@ -116,6 +133,7 @@ def channel_propose(
         contributors=contributors,
         time_commitment=time_commitment,
         success_measures=success_measures,
+        setup_answers=answers,
         owner=owner or actor,
         proposed_by=actor,
     )
@@ -163,30 +181,35 @@ def risk_add(*, actor: User, channel: Channel, spec: RiskSpec) -> Risk:
     return _risk_create(actor=actor, channel=channel, spec=spec)
 
 
-def required_signoff_roles(channel: Channel) -> list[Role]:
-    channels = channel.trust.policy.channels
-    return [channels.approver, *channels.co_approvers]
+def required_signoff_roles(channel: Channel) -> list[Role | str]:
+    """The roles that may sign the channel off (with all_of, every one of them must)."""
+    return list(channel.trust.policy.channels.approvers.roles)
 
 
 @transaction.atomic
 def channel_sign_off(*, actor: User, channel: Channel, note: str = "") -> Channel:
-    """Policy: a channel is approved by the role the trust's policy names (and any co-approvers it names),
-    after a formal risk assessment."""
+    """Policy: a channel is approved by the roles the trust's policy names (`channels.approver`, with any
+    `co_approvers`), after a formal risk assessment: with all_of it stays proposed until every role has signed, with
+    any_of the first signature approves it. Nobody signs one channel twice."""
     channel = Channel.objects.select_for_update().get(pk=channel.pk)
     if channel.status != ChannelStatus.PROPOSED:
         raise ValidationError("Only a proposed channel can be signed off.")
     if not channel.risks.exists():
         raise ValidationError("Record the risk assessment before signing the channel off.")
     held = roles_at(actor, channel.school)
-    signed = set(channel.signoffs.values_list("role", flat=True))
-    role = next((r for r in required_signoff_roles(channel) if r in held and r not in signed), None)
-    if role is None:
+    signoffs = list(channel.signoffs.values_list("role", "user_id"))
+    signed = {r for r, _ in signoffs}
+    approvers = channel.trust.policy.channels.approvers
+    roles = approvers.who_may_sign(held, signed)
+    if not roles or any(user_id == actor.pk for _, user_id in signoffs):
         raise PermissionDenied(
             "The trust's policy does not name you to approve this channel, or you have already signed it off"
         )
+    role = roles[0]
     SignOff.objects.create(channel=channel, role=role, user=actor, note=note)
-    changes: dict[str, object] = {"role": role.value}
-    if set(required_signoff_roles(channel)) <= signed | {role}:
+    waiting_for = [str(r) for r in approvers.outstanding(signed | {role})]
+    changes: dict[str, object] = {"role": str(role), "waiting_for": waiting_for}
+    if approvers.satisfied_by(signed | {role}):
         _move(channel, ChannelStatus.APPROVED)
         channel.approved_at = timezone.now()
         channel.next_review_due = add_months(timezone.localdate(), channel.trust.policy.channels.review_months)
@@ -285,6 +308,13 @@ def aup_sign(*, actor: User, signed_name: str) -> AcceptableUseSignature:
     return signature
 
 
+def _months(n: int) -> str:
+    if n % 12 == 0:
+        years = n // 12
+        return "one year" if years == 1 else f"{years} years"
+    return "one month" if n == 1 else f"{n} months"
+
+
 @transaction.atomic
 def access_grant(*, actor: User, channel: Channel, user: User, level: str, expires_on: dt.date) -> ChannelAccess:
     """Policy: only staff authorised by the person the policy names may post to or administer an official
@@ -300,8 +330,9 @@ def access_grant(*, actor: User, channel: Channel, user: User, level: str, expir
         raise ValidationError(f"{user} holds no role at {channel.school or channel.trust}.")
     if expires_on <= timezone.localdate():
         raise ValidationError("The end date must be in the future.")
-    if expires_on > add_months(timezone.localdate(), 24):
-        raise ValidationError("Access is granted for two years at most; renew it after review.")
+    longest = channel.trust.policy.channels.access_max_months
+    if expires_on > add_months(timezone.localdate(), longest):
+        raise ValidationError(f"Access is granted for {_months(longest)} at most; renew it after review.")
     if level == AccessLevel.ADMIN and channel.trust.policy.training.required_for_channel_access:
         # Policy: channel administrators are granted access only once their training and AUP are current. Training
         # is recorded above this floor: compliance answers through hooks.CHANNEL_ACCESS_BLOCKERS.

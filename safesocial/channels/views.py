@@ -55,6 +55,7 @@ def register(request: HttpRequest) -> HttpResponse:
             "status": status,
             "statuses": ChannelStatus.choices,
             "can_propose": can_propose,
+            "mismatch": selectors.register_mismatch_for(request.user),
             "today": timezone.localdate(),
             "title": "Official channels",
         },
@@ -68,7 +69,10 @@ def propose(request: HttpRequest) -> HttpResponse:
     allow_trust = may(user, Action.PROPOSE_CHANNEL)
     if not schools.exists() and not allow_trust:
         raise PermissionDenied("Your roles do not include proposing channels")
-    form = forms.ProposeForm(request.POST or None, schools=schools, allow_trust=allow_trust)
+    considerations = user.trust.policy.channels.setup_considerations
+    form = forms.ProposeForm(
+        request.POST or None, schools=schools, allow_trust=allow_trust, considerations=considerations
+    )
 
     def page() -> HttpResponse:
         return render(
@@ -76,7 +80,7 @@ def propose(request: HttpRequest) -> HttpResponse:
             "channels/propose.html",
             {
                 "form": form,
-                "considerations": user.trust.policy.channels.setup_considerations,
+                "considerations": considerations,
                 "title": "Propose a channel",
             },
         )
@@ -99,6 +103,7 @@ def propose(request: HttpRequest) -> HttpResponse:
             time_commitment=d["time_commitment"],
             success_measures=d["success_measures"],
             risks=[services.RiskSpec(d["hazard"], d["likelihood"], d["mitigation"], user, d["impact"])],
+            setup_answers=form.setup_answers(),
         )
 
     return run_service(
@@ -119,7 +124,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     required = services.required_signoff_roles(channel)
     signed = {s.role: s for s in channel.signoffs.select_related("user")}
     held = roles_at(user, channel.school)
-    can_sign = channel.status == ChannelStatus.PROPOSED and any(r in held and r not in signed for r in required)
+    can_sign = (
+        channel.status == ChannelStatus.PROPOSED
+        and bool(policy.channels.approvers.who_may_sign(held, signed))
+        and all(s.user_id != user.pk for s in signed.values())
+    )
     can_authorise = may(user, Action.AUTHORISE_POSTERS, channel.school)
     can_manage = services._may_manage(user, channel)
     staff = _staff_at(channel)
@@ -148,7 +157,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "follows": channel.follows.filter(removed_at__isnull=True),
         "break_glass": channel.break_glass.select_related("user")[:5],
         "risk_form": forms.RiskForm(staff=staff, initial={"owner": user.pk}),
-        "grant_form": forms.GrantForm(staff=staff),
+        "grant_form": forms.GrantForm(staff=staff, max_months=channel.trust.policy.channels.access_max_months),
         "credential_form": forms.CredentialForm(initial={"external_id": channel.external_id}),
         "review_form": forms.ReviewForm(),
         "follow_form": forms.FollowForm(),
@@ -276,7 +285,9 @@ def break_glass(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def grant(request: HttpRequest, pk: int) -> HttpResponse:
     channel = selectors.channel_for(request.user, pk)
-    form = forms.GrantForm(request.POST, staff=_staff_at(channel))
+    form = forms.GrantForm(
+        request.POST, staff=_staff_at(channel), max_months=channel.trust.policy.channels.access_max_months
+    )
 
     def granted(_: ChannelAccess) -> str:
         d = form.cleaned_data

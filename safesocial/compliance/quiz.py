@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from safesocial.people.roles import Role
+from safesocial.people.roles import ExtraRole, Role
 from safesocial.policy.schema import Policy, StaffPersonalUse
 
 # Roles a reader might plausibly guess; the wrong options are drawn from these.
@@ -29,7 +29,7 @@ class Question:
     explanation: str
 
 
-def _the(role: Role) -> str:
+def _the(role: Role | ExtraRole) -> str:
     return f"The {role.label[0].lower()}{role.label[1:]}"
 
 
@@ -42,7 +42,7 @@ def _ordered(question: str, right: str, wrong: list[str], explanation: str) -> Q
     return Question(question, tuple(options), slot, explanation)
 
 
-def _role_question(question: str, right: list[Role], explanation: str) -> Question:
+def _role_question(question: str, right: list[Role | ExtraRole], explanation: str) -> Question:
     right_text = " and ".join(_the(r) if i == 0 else _the(r).lower() for i, r in enumerate(right))
     wrong = [_the(r) for r in PLAUSIBLE if r not in right]
     return _ordered(question, right_text, wrong, explanation)
@@ -53,12 +53,12 @@ def questions(policy: Policy) -> list[Question]:
     out = [
         _role_question(
             "Who approves a new official social media channel?",
-            [c.approver, *c.co_approvers],
+            list(c.approvers.roles),
             "A channel is set up only after a risk assessment, signed off by the people the policy names.",
         ),
         _role_question(
             "Who may authorise a member of staff to post to an official account?",
-            [c.poster_authoriser],
+            list(c.poster_authoriser.roles),
             "Only staff authorised by this person may post to or administer an official account.",
         ),
         _role_question(
@@ -75,7 +75,7 @@ def questions(policy: Policy) -> list[Question]:
     ]
     if policy.concerns.friendship_disclosure:
         roles = policy.concerns.friendship_discussed_with or [policy.concerns.friendship_decided_by]
-        who = " and the ".join(Role(r).label.lower() for r in roles)
+        who = " and the ".join(r.label.lower() for r in roles)
         right = f"Do not accept it; if you already know the family, declare it and discuss it with the {who}"
         explanation = "A friendship that existed before the child joined is declared, and the decision recorded."
     else:

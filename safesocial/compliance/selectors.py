@@ -14,7 +14,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from safesocial.channels.selectors import current_signature, public_channels_of
+from safesocial.channels.selectors import current_signature, public_addresses_of, public_channels_of
 from safesocial.dates import add_months
 from safesocial.hooks import DashboardItem
 from safesocial.people.models import ParentCarer, Pupil, PupilParent, RoleAssignment, School, Trust, User
@@ -442,13 +442,15 @@ def public_school(school_id: int) -> School:
 def public_channels(school: School) -> list[dict]:
     """The school's and the trust's official channels: those the policy lists and the active ones in the register."""
     policy = school.trust.policy
+    addresses = public_addresses_of(school)
     found: dict[str, dict] = {}
     for ch in policy.channels.official:
         if ch.school in (None, school.key):
             found[ch.name.lower()] = {
                 "name": ch.name,
                 "platform": PLATFORM_LABELS[ch.platform],
-                "url": ch.url,
+                # The policy's address (a URL object, written out), else the one the register holds.
+                "url": str(ch.url) if ch.url else addresses.get(ch.name.lower(), ""),
                 "trust_wide": ch.school is None,
             }
     for reg in public_channels_of(school):

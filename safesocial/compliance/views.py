@@ -5,7 +5,6 @@ from __future__ import annotations
 import mimetypes
 import uuid
 
-import weasyprint
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from safesocial.people.models import School, Trust
 from safesocial.permissions import Action, may, schools_where
+from safesocial.policy.pdf import letterhead, render_pdf
 from safesocial.policy.views import _document_context
 from safesocial.storage import private_file_response
 from safesocial.views_kit import run_service
@@ -40,8 +40,10 @@ def _trust(request: HttpRequest) -> Trust:
 
 
 def _pdf(request: HttpRequest, template: str, context: dict, filename: str) -> HttpResponse:
+    school = context.get("school")
+    context = letterhead(context["policy"], school.name if school else "") | context
     html = render_to_string(template, context, request=request)
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = render_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.pdf"'
     return response
@@ -415,7 +417,10 @@ def public_school(request: HttpRequest, school_id: int) -> HttpResponse:
             "version": school.trust.policy_version,
             "channels": selectors.public_channels(school),
             "contacts": contacts,
-            "title": f"{school.name}: social media",
+            "safeguarding_leads": [c for c in contacts if "dsl" in c.roles],
+            "meetings": policy.parents.meetings_for(school.key, timezone.localdate()),
+            # Not to be confused with the staff's page for the school (/schools/<key>/): this one is for families.
+            "title": f"{school.name} and social media: for families",
         },
     )
 

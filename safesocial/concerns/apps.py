@@ -15,3 +15,4 @@ class ConcernsConfig(AppConfig):
         # Policy 001: a comment that may disclose a risk to a child goes to the DSL, kept.
         hooks.COMMENT_DISCLOSURE.register(services.concern_raise_for_comment)
         hooks.REVIEW_PACK.register(panels.review_lessons, order=10)
+        hooks.REVIEW_TRIGGERS.register(selectors.policy_change_debriefs)

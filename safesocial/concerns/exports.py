@@ -26,8 +26,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from safesocial.audit.services import audit_record
+from safesocial.bundles import MANIFEST, zip_with_manifest
 from safesocial.people.models import User
 from safesocial.permissions import Action, require
+from safesocial.policy.pdf import letterhead, render_pdf
 
 from . import selectors
 from .models import Concern, ConcernLink, LinkKind, RecordTransfer
@@ -35,7 +37,6 @@ from .models import Concern, ConcernLink, LinkKind, RecordTransfer
 FORMAT = "safesocial.concern-export"
 VERSION = 1
 FORMATS = ("pdf", "json", "zip")
-MANIFEST = "manifest.sha256"
 CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json", "zip": "application/zip"}
 
 
@@ -214,8 +215,6 @@ def _json(record: dict[str, Any]) -> bytes:
 
 
 def _pdf(concern: Concern, record: dict[str, Any]) -> bytes:
-    import weasyprint  # loaded on the first export, not with every page of the site
-
     html = render_to_string(
         "concerns/export_print.html",
         {
@@ -227,20 +226,15 @@ def _pdf(concern: Concern, record: dict[str, Any]) -> bytes:
             "actions": selectors.actions_of(concern),
             "level_label": selectors.level_label(concern),
             "evidence": list(zip(record["evidence"], concern.evidence.select_related("uploaded_by"), strict=True)),
-        },
+        }
+        | letterhead(concern.trust.policy, concern.school.name if concern.school else ""),
     )
-    return weasyprint.HTML(string=html).write_pdf()
+    return render_pdf(html)
 
 
 def _zip(concern: Concern, record: dict[str, Any], files: list[_File]) -> bytes:
     parts = [_File("chronology.pdf", _pdf(concern, record)), _File("case.json", _json(record)), *files]
-    manifest = "".join(f"{hashlib.sha256(p.data).hexdigest()}  {p.path}\n" for p in parts)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for p in parts:
-            archive.writestr(p.path, p.data)
-        archive.writestr(MANIFEST, manifest)
-    return out.getvalue()
+    return zip_with_manifest([(p.path, p.data) for p in parts])
 
 
 def build(concern: Concern, fmt: str, *, exported_by: User) -> Export:

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from safesocial.people.models import ParentCarer, Pupil, School, User
+from safesocial.policy.wording import staff_conduct_route
 
 from . import referrals
 from .services import ACCEPTED_TEXT, MAX_EVIDENCE_BYTES, MAX_FILES, STEPS
@@ -115,7 +116,7 @@ class ReportForm(_WhereMixin, forms.Form):
         queryset=User.objects.none(),
         required=False,
         label="Colleague the concern is about",
-        help_text="Only for a concern about a colleague's conduct: it goes to the head (or the CEO), never to them.",
+        help_text="It never goes to them.",
         widget=forms.CheckboxSelectMultiple,
     )
     staff_involved = forms.ModelMultipleChoiceField(
@@ -132,9 +133,11 @@ class ReportForm(_WhereMixin, forms.Form):
     )
     files = evidence_field()
 
-    def __init__(self, *args, schools, pupils=None, parents=None, staff=None, **kwargs):
+    def __init__(self, *args, schools, pupils=None, parents=None, staff=None, policy=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
+        if policy is not None:
+            self.fields["staff_subject"].help_text = f"It goes to {staff_conduct_route(policy)}, never to them."
         self.fields["pupils"].queryset = pupils if pupils is not None else Pupil.objects.none()
         self.fields["parents"].queryset = parents if parents is not None else ParentCarer.objects.none()
         staff = staff if staff is not None else User.objects.none()

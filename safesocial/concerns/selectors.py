@@ -1,8 +1,9 @@
 """Concerns are invisible, not forbidden, to everyone the policy does not name.
 
 Who sees a concern: the people the policy names for concerns at its school (`concerns.report_to`, and the trust's
-lead across every school); for a concern about a member of staff, only the `about_staff_to` role at that school (or
-`about_head_to` when it is about the head). Never the person it is about: not in lists, counts, search, patterns or
+lead across every school; a report of inappropriate content also `concerns.content_reports_to`); for a concern about
+a member of staff, only the `about_staff_to` role at that school (or `about_head_to` when it is about a holder of
+`about_staff_to`). Never the person it is about: not in lists, counts, search, patterns or
 the dashboard, and not by its address. Whoever reported a concern may open it to add evidence, and nothing more."""
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ from .models import (
     Referral,
     Route,
 )
-from .types import BY_KEY, PLATFORM_LABELS, account_key, platform_of_channel
+from .types import BY_KEY, CONTENT_REPORT_KINDS, PLATFORM_LABELS, account_key, platform_of_channel
 from .types import CHOICES as KIND_CHOICES
 
 # Who may manage which concerns -------------------------------------------------------------------------------------
@@ -60,6 +61,8 @@ def _managed_q(user: User) -> Q:
     q |= _route_q(Route.STAFF, *role_scope(user, policy.concerns.about_staff_to))
     q |= _route_q(Route.HEAD, *role_scope(user, policy.concerns.about_head_to))
     q |= _route_q(Route.LEADER, role_scope(user, policy.concerns.about_leader_to)[0], set())
+    for role in policy.concerns.content_reports_to:
+        q |= _route_q(Route.SAFEGUARDING, *role_scope(user, role)) & Q(kind__in=CONTENT_REPORT_KINDS)
     return q
 
 
@@ -134,6 +137,8 @@ def receivers(concern: Concern) -> QuerySet[User]:
     policy = concern.trust.policy
     if concern.route == Route.SAFEGUARDING:
         roles = list(allowed_roles(Action.RECEIVE_CONCERNS, policy))
+        if concern.kind in CONTENT_REPORT_KINDS:
+            roles += policy.concerns.content_reports_to
     elif concern.route == Route.STAFF:
         roles = [policy.concerns.about_staff_to]
     elif concern.route == Route.HEAD:
@@ -739,6 +744,22 @@ def lessons_for_review(trust: Trust, since: dt.date) -> list[Lesson]:
     ]
 
 
+def policy_change_debriefs(trust: Trust, since: dt.date) -> list[tuple[dt.date, str]]:
+    """Cases closed since a date whose debrief says the policy should change: they bring the policy's review forward
+    (policy review.early.after_debrief). The kind and the date only, never who was involved."""
+    start = dt.datetime.combine(since, dt.time.min, tzinfo=timezone.get_current_timezone())
+    rows = Concern.objects.filter(
+        trust=trust, status=ConcernStatus.CLOSED, policy_change=True, closed_at__gte=start
+    ).order_by("closed_at", "pk")
+    return [
+        (
+            timezone.localtime(c.closed_at).date(),
+            f"a case ({kind_label(c.kind)}) was closed with a debrief saying the policy should change",
+        )
+        for c in rows.only("kind", "closed_at")
+    ]
+
+
 # For the governors' report: counts only ----------------------------------------------------------------------------
 
 # Steps a closed or open concern may record, counted (never described) as its outcome.
@@ -777,3 +798,17 @@ def concern_counts(trust: Trust, school: School | None, start: dt.datetime, end:
         )
         for row in qs.values("school_id", "kind", "status").annotate(n=Count("pk"), **steps).order_by()
     ]
+
+
+def open_immediate_count(trust: Trust, school: School | None, before: dt.datetime) -> int:
+    """How many concerns raised before then are still open at a level of the trust's scale that means immediate
+    risk of harm: a count for the governors' report, which never reads anything else of them."""
+    qs = Concern.objects.filter(
+        trust=trust,
+        created_at__lt=before,
+        status=ConcernStatus.OPEN,
+        triage_level__in=triage.urgent_keys(trust.policy),
+    )
+    if school is not None:
+        qs = qs.filter(school=school)
+    return qs.count()

@@ -24,7 +24,6 @@ from safesocial.audit.services import audit_record
 from safesocial.dates import add_working_days
 from safesocial.moderation.models import Comment
 from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, School, Trust, User
-from safesocial.people.roles import Role
 from safesocial.permissions import Action, allowed_roles, may, require, schools_where
 from safesocial.workflow import move
 
@@ -284,7 +283,8 @@ def _route_of(concern: Concern) -> str:
     if leaders:
         # About the person the heads answer to (the CEO): to the role above them, e.g. the chair of trustees.
         return Route.LEADER
-    head_roles = {policy.concerns.about_staff_to, policy.concerns.about_head_to, Role.HEAD}
+    # Exactly as the policy says: about the holder of `about_staff_to` (or of `about_head_to`), to `about_head_to`.
+    head_roles = {policy.concerns.about_staff_to, policy.concerns.about_head_to}
     at = {None, concern.school_id}
     heads = RoleAssignment.objects.filter(user_id__in=subjects, role__in=head_roles).values_list("school_id", flat=True)
     if any(school_id in at for school_id in heads) or concern.school_id is None:

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from safesocial.policy.wording import staff_conduct_route
+
 DEFAULT_GUIDANCE = (
     "Never respond or retaliate. Save the evidence: screen prints of messages or web pages, the address (URL), "
     "the account's name and the time and date of the incident. Report it today."
@@ -86,11 +88,10 @@ TYPES: tuple[ConcernType, ...] = (
     ConcernType(
         "staff_online_conduct",
         "A member of staff's online conduct",
-        "A colleague's use of social media may break the code of conduct. It goes to the head, never to them.",
+        "A colleague's use of social media may break the code of conduct. It never goes to them.",
         True,
         ("staff_online_conduct", "staff_conduct"),
-        "Do not raise it with the colleague. Save the evidence and report it: it goes to the head "
-        "(or the CEO when it is about the head).",
+        "Do not raise it with the colleague. Save the evidence and report it: it goes to {about_staff}.",
         about_staff=True,
     ),
     ConcernType(
@@ -136,6 +137,8 @@ TYPES: tuple[ConcernType, ...] = (
 )
 
 BY_KEY: dict[str, ConcernType] = {t.key: t for t in TYPES}
+# Reports of content seen in school, so the site can be blocked: these also reach `concerns.content_reports_to`.
+CONTENT_REPORT_KINDS = ("inappropriate_content",)
 CHOICES = [(t.key, t.label) for t in TYPES]
 REPORTABLE = [t for t in TYPES if not t.staff_only]
 PUBLIC = [t for t in TYPES if t.public]
@@ -155,7 +158,9 @@ def guidance_for(key: str, policy: Any) -> tuple[str, str]:
     for name in kind.guidance_keys:
         if written.get(name):
             return written[name], "policy"
-    return kind.builtin_guidance, "SafeSocial"
+    # Built-in advice names who receives it in the policy's own roles (`concerns.about_staff_to`, `about_head_to`).
+    route = staff_conduct_route(policy) if policy is not None else "the headteacher (or the CEO when it is about them)"
+    return kind.builtin_guidance.replace("{about_staff}", route), "SafeSocial"
 
 
 def retention_years_for(key: str, policy: Any) -> int:

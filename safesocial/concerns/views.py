@@ -156,6 +156,7 @@ def report(request: HttpRequest) -> HttpResponse:
         pupils=pupils,
         parents=parents,
         staff=staff,
+        policy=user.trust.policy,
         initial={"school": _default_school(request), "kind": request.GET.get("kind", "")},
     )
     school = None
@@ -235,7 +236,16 @@ def _guidance(policy, kind: str) -> dict | None:
     if kind not in BY_KEY:
         return None
     text, source = guidance_for(kind, policy)
-    return {"kind": BY_KEY[kind], "text": text, "from_policy": source == "policy"}
+    about_staff = BY_KEY[kind].about_staff and policy is not None
+    return {
+        "kind": BY_KEY[kind],
+        "text": text,
+        "from_policy": source == "policy",
+        # Policy: staff are told of the whistleblowing procedure where they report a colleague, and whom to tell when
+        # their own content conflicts with their role.
+        "whistleblowing": policy.whistleblowing if about_staff else None,
+        "own_content_to": policy.personal_use.own_content_conflict_to if about_staff else None,
+    }
 
 
 @fragment_view
@@ -260,7 +270,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
     sid = request.GET.get("school", "")
     school = schools.filter(pk=int(sid)).first() if sid.isdigit() else None
     pupils, parents, staff = _report_choices(request, school)
-    form = ReportForm(schools=schools, pupils=pupils, parents=parents, staff=staff)
+    form = ReportForm(schools=schools, pupils=pupils, parents=parents, staff=staff, policy=user.trust.policy)
     context = {"form": form, **_found(request, form, school)}
     return render(request, "concerns/report.html#people", context)
 

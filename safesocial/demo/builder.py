@@ -22,6 +22,7 @@ from safesocial.compliance import demo as compliance_demo
 from safesocial.compliance.services import training_record
 from safesocial.concerns import demo as concerns_demo
 from safesocial.consent.demo import seed_consents
+from safesocial.demo.letterhead import with_letterhead
 from safesocial.escalation import demo as escalation_demo
 from safesocial.governors import demo as governors_demo
 from safesocial.moderation.demo import seed_comments
@@ -31,6 +32,7 @@ from safesocial.people.services import RoleSpec, parent_create, pupil_create, st
 from safesocial.policy.services import trust_create_from_policy
 from safesocial.publishing import demo as publishing_demo
 from safesocial.registers import demo as registers_demo
+from safesocial.subject_access import demo as subject_access_demo
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO_POLICY = REPO / "examples" / "policies" / "000-three-school-primary-trust.yaml"
@@ -193,7 +195,8 @@ def load_demo(*, pupils_per_school: int = 200, seed: int = 2026) -> list[DemoAcc
     if demo_exists():
         return demo_accounts()
     rng = random.Random(seed)
-    trust = trust_create_from_policy(actor=None, text=DEMO_POLICY.read_text(encoding="utf-8"), source=DEMO_POLICY.name)
+    text = with_letterhead(DEMO_POLICY.read_text(encoding="utf-8"))
+    trust = trust_create_from_policy(actor=None, text=text, source=DEMO_POLICY.name)
     domain = "harbourside.example.com"
     used: set[str] = set(User.objects.values_list("email", flat=True))
 
@@ -274,6 +277,7 @@ def load_demo(*, pupils_per_school: int = 200, seed: int = 2026) -> list[DemoAcc
     registers_demo.seed(trust)
     compliance_demo.seed(trust)
     governors_demo.seed(trust)
+    subject_access_demo.seed(trust)
     return demo_accounts()
 
 
@@ -348,6 +352,7 @@ def seed_channels(trust: Trust) -> None:
                 school=school,
                 platform=official.platform,
                 name=official.name,
+                address=str(official.url or "") or DEMO_ADDRESSES.get(official.platform, "").format(key=school.key),
                 official_email=f"office@{school.key}.example.com",
                 purpose="News, reminders and celebrations for families.",
                 audience="Parents and carers, the local community",
@@ -371,6 +376,15 @@ def seed_channels(trust: Trust) -> None:
             _seed_closed_group(trust, school, head, admin, comms, teacher)
             # Visitors comment once the posts are out, which happens when the demo's transaction commits.
             transaction.on_commit(lambda channel=sandbox: seed_comments(channel))
+
+
+# Fictional addresses for the demo's official channels, so the public school page links each one to its page.
+DEMO_ADDRESSES = {
+    "facebook_page": "https://www.facebook.com/{key}-primary-example",
+    "instagram": "https://www.instagram.com/{key}_primary_example",
+    "x": "https://x.com/{key}_primary_example",
+    "youtube": "https://www.youtube.com/@{key}-primary-example",
+}
 
 
 def _seed_closed_group(trust: Trust, school: School, head: User, admin: User, comms: User, teacher: User) -> None:

@@ -62,6 +62,7 @@ def seed(trust: Trust) -> None:
         incident_date=today - dt.timedelta(days=18),
         remove_by=today + dt.timedelta(days=1),
         signed_by=actor.full_name,
+        job_title=actor.job_title or head.role_label,
     )
     _propose(trust, parents[1])
 

@@ -93,3 +93,14 @@ class LetterForm(forms.Form):
     incident_date = BritishDateField(label="Date it came to the school's attention")
     remove_by = BritishDateField(label="Remove it by")
     signed_by = forms.CharField(max_length=200, label="Signed by")
+    job_title = forms.CharField(max_length=150, label="Job title of the person signing")
+
+
+class LetterTextForm(LetterForm):
+    """The letter's details carried from the first form, and its words as the person has edited them."""
+
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 22, "spellcheck": "true"}),
+        label="The letter",
+        help_text="Edit the words as you need. A blank line starts a new paragraph.",
+    )

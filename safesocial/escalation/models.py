@@ -136,8 +136,13 @@ class StepRecord(models.Model):
         raise ValidationError("A recorded step is never deleted: record a correction instead.")
 
 
+def _letter_path(letter: WarningLetter, filename: str) -> str:
+    return f"letters/{letter.escalation.school_id}/{letter.generated_at:%Y}/{filename}"
+
+
 class WarningLetter(models.Model):
-    """A warning letter made from the trust's template: the words as generated are kept; the PDF is made from them."""
+    """A warning letter as sent: the words as the person who made it last edited them, and the PDF made from them
+    once, kept with the case so that every download is the same document."""
 
     escalation = models.ForeignKey(Escalation, on_delete=models.PROTECT, related_name="letters")
     text = models.TextField()
@@ -145,8 +150,12 @@ class WarningLetter(models.Model):
     incident_date = models.DateField()
     remove_by = models.DateField()
     signed_by = models.CharField(max_length=200)
+    job_title = models.CharField("Signatory's job title", max_length=150, blank=True)
     generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     generated_at = models.DateTimeField(default=timezone.now)
+    # Empty only for letters made before PDFs were kept: those are printed from their words on each download.
+    pdf = models.FileField(upload_to=_letter_path, max_length=300, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-generated_at", "-pk"]
@@ -156,13 +165,17 @@ class WarningLetter(models.Model):
 
     @property
     def paragraphs(self) -> list[list[str]]:
-        """The letter's paragraphs, each a list of lines. A policy file wraps its prose at a fixed width, so lines of
-        a paragraph of prose are joined; short lines (an address, a signature) keep their breaks."""
-        out = []
-        for block in self.text.replace("\r\n", "\n").split("\n\n"):
-            lines = [line.strip() for line in block.split("\n") if line.strip()]
-            if not lines:
-                continue
-            prose = len(lines) > 1 and all(len(line) >= 60 for line in lines[:-1])
-            out.append([" ".join(lines)] if prose else lines)
-        return out
+        return letter_paragraphs(self.text)
+
+
+def letter_paragraphs(text: str) -> list[list[str]]:
+    """A letter's paragraphs, each a list of lines. A policy file wraps its prose at a fixed width, so lines of a
+    paragraph of prose are joined; short lines (an address, a signature) keep their breaks."""
+    out = []
+    for block in text.replace("\r\n", "\n").split("\n\n"):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if not lines:
+            continue
+        prose = len(lines) > 1 and all(len(line) >= 60 for line in lines[:-1])
+        out.append([" ".join(lines)] if prose else lines)
+    return out

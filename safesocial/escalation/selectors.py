@@ -160,3 +160,19 @@ def steps_taken(trust: Trust, school: School | None, first: dt.date, last: dt.da
     if school is not None:
         steps = steps.filter(escalation__school=school)
     return {row["step_key"]: row["n"] for row in steps.values("step_key").annotate(n=Count("pk")).order_by()}
+
+
+def letter_signatory(user: User, escalation: Escalation) -> tuple[str, str]:
+    """Who a warning letter is signed by, as the letter form first offers it: the signatory the policy names
+    (`parents.warning_letter_signatory`), else the person making it with their job title (else their role here)."""
+    named = escalation.trust.policy.parents.warning_letter_signatory
+    if named is not None:
+        return named.name, named.job_title
+    if user.job_title:
+        return user.full_name, user.job_title
+    role = (
+        user.role_assignments.filter(Q(school=escalation.school) | Q(school__isnull=True))
+        .order_by("school_id", "pk")
+        .first()
+    )
+    return user.full_name, role.role_label if role is not None else ""

@@ -7,10 +7,12 @@ reason recorded. Who manages the ladder is the policy's `parents.escalation_mana
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from functools import partial
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -19,6 +21,7 @@ from safesocial.audit.services import audit_record
 from safesocial.moderation.models import Offender
 from safesocial.people.models import ParentCarer, School, User
 from safesocial.permissions import Action, require
+from safesocial.policy.pdf import letterhead, render_pdf
 from safesocial.policy.schema import EscalationStep
 from safesocial.workflow import move
 
@@ -243,6 +246,95 @@ def fill_letter(template: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), template)
 
 
+LETTER_MAX_CHARS = 20_000
+
+
+def _letter_values(
+    *,
+    escalation: Escalation,
+    parent_name: str,
+    summary: str,
+    incident_date: dt.date,
+    remove_by: dt.date,
+    signed_by: str,
+    job_title: str,
+) -> dict[str, str]:
+    if escalation.status == EscalationStatus.CLOSED:
+        raise ValidationError("This escalation is closed.")
+    errors = {}
+    if not parent_name.strip():
+        errors["parent_name"] = "Give the name the letter is addressed to."
+    if not summary.strip():
+        errors["summary"] = "Say what the letter is about."
+    if not signed_by.strip():
+        errors["signed_by"] = "Give the name the letter is signed by."
+    if not job_title.strip():
+        errors["job_title"] = "Give the job title of the person who signs the letter."
+    today = timezone.localdate()
+    if incident_date > today:
+        errors["incident_date"] = "The incident date is in the future."
+    if remove_by < today:
+        errors["remove_by"] = "The date to remove it by has already passed."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "parent_name": parent_name.strip(),
+        "school_name": escalation.school.name,
+        "summary": summary.strip(),
+        "incident_date": f"{incident_date:%-d %B %Y}",
+        "remove_by": f"{remove_by:%-d %B %Y}",
+        "signed_by": signed_by.strip(),
+        "job_title": job_title.strip(),
+        "date": f"{today:%-d %B %Y}",
+    }
+
+
+def warning_letter_draft(
+    *,
+    actor: User,
+    escalation: Escalation,
+    parent_name: str,
+    summary: str,
+    incident_date: dt.date,
+    remove_by: dt.date,
+    signed_by: str,
+    job_title: str,
+) -> str:
+    """The letter's words from the trust's template (`parents.warning_letter`), for the person sending it to read
+    and edit before the PDF is made. Nothing is stored or recorded: only the letter made is."""
+    require(actor, Action.MANAGE_ESCALATION, escalation.school)
+    values = _letter_values(
+        escalation=escalation,
+        parent_name=parent_name,
+        summary=summary,
+        incident_date=incident_date,
+        remove_by=remove_by,
+        signed_by=signed_by,
+        job_title=job_title,
+    )
+    return fill_letter(escalation.trust.policy.parents.warning_letter, values)
+
+
+def _check_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        raise ValidationError({"text": "The letter has no words: write the letter, or start again from the template."})
+    if len(text) > LETTER_MAX_CHARS:
+        raise ValidationError({"text": f"The letter is too long: keep it under {LETTER_MAX_CHARS:,} characters."})
+    left = sorted({m.group(0) for m in PLACEHOLDER.finditer(text)})
+    if left:
+        raise ValidationError({"text": f"The letter still has {', '.join(left)} in it: replace it with the words."})
+    return text
+
+
+def _letter_html(letter: WarningLetter) -> str:
+    school = letter.escalation.school
+    return render_to_string(
+        "escalation/letter_print.html",
+        {"letter": letter, "school": school} | letterhead(letter.escalation.trust.policy, school.name),
+    )
+
+
 @transaction.atomic
 def warning_letter_generate(
     *,
@@ -253,65 +345,59 @@ def warning_letter_generate(
     incident_date: dt.date,
     remove_by: dt.date,
     signed_by: str,
+    job_title: str,
+    text: str | None = None,
 ) -> WarningLetter:
-    """Make the warning letter from the trust's template (`parents.warning_letter`). Only what the person types goes
-    in: no pupil is named unless they type the name."""
+    """Make the warning letter: the words the person read and edited (`text`), or else the trust's template filled
+    in, printed once on the trust's letterhead and kept with the case. Only what the person types goes in: no pupil
+    is named unless they type the name."""
     require(actor, Action.MANAGE_ESCALATION, escalation.school)
-    if escalation.status == EscalationStatus.CLOSED:
-        raise ValidationError("This escalation is closed.")
-    errors = {}
-    if not parent_name.strip():
-        errors["parent_name"] = "Give the name the letter is addressed to."
-    if not summary.strip():
-        errors["summary"] = "Say what the letter is about."
-    if not signed_by.strip():
-        errors["signed_by"] = "Give the name the letter is signed by."
-    today = timezone.localdate()
-    if incident_date > today:
-        errors["incident_date"] = "The incident date is in the future."
-    if remove_by < today:
-        errors["remove_by"] = "The date to remove it by has already passed."
-    if errors:
-        raise ValidationError(errors)
-    values = {
-        "parent_name": parent_name.strip(),
-        "school_name": escalation.school.name,
-        "summary": summary.strip(),
-        "incident_date": f"{incident_date:%-d %B %Y}",
-        "remove_by": f"{remove_by:%-d %B %Y}",
-        "signed_by": signed_by.strip(),
-        "date": f"{today:%-d %B %Y}",
-    }
+    values = _letter_values(
+        escalation=escalation,
+        parent_name=parent_name,
+        summary=summary,
+        incident_date=incident_date,
+        remove_by=remove_by,
+        signed_by=signed_by,
+        job_title=job_title,
+    )
+    words = _check_text(
+        text if text is not None else fill_letter(escalation.trust.policy.parents.warning_letter, values)
+    )
     letter = WarningLetter.objects.create(
         escalation=escalation,
-        text=fill_letter(escalation.trust.policy.parents.warning_letter, values),
+        text=words,
         parent_name=values["parent_name"],
         incident_date=incident_date,
         remove_by=remove_by,
         signed_by=values["signed_by"],
+        job_title=values["job_title"],
         generated_by=actor,
     )
+    pdf = render_pdf(_letter_html(letter))
+    letter.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    letter.pdf.save(f"warning-letter-{letter.pk}.pdf", ContentFile(pdf), save=False)
+    letter.save(update_fields=["pdf", "pdf_sha256"])
     audit_record(
         actor=actor,
         action="escalation.letter_generate",
         obj=letter,
         label=f"escalation {escalation.pk} letter",
         school_id=escalation.school_id,
-        changes={"remove_by": remove_by},
+        changes={"remove_by": remove_by, "edited": text is not None, "pdf_sha256": letter.pdf_sha256},
     )
     return letter
 
 
 def warning_letter_pdf(*, actor: User, letter: WarningLetter) -> bytes:
-    """The letter as a PDF; every download is recorded."""
-    import weasyprint
-
+    """The letter's PDF as it was made and kept; every download is recorded. A letter made before PDFs were kept is
+    printed from its kept words."""
     require(actor, Action.MANAGE_ESCALATION, letter.escalation.school)
-    html = render_to_string(
-        "escalation/letter_print.html",
-        {"letter": letter, "school": letter.escalation.school, "trust": letter.escalation.trust},
-    )
-    pdf = weasyprint.HTML(string=html).write_pdf()
+    if letter.pdf:
+        with letter.pdf.open("rb") as f:
+            pdf = f.read()
+    else:
+        pdf = render_pdf(_letter_html(letter))
     audit_record(
         actor=actor,
         action="escalation.letter_download",

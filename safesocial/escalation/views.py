@@ -10,11 +10,12 @@ from django.views.decorators.http import require_POST
 from safesocial.audit.services import audit_record
 from safesocial.concerns.selectors import can_open as may_open_concern
 from safesocial.concerns.selectors import concerns_for, links_of
+from safesocial.policy.pdf import letterhead
 from safesocial.views_kit import run_service
 
 from . import selectors, services
-from .forms import CloseForm, CorrectForm, LetterForm, StartForm, StepForm
-from .models import EscalationStatus
+from .forms import CloseForm, CorrectForm, LetterForm, LetterTextForm, StartForm, StepForm
+from .models import EscalationStatus, letter_paragraphs
 
 
 @login_required
@@ -104,10 +105,12 @@ def _detail(request: HttpRequest, escalation, status: int = 200, **forms) -> Htt
     next_key = next((r.key for r in rungs if r.state == "next"), None)
     steps = escalation.trust.policy.parents.escalation
     is_open = escalation.status != EscalationStatus.CLOSED
+    signed_by, job_title = selectors.letter_signatory(request.user, escalation)
     letter_form = forms.get("letter_form") or LetterForm(
         initial={
             "parent_name": escalation.subject,
-            "signed_by": request.user.full_name,
+            "signed_by": signed_by,
+            "job_title": job_title,
             "incident_date": escalation.started_at.date(),
         }
     )
@@ -227,17 +230,89 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _letter_details(form: LetterForm) -> dict:
+    return {k: form.cleaned_data[k] for k in LetterForm.base_fields}
+
+
+def _letter_preview_page(request: HttpRequest, escalation, form: LetterTextForm, status: int = 200) -> HttpResponse:
+    """The letter's words in a box to edit, and the letter as it will print, before anything is made."""
+    form.is_valid()  # the dates as dates, for the summary; any error is shown beside the words
+    text = form.data.get("text", "")
+    return render(
+        request,
+        "escalation/letter_preview.html",
+        {
+            "escalation": escalation,
+            "form": form,
+            "paragraphs": letter_paragraphs(text),
+            "letterhead": letterhead(escalation.trust.policy, escalation.school.name)["letterhead"],
+            "title": f"Warning letter to {form.data.get('parent_name') or escalation.subject}: check and edit",
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def letter_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """From the letter form: the trust's template filled in. From the preview itself: the edited words again."""
+    escalation = selectors.escalation_for(request.user, pk)
+    if "text" not in request.POST:
+        form = LetterForm(request.POST)
+
+        def draft():
+            text = services.warning_letter_draft(actor=request.user, escalation=escalation, **form.cleaned_data)
+            data = {k: request.POST.get(k, "") for k in LetterForm.base_fields} | {"text": text}
+            return _letter_preview_page(request, escalation, LetterTextForm(data))
+
+        return run_service(
+            request,
+            draft,
+            form=form,
+            page=lambda: _detail(request, escalation, status=400, letter_form=form),
+            ok=None,
+            then=lambda page: page,
+            denied="raise",
+        )
+    text_form = LetterTextForm(request.POST)
+
+    def again():
+        services.warning_letter_draft(actor=request.user, escalation=escalation, **_letter_details(text_form))
+        return _letter_preview_page(request, escalation, text_form)
+
+    return run_service(
+        request,
+        again,
+        form=text_form,
+        page=lambda: _letter_preview_page(request, escalation, text_form, status=400),
+        ok=None,
+        then=lambda page: page,
+        denied="raise",
+    )
+
+
 @login_required
 @require_POST
 def letter_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make the letter from the previewed words (or, without a preview, from the trust's template), and keep it."""
     escalation = selectors.escalation_for(request.user, pk)
-    form = LetterForm(request.POST)
+    previewed = "text" in request.POST
+    form = LetterTextForm(request.POST) if previewed else LetterForm(request.POST)
     return run_service(
         request,
-        lambda: services.warning_letter_generate(actor=request.user, escalation=escalation, **form.cleaned_data),
+        lambda: services.warning_letter_generate(
+            actor=request.user,
+            escalation=escalation,
+            **_letter_details(form),
+            text=form.cleaned_data["text"] if previewed else None,
+        ),
         form=form,
-        page=lambda: _detail(request, escalation, status=400, letter_form=form),
-        ok="Warning letter made. Download it below.",
+        page=lambda: (
+            _letter_preview_page(request, escalation, form, status=400)
+            if previewed
+            else _detail(request, escalation, status=400, letter_form=form)
+        ),
+        ok="Warning letter made and kept with this escalation. Download it below.",
         then=lambda letter: f"{_page_of(escalation)}#letter-{letter.pk}",
         denied="raise",
     )

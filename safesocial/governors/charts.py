@@ -1,11 +1,13 @@
 """Bar charts drawn on the server as inline SVG: no script, no network, the same in the page and in the PDF.
 
 Made for black-and-white print: every bar carries its figure as text, series are told apart by pattern (solid,
-hatched, dotted) and named in a legend, and each chart has a title and description for screen readers. The page
-shows the same figures in a table beside each chart."""
+hatched, dotted) and named in a legend, and each chart has a title and description for screen readers. A stacked bar
+writes its figures on a line of their own under the bar, where short shares can never overlap. The web page adds a
+visually hidden table of the figures for screen readers; the PDF has none, the figures being on the charts."""
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -17,6 +19,8 @@ BAR_X = LABEL_W + 10
 BAR_MAX = WIDTH - BAR_X - 60
 ROW_H = 26
 BAR_H = 18
+LINE_H = 14  # a second line of a long label, or the figures under a stacked bar
+LABEL_CHARS = 32  # what fits in LABEL_W at 12px in DejaVu Sans
 INK = "#1b1b1b"
 # Fills that stay distinct when printed in grey: solid dark, diagonal hatch, dots on white.
 # (.format() leaves the plain colour alone.)
@@ -62,12 +66,24 @@ def _fmt(value: float, unit: str = "") -> str:
     return f"{text}{unit}"
 
 
+def _lines(text: str) -> list[str]:
+    """A label on one line, or two when long; a third line's worth is cut short with an ellipsis."""
+    lines = textwrap.wrap(text, LABEL_CHARS) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), LABEL_CHARS, placeholder="…")]
+    return lines
+
+
 def _label(text: str, y: float) -> str:
-    short = text if len(text) <= 33 else text[:32] + "…"
-    return (
-        f'<text x="{LABEL_W}" y="{y:.1f}" text-anchor="end" font-size="12" fill="{INK}" '
-        f'font-family="DejaVu Sans, sans-serif">{escape(short)}</text>'
+    return "".join(
+        f'<text x="{LABEL_W}" y="{y + i * LINE_H:.1f}" text-anchor="end" font-size="12" fill="{INK}" '
+        f'font-family="DejaVu Sans, sans-serif">{escape(line)}</text>'
+        for i, line in enumerate(_lines(text))
     )
+
+
+def _row_height(label: str, extra: int = 0) -> int:
+    return max(ROW_H, BAR_H + (len(_lines(label)) - 1) * LINE_H + 8) + extra
 
 
 def _frame(chart: Chart, height: float, body: str) -> SafeString:
@@ -84,9 +100,10 @@ def bars(chart: Chart) -> SafeString:
     """One bar per row, its figure written at its end."""
     top = 8
     peak = max((values[0] for _, values in chart.rows), default=0) or 1
-    parts = [f'<line x1="{BAR_X}" y1="{top - 4}" x2="{BAR_X}" y2="{top + ROW_H * len(chart.rows)}" stroke="{INK}"/>']
-    for i, (label, values) in enumerate(chart.rows):
-        y = top + i * ROW_H
+    bottom = top + sum(_row_height(label) for label, _ in chart.rows)
+    parts = [f'<line x1="{BAR_X}" y1="{top - 4}" x2="{BAR_X}" y2="{bottom}" stroke="{INK}"/>']
+    y = top
+    for label, values in chart.rows:
         width = BAR_MAX * values[0] / peak
         parts.append(_label(label, y + BAR_H - 4))
         parts.append(
@@ -97,11 +114,12 @@ def bars(chart: Chart) -> SafeString:
             f'<text x="{BAR_X + width + 6:.1f}" y="{y + BAR_H - 4}" font-size="12" font-weight="bold" fill="{INK}" '
             f'font-family="DejaVu Sans, sans-serif">{_fmt(values[0], chart.unit)}</text>'
         )
-    return _frame(chart, top + ROW_H * len(chart.rows) + 8, "".join(parts))
+        y += _row_height(label)
+    return _frame(chart, bottom + 8, "".join(parts))
 
 
 def stacked_bars(chart: Chart) -> SafeString:
-    """One bar per row split into its series as shares of the row; each share written inside or beside it."""
+    """One bar per row split into its series as shares of the row; its total at its end, each share under it."""
     legend_h = 24
     top = legend_h + 8
     parts = []
@@ -114,32 +132,31 @@ def stacked_bars(chart: Chart) -> SafeString:
             f"{escape(name)}</text>"
         )
         x += 19 + 7.2 * len(name) + 18
-    for i, (label, values) in enumerate(chart.rows):
-        y = top + i * ROW_H
+    y = float(top)
+    for label, values in chart.rows:
         total = sum(values) or 1
         parts.append(_label(label, y + BAR_H - 4))
         left = float(BAR_X)
         for s, value in enumerate(values):
             width = BAR_MAX * value / total
-            if width <= 0:
-                continue
-            parts.append(
-                f'<rect x="{left:.1f}" y="{y}" width="{width:.1f}" height="{BAR_H}" '
-                f'fill="{FILLS[s % 3].format(id=chart.id)}" stroke="{INK}" stroke-width="0.8"/>'
-            )
-            share = f"{100 * value / total:.0f}%"
-            if width >= 8 * len(share) + 6:
-                # White boxes behind the figure keep it legible on a hatched or solid bar.
-                cx = left + width / 2
+            if width > 0:
                 parts.append(
-                    f'<rect x="{cx - 4 * len(share) - 2:.1f}" y="{y + 2}" width="{8 * len(share) + 4}" '
-                    f'height="{BAR_H - 4}" fill="#ffffff" stroke="none"/>'
-                    f'<text x="{cx:.1f}" y="{y + BAR_H - 5}" text-anchor="middle" font-size="11" fill="{INK}" '
-                    f'font-family="DejaVu Sans, sans-serif">{share}</text>'
+                    f'<rect x="{left:.1f}" y="{y}" width="{width:.1f}" height="{BAR_H}" '
+                    f'fill="{FILLS[s % 3].format(id=chart.id)}" stroke="{INK}" stroke-width="0.8"/>'
                 )
             left += width
         parts.append(
             f'<text x="{BAR_X + BAR_MAX + 6}" y="{y + BAR_H - 4}" font-size="12" font-weight="bold" fill="{INK}" '
             f'font-family="DejaVu Sans, sans-serif">{_fmt(sum(values))}</text>'
         )
-    return _frame(chart, top + ROW_H * len(chart.rows) + 8, "".join(parts))
+        # Each share in words under the bar, in the legend's order: never squeezed into a sliver of the bar.
+        shares = " · ".join(
+            f"{name} {_fmt(value)} ({100 * value / total:.0f}%)"
+            for name, value in zip(chart.series, values, strict=True)
+        )
+        parts.append(
+            f'<text x="{BAR_X}" y="{y + BAR_H + LINE_H - 2}" font-size="11" fill="{INK}" '
+            f'font-family="DejaVu Sans, sans-serif">{escape(shares)}</text>'
+        )
+        y += _row_height(label, LINE_H)
+    return _frame(chart, y + 4, "".join(parts))

@@ -89,6 +89,16 @@ def parse(key: str) -> Period | None:
     return term(start_year, parts[2]) if parts[2] in TERMS else None
 
 
+def previous(period: Period) -> Period:
+    """The period before: last school year for a year, the term before for a term (summer before autumn)."""
+    start_year = school_year_of(period.start)
+    if period.is_year:
+        return year(start_year - 1)
+    name = period.key.rsplit("-", 1)[1]
+    index = TERMS.index(name)
+    return term(start_year - 1, TERMS[-1]) if index == 0 else term(start_year, TERMS[index - 1])
+
+
 def current_term(today: dt.date) -> Period:
     start_year = school_year_of(today)
     return next(term(start_year, name) for name in TERMS if term(start_year, name).contains(today))

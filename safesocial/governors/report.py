@@ -29,8 +29,11 @@ from safesocial.people.models import School, Trust
 from safesocial.policy.categories import Category
 from safesocial.publishing import selectors as publishing
 
+from . import periods
 from .charts import Chart
 from .periods import Period
+from .summary import build_summary
+from .words import duration
 
 TRUST_ROW = None  # the school id of things that belong to the trust itself (its own channels and posts)
 MAX_SCHOOL_BARS = 20
@@ -45,6 +48,7 @@ class Section:
     charts: list[Chart] = field(default_factory=list)
     note: str = ""
     has_data: bool = True
+    figures: dict[str, Any] = field(default_factory=dict)  # the raw numbers the summary compares
 
 
 @dataclass
@@ -63,6 +67,7 @@ class Report:
     sections: list[Section]
     school_rows: list[SchoolRow]
     school_columns: list[tuple[str, str]]
+    summary: Any = None  # summary.Summary: the first page
 
     @property
     def scope(self) -> str:
@@ -91,14 +96,6 @@ def percentile(values: list[float], pct: float) -> float:
 
 def hours(delta: dt.timedelta) -> float:
     return delta.total_seconds() / 3600
-
-
-def duration(h: float) -> str:
-    if h < 1:
-        return f"{round(h * 60)} minutes"
-    if h < 48:
-        return f"{h:.1f} hours"
-    return f"{h / 24:.1f} days"
 
 
 def _times(values: list[float]) -> list[tuple[str, str]]:
@@ -146,6 +143,7 @@ def posts_section(trust: Trust, school: School | None, period: Period, per_schoo
         (f"{name} time from submission to approval", value) for name, value in _times(times)
     ]
     section.has_data = bool(rows)
+    section.figures = {"posts": len(rows), "review_median": statistics.median(times) if times else None}
     section.charts = [
         Chart(
             "posts-category",
@@ -193,6 +191,7 @@ def consent_section(trust: Trust, school: School | None, period: Period, per_sch
         ("No answer or lapsed", f"{total['none']:,} ({_pct(total['none'], pupils_n)})"),
     ]
     section.has_data = pupils_n > 0
+    section.figures = {"pupils": pupils_n, "given": total["given"]}
     section.charts = [
         Chart(
             "consent-year",
@@ -245,6 +244,11 @@ def comments_section(trust: Trust, school: School | None, period: Period, per_sc
         "is the first decision a person took."
     )
     section.has_data = bool(rows)
+    section.figures = {
+        "received": len(rows),
+        "acted": len(acted),
+        "first_median": statistics.median(to_first) if to_first else None,
+    }
     section.charts = [
         Chart(
             "comments-category",
@@ -291,6 +295,7 @@ def concerns_section(trust: Trust, school: School | None, period: Period, per_sc
     )
     section.facts = [("Concerns raised", f"{total:,}")]
     section.has_data = total > 0
+    section.figures = {"concerns": total}
     charts = [
         Chart(
             "concerns-kind",
@@ -345,6 +350,11 @@ def channels_section(trust: Trust, school: School | None, period: Period, per_sc
         (f"Reviews overdue on {as_of:%-d %B %Y}", f"{overdue:,}"),
     ]
     section.has_data = bool(grouped)
+    section.figures = {
+        "active": by_status[ChannelStatus.ACTIVE],
+        "overdue": overdue,
+        "missed": reviewed.get(False, 0),
+    }
     section.charts = [
         Chart(
             "channels-status",
@@ -401,7 +411,23 @@ def build_report(trust: Trust, school: School | None, period: Period, today: dt.
             figures = per_school.get(s.pk, {})
             blank = {key: "—" if key in ("post_median", "consent") else 0 for key, _ in SCHOOL_COLUMNS}
             rows.append(SchoolRow(s, {key: figures.get(key, blank[key]) for key, _ in SCHOOL_COLUMNS}))
-    return Report(trust, school, period, as_of, timezone.now(), sections, rows, SCHOOL_COLUMNS)
+    report = Report(trust, school, period, as_of, timezone.now(), sections, rows, SCHOOL_COLUMNS)
+    report.summary = build_summary(report, earlier_sections(trust, school, period, schools, today), today)
+    return report
+
+
+def earlier_sections(trust: Trust, school: School | None, period: Period, schools: dict, today: dt.date):
+    """The period before's sections that the summary compares against: figures of events, not of today's state
+    (acknowledgements and training are kept only as they stand now)."""
+    before = periods.previous(period)
+    scratch: dict[int | None, dict[str, Any]] = defaultdict(dict)
+    return before, [
+        posts_section(trust, school, before, scratch),
+        consent_section(trust, school, before, scratch, before.as_of(today)),
+        comments_section(trust, school, before, scratch),
+        concerns_section(trust, school, before, scratch, schools),
+        escalations_section(trust, school, before, scratch),
+    ]
 
 
 def escalations_section(trust: Trust, school: School | None, period: Period, per_school: dict) -> Section:
@@ -424,6 +450,7 @@ def escalations_section(trust: Trust, school: School | None, period: Period, per
         ("Steps taken", f"{sum(taken.values()):,}"),
     ]
     section.has_data = bool(by_status or taken)
+    section.figures = {"begun": sum(by_status.values()), "proposed": by_status.get(EscalationStatus.PROPOSED, 0)}
     section.charts = [
         Chart(
             "escalation-steps",
@@ -456,6 +483,7 @@ def compliance_section(trust: Trust, school: School | None, today: dt.date) -> S
         ("Staff overdue for training", f"{overdue:,}"),
     ]
     section.has_data = bool(staff or any(t for _, t in acks.values()))
+    section.figures = {"acknowledged": acks, "trained": current, "overdue": overdue, "staff": staff}
     section.charts = [
         Chart(
             "acknowledgements",

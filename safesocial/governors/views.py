@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weasyprint
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from safesocial.audit.services import audit_record
+from safesocial.policy.pdf import letterhead, render_pdf
 
 from . import periods, selectors
 from .forms import ReportForm
@@ -59,10 +59,11 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
         return render(request, "governors/index.html", {"form": form, "report": None, "title": "Governors' report"})
     html = render_to_string(
         "governors/report_print.html",
-        {"report": report, "title": f"Governors' report: {report.period.label}, {report.scope}"},
+        {"report": report, "title": f"Governors' report: {report.period.label}, {report.scope}"}
+        | letterhead(report.trust.policy, report.school.name if report.school else ""),
         request=request,
     )
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = render_pdf(html)
     audit_record(
         actor=request.user,
         action="governors_report.download",

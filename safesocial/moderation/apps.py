@@ -9,7 +9,10 @@ class ModerationConfig(AppConfig):
     verbose_name = "Comment moderation"
 
     def ready(self) -> None:
-        from . import services, tasks
+        from . import selectors, services, tasks
+
+        # Comments left waiting past the policy's `remove_within_hours` are chased on the moderators' dashboard.
+        hooks.DASHBOARD_CARDS.register(selectors.dashboard_items, order=35)
 
         # A comment posted on the sandbox page is moderated like one from a webhook.
         hooks.COMMENT_ARRIVED.register(services.comment_arrived)

@@ -336,11 +336,11 @@ class SemanticLayer:
                     z[column] = logits[best, column]
                     if c == "safeguarding":
                         kinds_from = best
-            row = {
+            chances = {
                 c: min(_sigmoid(slope * float(z[self.column[c]]) + b), cap) for c, (slope, b, cap) in self.maps.items()
             }
-            row.update({kind: float(logits[kinds_from, self.column[kind]]) for kind in self.kinds})
-            readings.append(SemanticReading(row, where))
+            chances.update({kind: float(logits[kinds_from, self.column[kind]]) for kind in self.kinds})
+            readings.append(SemanticReading(chances, where))
         return readings
 
     def reason(self, category: str, scores: Mapping[str, float]) -> str:
@@ -639,8 +639,8 @@ def classify_batch(
     layer = (layer or semantic_layer()) if semantic else None
     if layer is not None:
         wanted = [i for i, (part, _) in enumerate(parts) if unread[i] is None and part.strip()]
-        for i, row in zip(wanted, layer.score([parts[i][0] for i in wanted]), strict=True):
-            scores[i] = row
+        for i, reading in zip(wanted, layer.score([parts[i][0] for i in wanted]), strict=True):
+            scores[i] = reading
     results = []
     for (part, shift), language, row, text in zip(parts, unread, scores, texts, strict=True):
         result = _classify(part, register, public, row, layer)

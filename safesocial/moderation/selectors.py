@@ -3,8 +3,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
+from safesocial.hooks import DashboardItem
 from safesocial.people.models import RoleAssignment, School, Trust, User
 from safesocial.permissions import Action, allowed_roles, is_trust_wide, schools_where
 
@@ -20,6 +22,59 @@ def comments_for(user: User) -> QuerySet[Comment]:
     if is_trust_wide(user, Action.MODERATE_COMMENTS):
         scope |= Q(channel__school__isnull=True)
     return Comment.objects.filter(channel__trust_id=user.trust_id).filter(scope).select_related("channel__school")
+
+
+def review_deadline(user: User) -> dt.datetime | None:
+    """Policy `moderation.remove_within_hours`: a comment received before this moment and still waiting for a
+    moderator is late. None where the policy sets no limit."""
+    trust = user.trust if user.is_authenticated else None
+    if trust is None:
+        return None
+    hours = trust.policy.moderation.remove_within_hours
+    return None if hours is None else timezone.now() - dt.timedelta(hours=hours)
+
+
+def late_for_review(user: User) -> QuerySet[Comment]:
+    """The comments this user moderates that have waited for a moderator longer than the policy allows."""
+    deadline = review_deadline(user)
+    if deadline is None:
+        return Comment.objects.none()
+    # A comment SafeSocial already hid is down: only those still up and waiting for a person can be late.
+    return comments_for(user).filter(WAITING, received_at__lt=deadline)
+
+
+def dashboard_items(user: User) -> list[DashboardItem]:
+    """Chases the comments left waiting past the policy's `remove_within_hours`; nothing where it sets no limit."""
+    trust = user.trust if user.is_authenticated else None
+    hours = trust.policy.moderation.remove_within_hours if trust is not None else None
+    if hours is None:
+        return []
+    late = late_for_review(user).count()
+    if not late:
+        return []
+    return [
+        DashboardItem(
+            title="Comments waiting too long",
+            text=f"{'comment has' if late == 1 else 'comments have'} waited longer than the policy's {hours} "
+            "hours for a moderator.",
+            url=reverse("moderation:inbox") + "?show=late",
+            link_text="Deal with them now",
+            tone="bad",
+            count=late,
+        )
+    ]
+
+
+# What the inbox counts. A comment still needs a person while it is up on the platform and flagged; one SafeSocial hid
+# is counted apart, for a moderator to check the hiding (or show it again); a possible disclosure passed to the DSL is
+# neither: the DSL decides what happens to it, and it stays hidden.
+WAITING = Q(needs_review=True, status=CommentStatus.VISIBLE)
+TO_CHECK = Q(needs_review=True, status=CommentStatus.HIDDEN, concern__isnull=True)
+
+
+def inbox_counts(comments: QuerySet[Comment]) -> dict[str, int]:
+    """How many of these comments wait for a moderator, and how many SafeSocial hid for one to check, in one query."""
+    return comments.aggregate(waiting=Count("pk", filter=WAITING), to_check=Count("pk", filter=TO_CHECK))
 
 
 def comment_for(user: User, pk: int) -> Comment:
@@ -79,6 +134,7 @@ class Queue:
     key: str  # a school's key, or "trust" for the trust's own channels
     name: str
     waiting: int | None  # None where it was not counted: with one queue there are no tabs to show it on
+    to_check: int | None = None  # hidden by SafeSocial, for a moderator to check
 
 
 def queues_for(user: User) -> list[Queue]:
@@ -91,14 +147,15 @@ def queues_for(user: User) -> list[Queue]:
         places.append((None, "trust", "The trust's own channels"))
     if len(places) < 2:
         return [Queue(key, name, None) for _, key, name in places]
-    waiting: dict[int | None, int] = dict(
-        comments_for(user)
+    counts: dict[int | None, tuple[int, int]] = {
+        school: (waiting, to_check)
+        for school, waiting, to_check in comments_for(user)
         .filter(needs_review=True)
         .values_list("channel__school_id")
-        .annotate(n=Count("id"))
-        .values_list("channel__school_id", "n")
-    )
-    return [Queue(key, name, waiting.get(pk, 0)) for pk, key, name in places]
+        .annotate(waiting=Count("id", filter=WAITING), to_check=Count("id", filter=TO_CHECK))
+        .values_list("channel__school_id", "waiting", "to_check")
+    }
+    return [Queue(key, name, *counts.get(pk, (0, 0))) for pk, key, name in places]
 
 
 def strikes_of(offender: Offender) -> int:

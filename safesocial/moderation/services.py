@@ -8,7 +8,7 @@ import datetime as dt
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -28,9 +28,13 @@ from safesocial.platforms.registry import moderator_for
 from safesocial.platforms.sandbox import SandboxModerator
 from safesocial.text.rules import RegisterIndex
 
+from .explain import suggestion_words
 from .models import Action, Comment, CommentStatus, ModerationEvent, Offender
 from .selectors import strikes_of
 from .thresholds import thresholds_from_policy
+
+if TYPE_CHECKING:
+    from .classifier import Classification
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +89,12 @@ def classify_for(channel: Channel, text: str) -> tuple[dict, str]:
 
     thresholds = thresholds_for(channel)
     result = classify(text, register=_register_index(channel.school) if channel.school else None)
+    return stored_view(result, thresholds), str(decide(result, thresholds))
+
+
+def stored_view(result: Classification, thresholds) -> dict[str, Any]:
+    """A classification as it is kept with the comment (and read back by explain.py): per category its score, spans,
+    reason and whether it fired under the trust's thresholds."""
     fired = {r.name for r in result.fired(thresholds)}
     view: dict[str, Any] = {
         "categories": [
@@ -100,7 +110,7 @@ def classify_for(channel: Channel, text: str) -> tuple[dict, str]:
     }
     if result.unread:
         view["unread"] = result.unread
-    return view, str(decide(result, thresholds))
+    return view
 
 
 def _moderator(channel: Channel):
@@ -248,7 +258,7 @@ def comment_edit(*, channel: Channel, incoming: Incoming) -> tuple[Comment, bool
         ModerationEvent.objects.create(
             comment=comment,
             action=Action.EDITED,
-            reason=f"Edited on the platform; SafeSocial now suggests: {action}",
+            reason=f"Edited on the platform; SafeSocial now suggests: {suggestion_words(action, channel)}",
             classification={"before": before, "after": classification},
         )
         audit_record(
@@ -353,7 +363,8 @@ def comment_act(*, actor: User, comment: Comment, action: str, reason: str, text
     comment.reviewed_by, comment.reviewed_at = actor, timezone.now()
     comment.save(update_fields=["needs_review", "reviewed_by", "reviewed_at"])
     if action == Action.REVIEWED:
-        return _event(comment, Action.REVIEWED, actor, reason or "Read and left up")
+        kept = "Read and kept hidden" if comment.status == CommentStatus.HIDDEN else "Read and left up"
+        return _event(comment, Action.REVIEWED, actor, reason or kept)
     event = _apply(comment, action, actor=actor, reason=reason, text=text)
     if event.ok and action == Action.BLOCK:
         Offender.objects.filter(

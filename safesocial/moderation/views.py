@@ -17,15 +17,16 @@ from safesocial.platforms.webhooks import (
     subscription_challenge,
     verify_meta_signature,
 )
+from safesocial.policy.schema import DEFAULT_COMPLAINT_REPLY
 from safesocial.views_kit import run_service
 
 from . import selectors, services
+from .explain import actions_for, done_words, explain, marked_text, platform_name
 from .models import Action
+from .thresholds import thresholds_from_policy
 
-COMPLAINT_REPLY = (
-    "Thank you for getting in touch. We want to put this right, and a comment thread is not the best place to do "
-    "it: please contact the school office, who will look into it through our complaints procedure."
-)
+# The reply offered where the policy writes none of its own (`moderation.complaint_reply`).
+COMPLAINT_REPLY = DEFAULT_COMPLAINT_REPLY
 
 
 @login_required
@@ -58,15 +59,23 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if offender is not None:
         comments = comments.filter(channel__platform=offender.platform, author_id=offender.author_id)
     view = request.GET.get("show", "all" if offender else "review")
+    deadline = selectors.review_deadline(request.user)
+    counts = selectors.inbox_counts(comments)
     if view == "review":
-        comments = comments.filter(needs_review=True)
+        comments = comments.filter(selectors.WAITING)
+    elif view == "check":
+        comments = comments.filter(selectors.TO_CHECK)
+    elif view == "late":  # the policy's remove_within_hours; none set, nothing is late
+        comments = comments.filter(selectors.WAITING, received_at__lt=deadline) if deadline else comments.none()
     elif view == "hidden":
         comments = comments.filter(status="hidden")
     elif view != "all":
         raise Http404
     shown = list(comments[:200])
+    thresholds = thresholds_from_policy(request.user.trust.policy.moderation)
     for comment in shown:
         comment.masked = _masked(request.user, comment)
+        comment.explained = explain(comment, thresholds=thresholds, masked=comment.masked)
     if offender is not None:
         # A possible disclosure is never tied to a named author for someone the policy does not name for concerns.
         shown = [c for c in shown if not c.masked]
@@ -75,10 +84,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "moderation/inbox.html",
         {
             "comments": shown,
+            "counts": counts,
             "show": view,
             "queues": queues,
             "escalation_schools": set(schools_where(request.user, Perm.MANAGE_ESCALATION).values_list("pk", flat=True)),
             "queue": queue,
+            "deadline": deadline,
             "offender": offender,
             "offenders": selectors.offenders_for(request.user)[:50],
             "title": f"Comments by {offender}" if offender else "Comments",
@@ -95,13 +106,24 @@ def _masked(user, comment) -> bool:
 def comment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     comment = selectors.comment_for(request.user, pk)
     comment.masked = _masked(request.user, comment)
+    explained = explain(comment, thresholds=services.thresholds_for(comment.channel), masked=comment.masked)
+    spans = [span for finding in explained.findings for span in finding.spans]
+    events = list(comment.events.select_related("actor"))
+    for event in events:
+        event.done = done_words(event.action, comment.channel)
     return render(
         request,
         "moderation/comment.html",
         {
             "comment": comment,
-            "events": comment.events.select_related("actor"),
-            "complaint_reply": COMPLAINT_REPLY if comment.suggests_complaint_reply else "",
+            "explained": explained,
+            "marked": "" if comment.masked else marked_text(comment.text, spans),
+            "actions": actions_for(comment),
+            "platform": platform_name(comment.channel),
+            "events": events,
+            "complaint_reply": (
+                comment.channel.trust.policy.complaint_reply_text() if comment.suggests_complaint_reply else ""
+            ),
             "title": "Comment",
         },
     )
@@ -116,7 +138,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
     def done(event) -> str | None:
         if event.ok:
-            return f"{event.get_action_display()}."
+            return f"{done_words(event.action, comment.channel)}."
         messages.error(request, f"The platform refused: {event.error}. Nothing changed.")
         return None
 

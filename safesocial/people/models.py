@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from .roles import ROLE_CHOICES, Role
+from .roles import ROLE_CHOICES, Role, role_label
 
 if TYPE_CHECKING:
     # Only named for the type checker: the policy sits on the floor above, reached through PolicyVersion (a relation).
@@ -126,11 +126,17 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         where = self.school.name if self.school is not None else "trust-wide"
-        return f"{self.user} — {Role(self.role).label} ({where})"
+        return f"{self.user} — {self.role_label} ({where})"
 
     @property
     def role_label(self) -> str:
-        return Role(self.role).label
+        if self.role in Role._value2member_map_:
+            return Role(self.role).label
+        try:  # one of the trust's own roles: the policy names it
+            labels = self.trust.policy.role_labels()
+        except LookupError:
+            labels = {}
+        return role_label(self.role, labels)
 
 
 class Pupil(models.Model):

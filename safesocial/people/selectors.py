@@ -9,7 +9,7 @@ from django.http import Http404
 from safesocial.permissions import Action, may, roles_at, schools_where
 
 from .models import ParentCarer, Pupil, RoleAssignment, School, User
-from .roles import MFA_REQUIRED_ROLES
+from .roles import MFA_REQUIRED_ROLES, Role
 
 
 def requires_two_factor(user: User) -> bool:
@@ -96,6 +96,23 @@ def school_summaries(user: User) -> list[dict]:
             }
         )
     return out
+
+
+def trust_figures(trust) -> dict[str, int]:
+    """The trust's size on the dashboard: staff with a role anywhere in it, and pupils on roll."""
+    return {
+        "staff": RoleAssignment.objects.filter(trust=trust).values("user").distinct().count(),
+        "pupils": Pupil.objects.filter(school__trust=trust, on_roll=True).count(),
+    }
+
+
+def schools_without_dsl(schools: list[School]) -> list[School]:
+    """Of these schools, those where no active member of staff holds the DSL role (the policy requires one)."""
+    return list(
+        School.objects.filter(pk__in=[s.pk for s in schools])
+        .annotate(dsls=Count("roles", filter=Q(roles__role=Role.DSL, roles__user__is_active=True)))
+        .filter(dsls=0)
+    )
 
 
 def _safeguarding_team() -> QuerySet[RoleAssignment]:

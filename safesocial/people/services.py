@@ -15,22 +15,38 @@ from safesocial.audit.services import audit_record
 from safesocial.permissions import Action, require
 
 from .models import ParentCarer, Pupil, PupilParent, RoleAssignment, School, Trust, User
-from .roles import TRUST_ONLY_ROLES, Role
+from .roles import TRUST_ONLY_ROLES, ExtraRole, Role
 
 
 @dataclass(frozen=True)
 class RoleSpec:
-    role: Role
+    role: Role | str
     school: School | None = None
 
 
-def _parse_role(value: str | Role) -> Role:
+def declared_roles(trust: Trust) -> dict[str, str]:
+    """The trust's own roles (policy `roles:`), key to label; none while the trust has no policy yet."""
+    try:
+        return trust.policy.role_labels()
+    except LookupError:
+        return {}
+
+
+def _parse_role(value: str | Role, trust: Trust) -> Role | ExtraRole:
+    """One of SafeSocial's roles, or one the trust's policy declares (a line manager, the PA to the CEO)."""
+    if isinstance(value, Role):
+        return value
     try:
         return Role(value)
     except ValueError:
-        raise ValidationError(
-            f"'{value}' is not a role SafeSocial knows; choose from {', '.join(r.value for r in Role)}"
-        ) from None
+        pass
+    declared = declared_roles(trust)
+    if value in declared:
+        return ExtraRole(value, declared[value])
+    raise ValidationError(
+        f"'{value}' is not a role SafeSocial knows or the trust's policy declares; choose from "
+        f"{', '.join([*(r.value for r in Role), *declared])}"
+    )
 
 
 def _check_actor(actor: User | None, action: Action, school: School | None) -> None:
@@ -50,11 +66,11 @@ def staff_create(
     password: str | None = None,
 ) -> User:
     """Add a member of staff with their roles. The email must be new: one person, one account."""
-    specs = [RoleSpec(_parse_role(spec.role), spec.school) for spec in roles]
+    specs = [(_parse_role(spec.role, trust), spec.school) for spec in roles]
     if not specs:
         raise ValidationError("a member of staff needs at least one role")
-    for spec in specs:
-        _check_actor(actor, Action.MANAGE_STAFF, spec.school)
+    for _, school in specs:
+        _check_actor(actor, Action.MANAGE_STAFF, school)
     email = email.strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(f"{email} already belongs to someone: each person has one account")
@@ -71,12 +87,14 @@ def staff_create(
             obj=user,
             changes={"email": email, "full_name": user.full_name, "job_title": user.job_title},
         )
-        for spec in specs:
-            _grant(actor=actor, user=user, trust=trust, role=spec.role, school=spec.school)
+        for role, school in specs:
+            _grant(actor=actor, user=user, trust=trust, role=role, school=school)
     return user
 
 
-def _grant(*, actor: User | None, user: User, trust: Trust, role: Role, school: School | None) -> RoleAssignment:
+def _grant(
+    *, actor: User | None, user: User, trust: Trust, role: Role | ExtraRole, school: School | None
+) -> RoleAssignment:
     if role in TRUST_ONLY_ROLES and school is not None:
         raise ValidationError(f"{role.label} is a trust-wide role, not held at one school")
     if school is not None and school.trust_id != trust.pk:
@@ -96,10 +114,10 @@ def _grant(*, actor: User | None, user: User, trust: Trust, role: Role, school: 
 
 def role_grant(*, actor: User | None, user: User, role: str | Role, school: School | None) -> RoleAssignment:
     """Give a member of staff a role at a school, or trust-wide."""
-    parsed = _parse_role(role)
     _check_actor(actor, Action.MANAGE_STAFF, school)
     if user.trust is None:
         raise ValidationError(f"{user} is not on the staff of a trust")
+    parsed = _parse_role(role, user.trust)
     with transaction.atomic():
         assignment = _grant(actor=actor, user=user, trust=user.trust, role=parsed, school=school)
     if hasattr(user, "_safesocial_roles"):

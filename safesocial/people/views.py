@@ -13,8 +13,7 @@ from safesocial.views_kit import fragment_view, is_partial, run_service
 from . import selectors
 from .forms import RoleForm, StaffForm
 from .models import RoleAssignment
-from .roles import Role
-from .services import RoleSpec, role_grant, role_revoke, staff_create
+from .services import RoleSpec, declared_roles, role_grant, role_revoke, staff_create
 
 
 def _trust_member(request: HttpRequest):
@@ -51,7 +50,7 @@ def school_detail(request: HttpRequest, key: str) -> HttpResponse:
             "staff": staff,
             "safeguarding": selectors.safeguarding_contacts(school),
             "can_see_pupils": may(request.user, Action.VIEW_PUPILS, school),
-            "title": school.name,
+            "title": f"{school.name}: staff page",
         },
     )
 
@@ -90,7 +89,7 @@ def staff_add(request: HttpRequest) -> HttpResponse:
     schools = _manageable_schools(request.user)
     if not schools.exists() and not may(request.user, Action.MANAGE_STAFF):
         raise Http404
-    form = StaffForm(request.POST or None, schools=schools)
+    form = StaffForm(request.POST or None, schools=schools, extra_roles=declared_roles(trust))
 
     def add():
         data = form.cleaned_data
@@ -100,7 +99,7 @@ def staff_add(request: HttpRequest) -> HttpResponse:
             email=data["email"],
             full_name=data["full_name"],
             job_title=data["job_title"],
-            roles=[RoleSpec(Role(data["role"]), data["school"])],
+            roles=[RoleSpec(data["role"], data["school"])],
         )
 
     return run_service(
@@ -124,7 +123,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people/staff_detail.html",
         {
             "member": member,
-            "form": RoleForm(schools=schools) if can_manage else None,
+            "form": RoleForm(schools=schools, extra_roles=declared_roles(member.trust)) if can_manage else None,
             "can_manage": can_manage,
             "title": str(member),
         },
@@ -135,7 +134,7 @@ def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def role_add(request: HttpRequest, pk: int) -> HttpResponse:
     member = selectors.staff_member_for(request.user, pk)
-    form = RoleForm(request.POST, schools=_manageable_schools(request.user))
+    form = RoleForm(request.POST, schools=_manageable_schools(request.user), extra_roles=declared_roles(member.trust))
     return run_service(
         request,
         lambda: role_grant(actor=request.user, user=member, **form.cleaned_data),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from safesocial.people.roles import Role
+from safesocial.people.roles import ExtraRole, Role, role_or_key
 
+from .approvers import role_words
 from .schema import (
     PLATFORM_LABELS,
     ModerationAction,
@@ -14,13 +15,18 @@ from .schema import (
 )
 
 
-def _role(role: Role) -> str:
+def _role(role: Role | ExtraRole) -> str:
     short = {Role.CEO: "CEO", Role.HEAD: "headteacher", Role.DSL: "DSL", Role.DEPUTY_DSL: "deputy DSLs"}
-    return "the " + short.get(role, role.label.lower())
+    return "the " + short.get(role, role_words(role) if isinstance(role, ExtraRole) else role.label.lower())
+
+
+def _first_up(text: str) -> str:
+    """'The CEO or the DSL', where str.capitalize() would give 'The ceo or the dsl'."""
+    return text[:1].upper() + text[1:]
 
 
 def _roles(roles) -> str:
-    names = [_role(Role(r)) for r in roles]
+    names = [_role(role_or_key(r)) for r in roles]
     if len(names) <= 1:
         return "".join(names) or "nobody"
     return ", ".join(names[:-1]) + " or " + names[-1]
@@ -71,10 +77,10 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
             "Official channels",
             [
                 "A new official channel needs a risk assessment and sign-off by "
-                + _roles([c.approver, *c.co_approvers])
-                + (" (all of them)" if c.co_approvers else "")
+                + c.approvers.describe()
+                + (" (all of them)" if c.approvers.needs_every_role else "")
                 + "; until then SafeSocial will not let anyone post to it.",
-                f"Only staff authorised by {_role(c.poster_authoriser)} may post or administer a channel"
+                f"Only staff authorised by {c.poster_authoriser.describe()} may post or administer a channel"
                 + (
                     ", and only after signing the social media acceptable use agreement."
                     if c.aup_signature_required
@@ -83,9 +89,23 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
                 f"In an emergency {_roles(c.emergency_access)} may open a channel's login; "
                 "SafeSocial asks for a reason, tells the channel's owner and records it.",
                 f"Each channel is reviewed every {c.review_months} months.",
-                "Channels are managed only from school-owned devices." if c.school_devices_only else "",
+                (
+                    "The policy asks staff to manage channels only from school-owned devices; SafeSocial cannot "
+                    "check which device is used."
+                    if c.school_devices_only
+                    else ""
+                ),
                 "Official channels only like or follow non-commercial pages." if not c.follow_commercial_pages else "",
                 "The official channels are: " + "; ".join(official) + ".",
+                "The channel register warns about an official channel nobody has registered, and about a registered "
+                "channel the policy does not name; so does `safesocial policy check`.",
+                (
+                    "Whoever proposes a channel answers what the policy asks them to consider ("
+                    + "; ".join(c.setup_considerations)
+                    + "), and the answers are kept with its risk assessment."
+                    if c.setup_considerations
+                    else ""
+                ),
             ],
         )
     )
@@ -101,7 +121,8 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
                 f"Every post is read and agreed by {reviewers} before it goes out"
                 + (f"; {p.reviewers_required} reviewers must agree." if p.reviewers_required > 1 else "."),
                 "A post must fall in one of these categories: " + ", ".join(c.label for c in p.categories) + ".",
-                "Parental consent is checked for every post containing " + " or ".join(p.consent_required_for) + ".",
+                "SafeSocial checks parental consent for every pupil named or pictured in a post before it can be "
+                "approved; the policy asks for consent for " + ", ".join(p.consent_required_for) + ".",
                 (
                     f"Staff who cannot post suggest a post to {_roles([p.suggestions_to])}, who decides whether the "
                     "channel's posters write it up."
@@ -109,7 +130,10 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
                     else "Staff who cannot post suggest a post to the channel's authorised posters, who write it up "
                     "or say why not."
                 ),
-                *(f"Criterion: {criterion}" for criterion in p.criteria),
+                *(
+                    f"A reviewer confirms this criterion before approving a post: {criterion}"
+                    for criterion in p.criteria
+                ),
             ],
         )
     )
@@ -120,7 +144,8 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
             [
                 STAFF_USE[u.staff_in_school_hours],
                 PUPIL_USE[u.pupils_in_school_hours],
-                f"SafeSocial flags accounts of pupils under {u.minimum_account_age}.",
+                f"The policy accepts a pupil having a social media account only from the age of "
+                f"{u.minimum_account_age}; SafeSocial does not check pupils' ages.",
                 (
                     f"Staff may not be friends with former pupils under {u.staff_may_befriend_former_pupils_over}."
                     if u.staff_may_befriend_former_pupils_over
@@ -140,14 +165,27 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
             + [
                 f"Someone with {m.repeat_offender_threshold} comments removed within {m.repeat_offender_window_days} "
                 "days is proposed for blocking."
-            ],
+            ]
+            + (
+                [
+                    f"A comment still waiting for a moderator after {m.remove_within_hours} hours is marked late "
+                    "and chased on the moderators' dashboard."
+                ]
+                if m.remove_within_hours
+                else []
+            ),
         )
     )
     steps = [f"Step {i}: {s.title}." for i, s in enumerate(policy.parents.escalation, start=1)]
     out.append(
         (
             "Parents who post inappropriately",
-            steps or ["The policy sets no escalation steps: each case is decided by the head."],
+            steps
+            or [
+                "The policy sets no escalation steps: each case is decided by "
+                + _roles(policy.parents.escalation_managed_by)
+                + "."
+            ],
         )
     )
     k = policy.concerns
@@ -160,7 +198,8 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
                     f"; the trust-wide {_role(k.trust_lead)[4:]} sees every school's concerns." if k.trust_lead else "."
                 ),
                 f"A concern about a member of staff goes to {_role(k.about_staff_to)}; "
-                f"one about the head goes to {_role(k.about_head_to)}. It is never shown to the person it is about.",
+                f"one about {_role(k.about_staff_to)} goes to {_role(k.about_head_to)}. "
+                "It is never shown to the person it is about.",
                 f"When unsure, the DSL seeks advice from {k.external_advice}.",
                 "Each concern gets a level: " + "; ".join(level.label for level in k.triage_levels) + ". "
                 f"An immediate risk reaches every receiver at once, and is chased after "
@@ -190,7 +229,7 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
             [
                 f"The policy is reviewed every {r.cadence_months} months; the next review is due on "
                 f"{r.next_review:%-d %B %Y}.",
-                f"{_roles(r.reminders_to).capitalize()} are reminded; {_role(r.approver)} approves the new version"
+                f"{_first_up(_roles(r.reminders_to))} are reminded; {r.approver.describe()} approves the new version"
                 + (f", noted by the {r.noted_by}." if r.noted_by else "."),
                 "It is also reviewed after " + "; ".join(r.also_after) + ".",
             ],

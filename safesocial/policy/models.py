@@ -136,3 +136,27 @@ class ReviewReminder(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder {self.days_before} days before {self.review_due}"
+
+
+class ApprovalSignature(models.Model):
+    """One signature on something the policy says a set of roles approves (`approvers.Approvers`): a register's
+    risk assessment, an AI tool, the reviewed policy. With all_of, the thing stays waiting until every role has
+    signed; each signature, and the role it was given in, stays on the record."""
+
+    subject_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    role = models.CharField(max_length=20)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject_type", "subject_id", "role"], name="one_signature_per_role"),
+            # "The CEO and the headteacher" means two people: nobody signs one thing twice in two roles.
+            models.UniqueConstraint(fields=["subject_type", "subject_id", "user"], name="one_signature_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Signed as {self.role} by {self.user}"

@@ -84,6 +84,24 @@ def year_in_review(trust: Trust, since: dt.date, until: dt.date) -> YearInReview
     return YearInReview(since, until, hooks.panels(hooks.REVIEW_PACK, trust, since, until))
 
 
+def early_review_reasons(trust: Trust, today: dt.date | None = None) -> list[tuple[dt.date, str]]:
+    """Why the review is brought forward before review.next_review, oldest first: guidance the policy names that has
+    been published since the version in force was adopted and, where review.early.after_debrief is on, cases closed
+    since then with a debrief saying the policy should change. Empty when nothing has happened."""
+    today = today or timezone.localdate()
+    early = trust.policy.review.early
+    if not early.after_debrief and not early.guidance:
+        return []
+    since = timezone.localtime(trust.policy_version.effective_from).date()
+    reasons = [
+        (g.published, f"new guidance was published: {g.title}") for g in early.guidance if since < g.published <= today
+    ]
+    if early.after_debrief:
+        for found in hooks.REVIEW_TRIGGERS.call(trust, since):
+            reasons.extend(found)
+    return sorted(reasons, key=lambda reason: reason[0])
+
+
 def dashboard_items(user: User) -> list[DashboardItem]:
     """The review is due or overdue; a draft waits for the approver; an approved review waits to be noted."""
     trust = user.trust if user.is_authenticated else None
@@ -100,6 +118,23 @@ def dashboard_items(user: User) -> list[DashboardItem]:
     )
     days = (rules.next_review - timezone.localdate()).days
     drafting = may(user, Action.DRAFT_POLICY_REVIEW)
+    if (
+        drafting
+        and current is None
+        and days > max(rules.reminder_days_before)
+        and (reasons := early_review_reasons(trust))
+    ):
+        items.append(
+            DashboardItem(
+                title="Policy review brought forward",
+                text="The social media policy's review is brought forward: "
+                + "; ".join(f"{why} ({on:%-d %B %Y})" for on, why in reasons)
+                + ".",
+                url=reverse("policy:reviews"),
+                link_text="Start the review",
+                tone="warn",
+            )
+        )
     if (
         drafting
         and (current is None or current.status != ReviewStatus.SUBMITTED)

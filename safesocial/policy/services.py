@@ -7,6 +7,7 @@ import hashlib
 from functools import partial
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -16,13 +17,23 @@ from django.utils import timezone
 from safesocial.audit.services import audit_record
 from safesocial.dates import add_months
 from safesocial.people.models import School, Trust, User
-from safesocial.people.roles import Role
+from safesocial.people.roles import ExtraRole, Role
 from safesocial.people.services import RoleSpec, staff_create
 from safesocial.permissions import Action, may, require
 from safesocial.workflow import move
 
+from .approvals import approval_sign
+from .approvers import FULL_LABELS
 from .loader import PolicyError, PolicyInvalid, parse_policy
-from .models import OPEN_REVIEW, REVIEW_TRANSITIONS, PolicyReview, PolicyVersion, ReviewReminder, ReviewStatus
+from .models import (
+    OPEN_REVIEW,
+    REVIEW_TRANSITIONS,
+    ApprovalSignature,
+    PolicyReview,
+    PolicyVersion,
+    ReviewReminder,
+    ReviewStatus,
+)
 from .schema import Policy
 from .yamledit import append_history, set_value
 
@@ -222,10 +233,9 @@ def review_submit(*, actor: User, review: PolicyReview) -> PolicyReview:
     review.submitted_by, review.submitted_at = actor, timezone.now()
     review.save(update_fields=["status", "submitted_by", "submitted_at"])
     audit_record(actor=actor, action="policy_review.submit", obj=review, changes={"sha256": _digest(review.draft_text)})
-    approver = Role(review.trust.policy.review.approver)
     _tell(
         review,
-        roles=[approver],
+        roles=list(review.trust.policy.review.approver.roles),
         subject="The social media policy review is waiting for your approval",
         body="A draft of the trust's reviewed social media policy has been submitted for your approval.",
     )
@@ -233,11 +243,12 @@ def review_submit(*, actor: User, review: PolicyReview) -> PolicyReview:
 
 
 def _refuse_unless_approver(actor: User, review: PolicyReview) -> None:
-    approver = Role(review.trust.policy.review.approver)
+    approvers = review.trust.policy.review.approver
     if not may(actor, Action.ADOPT_POLICY):
         raise PermissionDenied(
-            f"Only the {approver.label.lower()} can approve the policy's review: the policy names that role "
-            "(review.approver). You can read the draft, but not approve it."
+            f"Only {approvers.describe(FULL_LABELS)} can approve the policy's review: the policy names "
+            f"{'that role' if approvers.single else 'those roles'} (review.approver). You can read the draft, but "
+            "not approve it."
         )
 
 
@@ -247,6 +258,10 @@ def review_return(*, actor: User, review: PolicyReview, note: str) -> PolicyRevi
     _refuse_unless_approver(actor, review)
     if not note.strip():
         raise ValidationError("Say what needs to change, so the people drafting know.")
+    # Signatures were given to the draft as it stood; the audit trail keeps them, the changed draft needs new ones.
+    ApprovalSignature.objects.filter(
+        subject_type=ContentType.objects.get_for_model(review), subject_id=review.pk
+    ).delete()
     _move(review, ReviewStatus.DRAFT)
     review.returned_note = note.strip()
     review.save(update_fields=["status", "returned_note"])
@@ -259,8 +274,10 @@ def approved_text(review: PolicyReview, *, today: dt.date) -> str:
     if the draft did not move it, the next review date a cadence on (keeping the trust's month, never in the past)."""
     base = review.base_version.policy
     draft = parse_policy(review.draft_text, "draft")
-    role = Role(draft.review.approver).label
-    event = f"Reviewed and approved by the {role.lower()}"
+    approvers = draft.review.approver.describe(FULL_LABELS)
+    role = approvers.removeprefix("the ")
+    role = role[:1].upper() + role[1:]
+    event = f"Reviewed and approved by {approvers}"
     if review.change_note:
         event += f": {review.change_note}"
     text = append_history(review.draft_text, today, event, role)
@@ -277,10 +294,23 @@ def approved_text(review: PolicyReview, *, today: dt.date) -> str:
 
 
 @transaction.atomic
-def review_approve(*, actor: User, review: PolicyReview) -> PolicyVersion:
-    """Policy: review.approver approves the reviewed policy, and only that role. Approval adopts the draft as a new
-    version with a document history entry."""
+def review_approve(*, actor: User, review: PolicyReview) -> PolicyVersion | None:
+    """Policy: review.approver approves the reviewed policy, and only those roles. With all_of each role signs and the
+    draft waits (None is returned) until the last has; then, or at the first signature with one role or any_of,
+    approval adopts the draft as a new version with a document history entry."""
     _refuse_unless_approver(actor, review)
+    review.status = PolicyReview.objects.select_for_update().values_list("status", flat=True).get(pk=review.pk)
+    if review.status != ReviewStatus.SUBMITTED:
+        _move(review, ReviewStatus.APPROVED)  # refused, with the reason, before anyone signs
+    signed = approval_sign(
+        actor=actor,
+        subject=review,
+        approvers=review.trust.policy.review.approver,
+        school=None,
+        audit_action="policy_review.sign",
+    )
+    if not signed.complete:
+        return None
     _move(review, ReviewStatus.APPROVED)
     today = timezone.localdate()
     text = approved_text(review, today=today)
@@ -335,7 +365,7 @@ def review_note(*, actor: User, review: PolicyReview, noted_on: dt.date, minute:
     return review
 
 
-def _people_with(trust: Trust, roles: list[Role]) -> list[str]:
+def _people_with(trust: Trust, roles: list[Role | ExtraRole]) -> list[str]:
     """Holders of these roles across the trust: the review is the trust's, so a school's DSL or governor is not
     asked to act on it (permissions.TRUST_LEVEL)."""
     people = User.objects.filter(
@@ -344,7 +374,7 @@ def _people_with(trust: Trust, roles: list[Role]) -> list[str]:
     return sorted(set(people.values_list("email", flat=True)))
 
 
-def _tell(review: PolicyReview, *, roles: list[Role], subject: str, body: str) -> None:
+def _tell(review: PolicyReview, *, roles: list[Role | ExtraRole], subject: str, body: str) -> None:
     """An email saying there is something to do and where; the draft itself stays in SafeSocial."""
     emails = _people_with(review.trust, roles)
     link = settings.SITE_ROOT + reverse("policy:review", args=[review.pk])
@@ -371,7 +401,7 @@ def review_reminders_send(*, trust: Trust, today: dt.date | None = None) -> Revi
     )
     if not created:
         return None
-    roles = [*(Role(r) for r in rules.reminders_to), Role(rules.approver)]
+    roles = [*rules.reminders_to, *rules.approver.roles]
     emails = _people_with(trust, roles)
     reminder.recipients = len(emails)
     reminder.save(update_fields=["recipients"])

@@ -1,7 +1,6 @@
 from collections.abc import Callable
 from typing import TypeVar
 
-import weasyprint
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from safesocial.dates import add_months
 from safesocial.people.models import Trust
-from safesocial.people.roles import Role
 from safesocial.permissions import Action, may, require
 from safesocial.views_kit import run_service
 
@@ -25,6 +23,7 @@ from .explain import explain
 from .forms import NoteForm, PolicyFileForm, ReturnForm, ReviewDraftForm
 from .loader import PolicyInvalid, parse_policy
 from .models import ReviewStatus
+from .pdf import letterhead, render_pdf
 from .services import policy_adopt, trust_create_from_policy
 
 
@@ -62,8 +61,8 @@ def document(request: HttpRequest, number: int | None = None) -> HttpResponse:
 @login_required
 def document_pdf(request: HttpRequest, number: int | None = None) -> HttpResponse:
     version = _version(request, number)
-    html = render_to_string("policy/document_print.html", _document_context(request, version), request=request)
-    pdf = weasyprint.HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    context = _document_context(request, version) | letterhead(version.policy)
+    pdf = render_pdf(render_to_string("policy/document_print.html", context, request=request))
     name = slugify(f"{version.trust.short_name or version.trust.name} social media policy {version.document_version}")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
@@ -245,7 +244,7 @@ def _review_context(request: HttpRequest, review, *, draft_form=None, return_for
         "can_draft": is_draft and may(user, Action.DRAFT_POLICY_REVIEW),
         "can_approve": may(user, Action.ADOPT_POLICY),
         "can_note": may(user, Action.NOTE_POLICY_REVIEW),
-        "approver": Role(base.policy.review.approver),
+        "approver": base.policy.review.approver,
         "noted_by": base.policy.review.noted_by,
         "title": f"Policy review due {review.review_due:%-d %B %Y}",
     }

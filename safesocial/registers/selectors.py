@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from safesocial.hooks import DashboardItem
 from safesocial.people.models import RoleAssignment, School, User
-from safesocial.people.roles import Role
-from safesocial.permissions import Action, allowed_roles, may, schools_where
+from safesocial.permissions import Action, may, schools_where
 from safesocial.policy.schema import Policy
 
 from .models import (
@@ -113,7 +112,7 @@ def friendship_advisers(user: User, school: School) -> list[tuple[str, list[User
         .select_related("user")
         .order_by("user__full_name")
     )
-    return [(Role(role).label, [a.user for a in held if a.role == role]) for role in roles]
+    return [(role.label, [a.user for a in held if a.role == role]) for role in roles]
 
 
 def friendship_decider_label(user: User) -> str:
@@ -124,8 +123,18 @@ def may_decide(user: User, action: Action, school: School) -> bool:
     return may(user, action, school)
 
 
+_DECIDERS = {
+    Action.DECIDE_UNBLOCK: lambda p: p.registers.unblock_decided_by,
+    Action.DECIDE_REFERRED_UNBLOCK: lambda p: p.registers.unblock_referred_to,
+    Action.APPROVE_REMOTE_LEARNING: lambda p: p.registers.remote_learning_approver,
+    Action.APPROVE_AI_TOOL: lambda p: p.registers.ai_tools_approver,
+}
+
+
 def decider_roles(user: User, action: Action) -> str:
-    return ", ".join(r.label for r in sorted(allowed_roles(action, _policy(user))))
+    """Who decides, as a sentence names them: "the CEO and the headteacher", "the DSL or the headteacher"."""
+    policy = _policy(user)
+    return _DECIDERS[action](policy).describe(policy.role_labels())
 
 
 def _plural(n: int, one: str, many: str) -> str:

@@ -3,7 +3,8 @@ asked for it; every write is audited.
 
 Policy: staff declare pre-existing social media friendships with pupils' families ('Disclosure of Social Media
 Friends'), talk them through with the people the policy names (`concerns.friendship_discussed_with`) and the role
-in `concerns.friendship_decided_by` decides; the declaration is re-confirmed every year. IT support decides requests
+in `concerns.friendship_decided_by` decides; the declaration is re-confirmed as often as
+`concerns.friendship_reconfirm_days` says. IT support decides requests
 to unblock a wrongly filtered site and may refer them to senior leaders (`registers.unblock_*`). Platforms for
 remote learning and AI tools are approved by the roles in `registers.remote_learning_approver` and
 `registers.ai_tools_approver`."""
@@ -19,8 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from safesocial.audit.services import audit_record
-from safesocial.people.models import ParentCarer, Pupil, School, User
+from safesocial.people.models import ParentCarer, Pupil, School, Trust, User
 from safesocial.permissions import Action, require
+from safesocial.policy.approvals import approval_sign
+from safesocial.policy.approvers import Approvers
 from safesocial.workflow import move
 
 from .models import (
@@ -40,7 +43,11 @@ from .models import (
     normalise_name,
 )
 
-RECONFIRM_EVERY = dt.timedelta(days=365)
+
+def _reconfirm_every(trust: Trust) -> dt.timedelta:
+    """Policy `concerns.friendship_reconfirm_days`: how long a confirmed declaration stands before it is confirmed
+    again."""
+    return dt.timedelta(days=trust.policy.concerns.friendship_reconfirm_days)
 
 
 def _staff_at(actor: User, school: School) -> None:
@@ -114,7 +121,7 @@ def friendship_declare(
         nature=nature.strip(),
         platforms=platforms,
         confirmed_on=today,
-        reconfirm_due=today + RECONFIRM_EVERY,
+        reconfirm_due=today + _reconfirm_every(school.trust),
     )
     declaration.pupils.set(pupils)
     declaration.parents.set(parents)
@@ -164,7 +171,7 @@ def friendship_update(
     )
     declaration.decision, declaration.advice, declaration.decided_by, declaration.decided_at = "", "", None, None
     declaration.needs_update_at, declaration.needs_update_note = None, ""
-    declaration.confirmed_on, declaration.reconfirm_due = today, today + RECONFIRM_EVERY
+    declaration.confirmed_on, declaration.reconfirm_due = today, today + _reconfirm_every(declaration.trust)
     declaration.save(
         update_fields=[
             "family_names",
@@ -220,7 +227,8 @@ def friendship_decide(
 
 @transaction.atomic
 def friendship_reconfirm(*, actor: User, declaration: FriendshipDeclaration) -> FriendshipDeclaration:
-    """The declarer confirms, once a year, that the declaration is still true and complete."""
+    """The declarer confirms, as often as the policy says (`concerns.friendship_reconfirm_days`), that the
+    declaration is still true and complete."""
     if actor.pk != declaration.declarer_id:
         raise PermissionDenied("Only the person who declared it can re-confirm a declaration.")
     if declaration.status == FriendshipStatus.WITHDRAWN:
@@ -228,7 +236,7 @@ def friendship_reconfirm(*, actor: User, declaration: FriendshipDeclaration) -> 
     if declaration.needs_update_at is not None:
         raise ValidationError("Someone you named has joined the school's records: update the declaration instead.")
     today = timezone.localdate()
-    declaration.confirmed_on, declaration.reconfirm_due = today, today + RECONFIRM_EVERY
+    declaration.confirmed_on, declaration.reconfirm_due = today, today + _reconfirm_every(declaration.trust)
     declaration.save(update_fields=["confirmed_on", "reconfirm_due"])
     audit_record(
         actor=actor,
@@ -466,22 +474,45 @@ APPROVERS: dict[type, tuple[Action, str]] = {
 }
 
 
+def approvers_for(item: Approval) -> Approvers:
+    """Who the policy says approves this kind of item: one role, all_of or any_of."""
+    rules = item.trust.policy.registers
+    return rules.remote_learning_approver if isinstance(item, RemoteLearningAssessment) else rules.ai_tools_approver
+
+
 @transaction.atomic
 def approval_decide(
     *, actor: User, item: Approval, approve: bool, note: str, review_on: dt.date | None = None
 ) -> Approval:
-    """The approver the policy names decides a remote learning assessment or an AI tool; never the person who
-    submitted it. The review date may be brought forward or put back."""
+    """The approvers the policy names (`registers.remote_learning_approver`, `registers.ai_tools_approver`) decide a
+    remote learning assessment or an AI tool; never the person who submitted it. With all_of ("the CEO and the
+    headteacher") each role signs and the item waits until the last has; with any_of the first signature approves.
+    Any one of them may decline. The review date may be brought forward or put back."""
     action, name = APPROVERS[type(item)]
     require(actor, action, item.school)
     _not_the_asker(actor, item.submitted_by_id, "request")
     if not note.strip():
         raise ValidationError({"note": "Write a note: the conditions of approval, or why not."})
+    item.status = type(item)._default_manager.select_for_update().values_list("status", flat=True).get(pk=item.pk)
+    if item.status != ApprovalStatus.SUBMITTED:
+        raise ValidationError(f"This has already been decided: {item.get_status_display().lower()}.")
     if review_on is not None:
         problem = _review_problem(review_on)
         if problem:
             raise ValidationError({"review_on": problem})
         item.review_on = review_on
+    if approve:
+        signed = approval_sign(
+            actor=actor,
+            subject=item,
+            approvers=approvers_for(item),
+            school=item.school,
+            audit_action=f"{name}.sign",
+            note=note.strip(),
+        )
+        if not signed.complete:
+            item.save(update_fields=["review_on"])
+            return item
     move(item, ApprovalStatus.APPROVED if approve else ApprovalStatus.DECLINED, transitions=APPROVAL_TRANSITIONS)
     item.decided_by, item.decided_at, item.decision_note = actor, timezone.now(), note.strip()
     item.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "review_on"])

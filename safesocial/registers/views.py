@@ -5,10 +5,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 
 from safesocial.people.models import ParentCarer, Pupil
+from safesocial.people.roles import role_label
 from safesocial.permissions import Action, may, schools_where
+from safesocial.policy.approvals import signatures
 from safesocial.views_kit import run_service
 
 from . import selectors, services
@@ -39,6 +42,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "friendships": list(selectors.friendships_for(user)) if friendships_on else [],
             "decides_friendships": schools_where(user, Action.DECIDE_FRIENDSHIP).exists(),
             "friendship_decider": selectors.friendship_decider_label(user),
+            "reconfirm_days": user.trust.policy.concerns.friendship_reconfirm_days,
             "unblock_requests": list(selectors.unblock_requests_for(user)[:100]),
             "remote": list(selectors.remote_learning_for(user)[:100]),
             "ai_tools": list(selectors.ai_tools_for(user)[:100]),
@@ -235,7 +239,8 @@ def unblock_new(request: HttpRequest) -> HttpResponse:
             {
                 "form": form,
                 "intro": "Ask for a website that the filter blocks wrongly to be unblocked. "
-                f"{selectors.decider_roles(request.user, Action.DECIDE_UNBLOCK)} decide, and may refer it to "
+                f"{capfirst(selectors.decider_roles(request.user, Action.DECIDE_UNBLOCK))} decides, and may refer "
+                "it to "
                 f"{selectors.decider_roles(request.user, Action.DECIDE_REFERRED_UNBLOCK)}.",
                 "button": "Send the request",
                 "title": "Ask for a website to be unblocked",
@@ -367,10 +372,12 @@ def _facts(item) -> list[tuple[str, str]]:
 
 def _approval_detail(request: HttpRequest, kind: str, item, status: int = 200, form=None) -> HttpResponse:
     _, _, action, title, _, _ = _kind(kind)
+    signed = signatures(item)
     can_decide = (
         item.status == ApprovalStatus.SUBMITTED
         and item.submitted_by_id != request.user.pk
         and may(request.user, action, item.school)
+        and all(s.user_id != request.user.pk for s in signed)
     )
     return render(
         request,
@@ -381,6 +388,7 @@ def _approval_detail(request: HttpRequest, kind: str, item, status: int = 200, f
             "facts": _facts(item),
             "can_decide": can_decide,
             "approver": selectors.decider_roles(request.user, action),
+            "signatures": [(s, role_label(s.role, item.trust.policy.role_labels())) for s in signed],
             "form": form or DecideApprovalForm(initial={"review_on": item.review_on}),
             "review_due": item.is_review_due(),
             "title": title,

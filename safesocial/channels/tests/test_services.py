@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -9,8 +10,11 @@ from safesocial.audit.models import AuditEntry
 from safesocial.channels import services
 from safesocial.channels.models import AccessLevel, ChannelStatus, Credential
 from safesocial.channels.selectors import can_post
+from safesocial.people.models import Trust
 from safesocial.people.roles import Role
+from safesocial.policy.services import policy_adopt
 from safesocial.testing.people import holder
+from safesocial.testing.trusts import policy_text
 
 
 def _propose(actor, school, **kwargs):
@@ -60,14 +64,25 @@ def test_the_ceo_cannot_sign_off_a_school_channel_under_policy_000(proposed, ceo
     assert proposed.status == ChannelStatus.PROPOSED
 
 
-def test_under_policy_003_the_ceo_and_the_head_must_both_sign(make_trust, make_staff):
+def test_under_policy_003_the_ceo_alone_approves_a_channel(make_trust, make_staff):
+    # Seed 003: accounts are "only created with the consent of the CEO" and official use is "approved by the CEO".
     trust = make_trust("003")
     school = trust.schools.order_by("pk").first()
     admin = make_staff(Role.CHANNEL_ADMIN, school)
     channel = _propose(admin, school)
+    with pytest.raises(PermissionDenied):
+        services.channel_sign_off(actor=holder(trust, Role.HEAD, school.key), channel=channel)
     channel = services.channel_sign_off(actor=holder(trust, Role.CEO, None), channel=channel)
+    assert channel.status == ChannelStatus.APPROVED
+
+
+def test_a_policy_naming_co_approvers_waits_for_each_of_them(trust, admin, seabright, head, ceo):
+    text = yaml.safe_load(policy_text("000"))
+    text["channels"]["co_approvers"] = ["ceo"]
+    policy_adopt(actor=None, trust=trust, text=yaml.safe_dump(text, sort_keys=False))
+    channel = services.channel_sign_off(actor=head, channel=_propose(admin, seabright))
     assert channel.status == ChannelStatus.PROPOSED
-    channel = services.channel_sign_off(actor=holder(trust, Role.HEAD, school.key), channel=channel)
+    channel = services.channel_sign_off(actor=ceo, channel=channel)
     assert channel.status == ChannelStatus.APPROVED
 
 
@@ -96,7 +111,24 @@ def test_suspending_needs_a_reason(approved, admin):
         services.channel_set_status(actor=admin, channel=approved, status=ChannelStatus.SUSPENDED)
 
 
-def test_posters_must_sign_the_acceptable_use_agreement_first(approved, head, teacher):
+def _asking_for_signatures(trust) -> None:
+    """Policy 000 asks staff only to read and understand the AUP; a policy that asks them to sign it (as 004 does)."""
+    text = yaml.safe_load(policy_text("000"))
+    text["channels"]["aup_signature_required"] = True
+    policy_adopt(actor=None, trust=trust, text=yaml.safe_dump(text, sort_keys=False))
+
+
+def test_under_policy_000_posters_are_not_asked_to_sign_the_acceptable_use_agreement(approved, head, teacher):
+    until = timezone.localdate() + dt.timedelta(days=30)
+    grant = services.access_grant(
+        actor=head, channel=approved, user=teacher, level=AccessLevel.POSTER, expires_on=until
+    )
+    assert grant.is_current()
+
+
+def test_posters_must_sign_the_acceptable_use_agreement_first(approved, head, teacher, trust):
+    _asking_for_signatures(trust)
+    approved.trust = Trust.objects.get(pk=trust.pk)  # the trust as it now reads, with the new version in force
     until = timezone.localdate() + dt.timedelta(days=30)
     with pytest.raises(ValidationError, match="acceptable use"):
         services.access_grant(actor=head, channel=approved, user=teacher, level=AccessLevel.POSTER, expires_on=until)
@@ -250,7 +282,7 @@ def test_the_channel_register_takes_the_same_queries_for_one_channel_and_five(
         for n in range(4):
             services.channel_sign_off(actor=head, channel=_propose(admin, seabright, name=f"Seabright channel {n}"))
 
-    body = same_queries(12, lambda: client.get(url), four_more).content.decode()
+    body = same_queries(14, lambda: client.get(url), four_more).content.decode()
     assert approved.name in body and "Seabright channel 3" in body
 
 

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 from django.utils.html import escape, format_html
 
@@ -32,3 +34,20 @@ def rule(text: str) -> str:
     if not sep or len(key.split()) > 3:
         return escape(text)
     return format_html("<strong>{}</strong>{}{}", key, EN_DASH, rest)
+
+
+# Staff shorthand a family may not know, spelt out on the public pages.
+JARGON = [
+    (re.compile(r"\bDDSL\b"), "deputy designated safeguarding lead"),
+    (re.compile(r"\bDSL\b"), "designated safeguarding lead"),
+    (re.compile(r"\bSENDCo\b", re.I), "special educational needs and disabilities coordinator"),
+    (re.compile(r"\bSENCo\b", re.I), "special educational needs coordinator"),
+]
+
+
+@register.filter
+def plain_words(text: str) -> str:
+    """'Co Head of School & DSL' as 'Co Head of School & designated safeguarding lead'."""
+    for pattern, words in JARGON:
+        text = pattern.sub(words, text)
+    return text

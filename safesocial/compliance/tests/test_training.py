@@ -125,7 +125,7 @@ def test_the_quiz_asks_what_this_trusts_policy_says(trust):
 def test_another_trusts_quiz_has_its_own_answers(make_trust):
     other = make_trust("003")
     theirs = {q.question: q.options[q.answer] for q in quiz.questions(other.policy)}
-    assert theirs["Who approves a new official social media channel?"].startswith("The chief executive officer and")
+    assert theirs["Who approves a new official social media channel?"] == "The chief executive officer"  # seed 003
     assert theirs["May staff use personal social media during school hours?"].startswith("Only at break")
     for q in quiz.questions(other.policy):
         assert len(set(q.options)) == len(q.options) >= 2
@@ -190,9 +190,28 @@ def test_a_quiz_with_a_missing_answer_or_for_an_old_version_is_refused(trust, te
 # ---- Channel access -------------------------------------------------------------------------------------------
 
 
-def test_what_stops_channel_access_is_untrained_staff_and_an_unsigned_agreement(head, teacher):
+def _asking_for_signatures(trust) -> None:
+    """Policy 000 asks staff only to read and understand the AUP; a policy that asks them to sign it (as 004 does)."""
+    import yaml
+
+    from safesocial.policy.services import policy_adopt
+
+    data = yaml.safe_load(policy_text("000"))
+    data["channels"]["aup_signature_required"] = True
+    policy_adopt(actor=None, trust=trust, text=yaml.safe_dump(data, sort_keys=False))
+
+
+def test_under_policy_000_only_training_stops_channel_access(head, teacher):
+    [blocker] = selectors.channel_access_blockers(teacher)  # no signature asked for: training only
+    assert blocker.startswith("their training is not current")
+    train(teacher, head)
+    assert selectors.channel_access_blockers(teacher) == []
+
+
+def test_what_stops_channel_access_is_untrained_staff_and_an_unsigned_agreement(trust, head, teacher):
     from safesocial.channels.services import aup_sign
 
+    _asking_for_signatures(trust)
     assert len(selectors.channel_access_blockers(teacher)) == 2
     train(teacher, head)
     assert selectors.channel_access_blockers(teacher) == [
@@ -215,10 +234,11 @@ def test_nothing_stops_channel_access_where_the_policy_does_not_ask(make_trust):
     assert selectors.channel_access_blockers(member) == []
 
 
-def test_a_channel_administrator_is_not_granted_access_until_trained_and_signed(head, make_staff, seabright):
+def test_a_channel_administrator_is_not_granted_access_until_trained_and_signed(trust, head, make_staff, seabright):
     from safesocial.channels import services as channels
     from safesocial.channels.models import AccessLevel, ChannelAccess
 
+    _asking_for_signatures(trust)
     proposer = make_staff(Role.CHANNEL_ADMIN, seabright, "Cleo Channel")
     admin = make_staff(Role.CHANNEL_ADMIN, seabright, "Ada Admin")
     channel = channels.channel_propose(

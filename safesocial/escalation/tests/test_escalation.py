@@ -264,6 +264,7 @@ def _letter(head, escalation, **overrides):
         "incident_date": TODAY() - dt.timedelta(days=3),
         "remove_by": TODAY() + dt.timedelta(days=7),
         "signed_by": "Pat Head",
+        "job_title": "Headteacher",
     } | overrides
     return services.warning_letter_generate(actor=head, escalation=escalation, **values)
 
@@ -428,6 +429,7 @@ def test_letter_can_be_made_and_downloaded_as_a_pdf(signed_in, head, escalation)
             "incident_date": TODAY().isoformat(),
             "remove_by": (TODAY() + dt.timedelta(days=5)).isoformat(),
             "signed_by": "Pat Head",
+            "job_title": "Headteacher",
         },
     )
     assert response.status_code == 302
@@ -450,7 +452,7 @@ def test_letter_joins_wrapped_prose_but_keeps_the_signature_lines(head, escalati
     assert any(
         len(p) == 1 and "respectful towards, and about, members of staff, other families" in p[0] for p in paragraphs
     )
-    assert paragraphs[-1] == ["Pat Head", escalation.school.name]
+    assert paragraphs[-1] == ["Pat Head", "Headteacher", escalation.school.name]
 
 
 def test_a_proposal_can_be_opened_or_closed_as_needing_no_action(signed_in, head, trust, parent):

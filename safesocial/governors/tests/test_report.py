@@ -38,8 +38,8 @@ def test_the_report_counts_known_data(trust, world):
     report = build_report(trust, None, AUTUMN, TODAY)
     posts = facts(report, "posts")
     assert posts["Posts published"] == "5"
-    assert posts["Median time from submission to approval"] == "3.0 hours"
-    assert posts["90th percentile time from submission to approval"] == "30.0 hours"
+    assert posts["Median time from submission to approval"] == "3 hours"
+    assert posts["90th percentile time from submission to approval"] == "30 hours"
     comments = facts(report, "comments")
     assert comments["Comments acted on"] == "3"
     assert comments["Median time from receipt to first action"] == "50 minutes"
@@ -90,7 +90,19 @@ def test_the_page_draws_charts_with_text_alternatives(trust, world, signed_in, c
     page = signed_in(ceo).get(reverse("governors:index"), {"period": AUTUMN.key}).content.decode()
     assert page.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart"') >= 5
     assert 'role="img"' in page and "<desc id=" in page
-    assert "<caption>Figures: Posts published by category</caption>" in page
+    # The figures are on the charts; the table behind each is for screen readers only, never shown twice.
+    hidden = page.split("<caption>Figures: Posts published by category</caption>")[0].rsplit("<div", 1)[1]
+    assert 'class="visually-hidden"' in hidden
+    assert "The figures are in the table below" not in page
+
+
+def test_the_pdf_repeats_no_chart_as_a_table(trust, world, signed_in, ceo):
+    from django.template.loader import render_to_string
+
+    report = build_report(trust, None, AUTUMN, TODAY)
+    html = render_to_string("governors/report_print.html", {"report": report, "title": "t"})
+    assert "Figures: Posts published by category" not in html
+    assert "Each school at a glance" in html  # a table of its own, not a chart's copy
 
 
 def test_the_pdf_is_a_pdf(trust, world, signed_in, ceo):
@@ -156,7 +168,8 @@ def _five_schools(trust, head) -> None:
 
 
 def test_the_trust_report_takes_the_same_queries_for_three_schools_and_eight(trust, world, head, same_queries):
-    report = same_queries(15, lambda: build_report(trust, None, AUTUMN, TODAY), lambda: _five_schools(trust, head))
+    # 15 for the period, 7 for the period before (the summary's comparison), 2 for the summary's own counts.
+    report = same_queries(24, lambda: build_report(trust, None, AUTUMN, TODAY), lambda: _five_schools(trust, head))
     assert len(report.school_rows) == 8
 
 
@@ -215,3 +228,96 @@ def test_governors_are_pointed_at_this_terms_report(trust, make_staff, ceo):
 def test_a_link_naming_only_the_period_shows_a_schools_own_report(world, signed_in, head):
     page = signed_in(head).get(reverse("governors:index"), {"period": AUTUMN.key}).content.decode()
     assert "Autumn term 2026 (2026 to 2027): Seabright Primary School" in page
+
+
+# The summary: the first page ------------------------------------------------------------------------------------
+
+
+def test_times_are_in_words_with_plurals_that_agree():
+    from safesocial.governors.words import counted, duration
+
+    assert duration(1 / 60) == "1 minute"
+    assert duration(2 / 60) == "2 minutes"
+    assert duration(0.001) == "under a minute"
+    assert duration(1) == "1 hour"
+    assert duration(1.5) == "1.5 hours"
+    assert duration(24) == "24 hours"
+    assert duration(48) == "2 days"
+    assert duration(60) == "2.5 days"
+    assert counted(1, "member of staff,members of staff") == "1 member of staff"
+    assert counted(2, "member of staff,members of staff") == "2 members of staff"
+
+
+def test_the_term_before_autumn_is_last_summer():
+    assert periods.previous(AUTUMN) == periods.parse("2025-26-summer")
+    assert periods.previous(periods.parse("2026-27-spring")) == AUTUMN
+    assert periods.previous(periods.year(2026)) == periods.year(2025)
+
+
+def headlines(report) -> dict[str, tuple[str, str]]:
+    return {h.label: (h.value, h.change) for h in report.summary.headlines}
+
+
+def test_the_summary_sets_each_figure_against_the_term_before(trust, world, seabright, head):
+    # Two posts published last summer term: this autumn's five are "up from 2".
+    for day in (5, 6):
+        Post.objects.create(
+            trust=trust,
+            school=seabright,
+            author=head,
+            edited_by=head,
+            text="Sports day",
+            category="events",
+            status=PostStatus.PUBLISHED,
+            submitted_at=at(day, month=6),
+            approved_at=at(day, month=6) + dt.timedelta(hours=5),
+            published_at=at(day, month=6) + dt.timedelta(hours=6),
+        )
+    report = build_report(trust, None, AUTUMN, TODAY)
+    summary = report.summary
+    assert summary.previous == periods.parse("2025-26-summer") and summary.compared
+    figures = headlines(report)
+    assert figures["Posts published"] == ("5", "up from 2")
+    assert figures["Median wait for a post's approval"] == ("3 hours", "down from 5 hours")
+    assert figures["Safeguarding concerns raised"] == ("3", "up from 0")
+    assert figures["Pupils whose parents consent to photos on social media"][0] == "50% (5 of 10)"
+    arrows = {h.label: h.arrow for h in summary.headlines}
+    assert arrows["Posts published"] == "▲" and arrows["Median wait for a post's approval"] == "▼"
+
+
+def test_a_summary_with_nothing_before_compares_nothing(trust, world):
+    report = build_report(trust, None, AUTUMN, TODAY)
+    assert not report.summary.compared
+    assert all(h.change == "" for h in report.summary.headlines)
+
+
+def test_the_summary_lists_what_needs_the_governors_attention(trust, world, seabright, signed_in, ceo):
+    Concern.objects.filter(school=seabright).update(triage_level="immediate")
+    Channel.objects.filter(pk=world.pk).update(next_review_due=dt.date(2026, 11, 1))
+    report = build_report(trust, None, AUTUMN, TODAY)
+    attention = [item.text for item in report.summary.attention]
+    assert attention[0].startswith("2 safeguarding concerns assessed as an immediate risk of harm are still open.")
+    assert "1 official channel is past its review date" in " ".join(attention)
+    page = signed_in(ceo).get(reverse("governors:index"), {"period": AUTUMN.key, "school": ""}).content.decode()
+    summary = page.split('id="s-summary"')[1].split("</section>")[0]
+    assert "What needs the governors' attention" in summary
+    assert "2 safeguarding concerns assessed as an immediate risk" in summary
+    assert SECRET not in page and SECRET.split()[0] not in page
+
+
+def test_one_concern_and_one_member_of_staff_are_singular(trust, world, millbrook):
+    Concern.objects.filter(school=millbrook).update(triage_level="immediate")
+    report = build_report(trust, millbrook, AUTUMN, TODAY)
+    attention = " ".join(item.text for item in report.summary.attention)
+    assert "1 safeguarding concern assessed as an immediate risk of harm is still open." in attention
+    assert "1 minutes" not in attention and "1 members" not in attention
+
+
+def test_the_pdf_opens_with_the_summary(trust, world, signed_in, ceo):
+    from django.template.loader import render_to_string
+
+    report = build_report(trust, None, AUTUMN, TODAY)
+    html = render_to_string("governors/report_print.html", {"report": report, "title": "t"})
+    body = html.split("<body>")[1]
+    assert body.index("What needs the governors' attention") < body.index('id="s-posts"')
+    assert ".report-summary { page-break-after: always; }" in html

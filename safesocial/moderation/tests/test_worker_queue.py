@@ -36,6 +36,14 @@ def database_queue(settings):
         connections[alias].settings_dict["CONN_MAX_AGE"] = age
 
 
+def one_worker_run() -> None:
+    """`safesocial db_worker --batch`: run every queued task, then stop. On SQLite in one thread: the tests' shared
+    in-memory database locks whole tables between connections and refuses a second writing thread at once ("database
+    table is locked"), which a database file in WAL mode, as in the demo, does not."""
+    sqlite = connections["default"].vendor == "sqlite"
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0, **({"threads": 1} if sqlite else {}))
+
+
 def deliver(client, page_id: str, comment_id: str, message: str):
     """What Facebook sends when someone comments on a Page post, signed with the app secret."""
     now = int(timezone.now().timestamp())
@@ -69,7 +77,7 @@ def test_the_webhook_only_stores_and_one_worker_run_hides_the_abusive_comment(cl
     assert DBTaskResult.objects.ready().count() == 2
     assert not graph.comments[abusive]["hidden"]
 
-    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    one_worker_run()
 
     assert not DBTaskResult.objects.ready().exists()
     assert sorted(DBTaskResult.objects.values_list("status", "return_value")) == [
@@ -94,7 +102,7 @@ def test_the_worker_loads_the_classifier_once_before_its_first_task(client, face
 
     task_started.connect(note)
     try:
-        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+        one_worker_run()
     finally:
         task_started.disconnect(note)
 

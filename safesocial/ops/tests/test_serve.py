@@ -47,12 +47,14 @@ def test_gunicorn_serves_static_files_and_takes_itself_out_when_the_database_is_
         start_new_session=True,
     )
     try:
-        deadline = time.monotonic() + 30
+        # A hang guard, not a speed limit: on a busy machine the worker may take a while to load Django, and a
+        # request sent meanwhile waits in the socket's queue until it times out.
+        deadline = time.monotonic() + 90
         while True:
             try:
                 status, headers, body = _get(f"http://127.0.0.1:{port}/healthz")
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 assert time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.2)
         static_status, static_headers, _ = _get(f"http://127.0.0.1:{port}/static/safesocial/app.css")

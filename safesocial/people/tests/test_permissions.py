@@ -83,8 +83,9 @@ for _role in Role:
     if _role in (Role.CEO, Role.HEAD, Role.CHANNEL_ADMIN, Role.ADMIN_TEAM, Role.ESAFETY, Role.IT_SUPPORT, Role.DSL):
         EXPECTED[_role] |= {A.PROPOSE_CHANNEL}
 EXPECTED[Role.GOVERNOR] |= {A.VIEW_CHANNELS, A.VIEW_COMPLIANCE, A.NOTE_POLICY_REVIEW}
-# Policy 000: the head, DSL and deputies manage the parent escalation ladder; the head decides friendships,
-# remote-learning platforms and AI tools; IT support decides unblock requests and refers them to the head.
+# Policy 000: the head, DSL and deputies manage the parent escalation ladder; the head decides friendships and AI
+# tools; the DSL or the head approves remote-learning platforms; IT support decides unblock requests and refers them
+# to the head.
 EXPECTED[Role.CEO] |= {A.MANAGE_TRAINING, A.VIEW_COMPLIANCE, A.DRAFT_POLICY_REVIEW}
 EXPECTED[Role.HEAD] |= {
     A.MANAGE_TRAINING,
@@ -95,7 +96,7 @@ EXPECTED[Role.HEAD] |= {
     A.APPROVE_REMOTE_LEARNING,
     A.APPROVE_AI_TOOL,
 }
-EXPECTED[Role.DSL] |= {A.MANAGE_TRAINING, A.VIEW_COMPLIANCE, A.MANAGE_ESCALATION}
+EXPECTED[Role.DSL] |= {A.MANAGE_TRAINING, A.VIEW_COMPLIANCE, A.MANAGE_ESCALATION, A.APPROVE_REMOTE_LEARNING}
 EXPECTED[Role.DEPUTY_DSL] |= {A.MANAGE_ESCALATION}
 EXPECTED[Role.ADMIN_TEAM] |= {A.MANAGE_TRAINING, A.VIEW_COMPLIANCE}
 EXPECTED[Role.IT_SUPPORT] |= {A.DECIDE_UNBLOCK}

@@ -2,7 +2,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from safesocial.people.roles import Role
+from safesocial.people.roles import ExtraRole, Role
+from safesocial.policy.approvers import Approvers
 from safesocial.policy.schema import PLATFORM_LABELS, Platform
 
 register = template.Library()
@@ -43,6 +44,8 @@ def prose(text: str) -> str:
 
 @register.filter
 def role_label(value) -> str:
+    if isinstance(value, Approvers | ExtraRole):
+        return value.label
     try:
         return Role(value).label
     except ValueError:

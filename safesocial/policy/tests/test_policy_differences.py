@@ -71,6 +71,6 @@ def test_policy_000_the_ceo_adopts_new_versions(make_trust):
 
 def test_policy_004_lets_the_executive_head_see_every_schools_concerns(make_trust):
     trust = make_trust("004")
-    executive = holder(trust, Role.CEO, None)
+    executive = holder(trust, "executive_head", None)
     for school in trust.schools.all():
         assert may(executive, Action.RECEIVE_CONCERNS, school)

@@ -71,8 +71,7 @@ def test_under_policy_003_only_the_administration_team_may_review(make_trust, ma
     admin_team = make_staff(Role.ADMIN_TEAM, school, "Office Manager")
     author = make_staff(Role.TEACHER, school, "Author")
     other_teacher = make_staff(Role.TEACHER, school, "Other Teacher")
-    head = holder(trust, Role.HEAD, school.key)
-    channel = make_channel(admin_team, ceo, school, posters=[author], co_approvers=[head])
+    channel = make_channel(admin_team, ceo, school, posters=[author])
     post = _in_review(author, channel, text="Our school play is next week.")
     with pytest.raises(PermissionDenied, match="does not allow"):
         services.post_approve(actor=other_teacher, post=post)

@@ -299,7 +299,7 @@ def test_the_approver_is_the_role_the_policy_names(make_trust, make_staff):
     asker = make_staff(Role.TEACHER, school, "Tam Teach")
     it = make_staff(Role.IT_SUPPORT, school, "Ike Tech")
     item = _ai(asker, school)
-    approver = trust.policy.registers.ai_tools_approver
+    approver = trust.policy.registers.ai_tools_approver.roles[0]
     with pytest.raises(PermissionDenied):
         services.approval_decide(actor=it, item=item, approve=True, note="x")
     services.approval_decide(

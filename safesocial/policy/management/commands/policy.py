@@ -3,12 +3,15 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
+from safesocial import hooks
 from safesocial.ops.services import job_run_record
 from safesocial.people.models import Trust
 from safesocial.policy.explain import explain_text
 from safesocial.policy.loader import PolicyInvalid, load_policy_file
 from safesocial.policy.services import policy_adopt, review_reminders_send, trust_create_from_policy
+from safesocial.policy.undecided import undecided
 
 
 class Command(BaseCommand):
@@ -46,6 +49,10 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "check":
             self.stdout.write(f"{path}: valid policy for {policy.trust.name} (version {policy.document.version})")
+            for line in undecided(policy):
+                self.stdout.write(f"warning: {line}")
+            for line in self._against_database(policy):
+                self.stdout.write(f"warning: {line}")
         elif action == "show":
             self.stdout.write(explain_text(policy))
         else:
@@ -60,6 +67,17 @@ class Command(BaseCommand):
             except (ValidationError, PolicyInvalid, Trust.DoesNotExist) as exc:
                 message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 raise CommandError(message) from None
+
+    def _against_database(self, policy) -> list[str]:
+        """How the trust already in the database differs from the file (its channel register, say); nothing where
+        there is no trust, or no database yet: checking a file needs neither."""
+        try:
+            trust = Trust.objects.order_by("pk").first()
+        except DatabaseError:
+            return []
+        if trust is None:
+            return []
+        return [line for found in hooks.POLICY_CHECKS.call(trust, policy) for line in found]
 
     def _remind(self, today: dt.date | None) -> None:
         for trust in Trust.objects.all():
