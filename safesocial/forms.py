@@ -47,3 +47,23 @@ class BritishDateField(forms.DateField):
 
     def __init__(self, *, help_text: str = "", **kwargs) -> None:
         super().__init__(help_text=f"{DATE_HINT} {help_text}".strip(), **kwargs)
+
+
+# The same for a date and a time: <input type=datetime-local> shows "mm/dd/yyyy, --:-- --" in a US-English browser.
+DATETIME_INPUT_FORMATS = [f"{d} {t}" for d in DATE_INPUT_FORMATS for t in ("%H:%M", "%H.%M")] + ["%Y-%m-%dT%H:%M"]
+DATETIME_HINT = "Day/month/year and the time on the 24-hour clock, for example 27/03/2026 14:30."
+
+
+class BritishDateTimeInput(forms.DateTimeInput):
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs={"autocomplete": "off", "spellcheck": "false", **(attrs or {})}, format="%d/%m/%Y %H:%M")
+
+
+class BritishDateTimeField(forms.DateTimeField):
+    widget = BritishDateTimeInput
+    input_formats = DATETIME_INPUT_FORMATS
+
+    def __init__(self, *, help_text: str = "", **kwargs) -> None:
+        super().__init__(help_text=f"{DATETIME_HINT} {help_text}".strip(), **kwargs)

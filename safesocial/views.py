@@ -67,6 +67,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     # Each part of the policy adds its cards (hooks.DASHBOARD_CARDS), filled from the apps' AppConfig.ready().
     items = [item for cards in hooks.DASHBOARD_CARDS.call(user) for item in cards]
+    # What needs action comes first, the worst first; the cards that only inform are folded below (issue 19: a DSL's
+    # dashboard was 4,700 px tall on a phone).
+    to_act = sorted((i for i in items if not i.banner and i.tone in ("bad", "warn")), key=lambda i: i.tone != "bad")
+    to_read = [i for i in items if not i.banner and i.tone not in ("bad", "warn")]
     return render(
         request,
         "dashboard.html",
@@ -86,6 +90,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "audit_head": audit_head,
             "work": work,
             "items": items,
+            "to_act": to_act,
+            "to_read": to_read,
             # The policy app's own card says when a review is due and links to it; this one is for the quiet months.
             "review_card": any(item.title.startswith("Policy review") for item in items),
         },

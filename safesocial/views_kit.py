@@ -88,7 +88,7 @@ def run_service(
         refused = about + refusal_text(exc)
         if fragment is not None and is_partial(request):
             return fragment(refused, False)
-        if form is None:
+        if form is None or page is None:  # no page to show the form again on: the refusal goes with the redirect
             messages.error(request, refused)
         elif isinstance(exc, ValidationError):
             errors_into(form, exc, field=field)

@@ -133,7 +133,7 @@ def test_in_the_demo_the_millbrook_dsl_sees_the_mash_referral_and_the_head_the_l
     screenshot(page, "concerns-referrals-demo-mash")
 
     context.clear_cookies()
-    staff = Concern.objects.get(kind="staff_online_conduct")
+    staff = Concern.objects.get(kind="staff_online_conduct", school__key="seabright")
     sign_in(User.objects.filter(role_assignments__school__key="seabright", role_assignments__role=Role.HEAD).first())
     page.goto(f"/concerns/{staff.pk}/")
     expect(page.locator("#lado-clock")).to_contain_text("Refer to the LADO by the end of")

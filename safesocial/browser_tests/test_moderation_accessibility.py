@@ -62,7 +62,7 @@ def world(live_server, teacher, colleague, sandbox, channel_admin, head) -> Worl
     )
     post, _ = posts.post_submit(actor=teacher, post=post)
     posts.post_approve(actor=colleague, post=post)
-    published = SandboxPost.objects.get(channel=sandbox)
+    published = SandboxPost.objects.get(channel_id=sandbox.pk)
 
     _visitor_comments(sandbox, published, "Kim Kind", "The choir smashed it tonight!")
     (question,) = _visitor_comments(sandbox, published, "Pat Asker", "What time does the summer fair start?")
@@ -84,7 +84,7 @@ def world(live_server, teacher, colleague, sandbox, channel_admin, head) -> Worl
         sandbox, published, "Jo Parent", "my daughter is scared to go home because her stepdad hits her"
     )
     assert abuse.status == CommentStatus.HIDDEN and complaint.suggested_action == "redirect"
-    assert disclosure.concern is not None
+    assert disclosure.kept_for_concern
     assert Offender.objects.filter(author_name="Rex Rude", block_proposed_at__isnull=False).exists()
     return World(
         head=head,
@@ -93,7 +93,7 @@ def world(live_server, teacher, colleague, sandbox, channel_admin, head) -> Worl
         abuse=abuse,
         complaint=complaint,
         disclosure=disclosure,
-        concern=disclosure.concern,
+        concern=Concern.objects.get(comments=disclosure),
     )
 
 

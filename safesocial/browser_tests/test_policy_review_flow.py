@@ -47,7 +47,7 @@ def test_the_ceo_runs_a_review_from_draft_to_approval(page, sign_in, ceo, trust,
     page.get_by_label("What changed (for the document history)").fill("The CEO now approves new channels")
     page.get_by_role("button", name="Save the draft and check it").click()
     expect(page.get_by_text("Draft saved.")).to_be_visible()
-    expect(page.locator("ul.changes")).to_contain_text("Channel approver: head → ceo")
+    expect(page.locator("ul.changes")).to_contain_text("Who signs off a new channel: the headteacher → the CEO")
     diff = page.get_by_role("table", name=re.compile("^Difference between version 1 and the draft"))
     expect(diff).to_contain_text("Removed: approver: head")
     expect(diff).to_contain_text("Added: approver: ceo")

@@ -81,7 +81,7 @@ def test_a_parent_withdraws_consent_and_the_channel_owner_takes_the_post_down_fr
 
     decision.refresh_from_db()
     assert decision.decision == "take_down" and decision.decided_by == owner
-    assert not SandboxPost.objects.filter(channel=sandbox).exists()
+    assert not SandboxPost.objects.filter(channel_id=sandbox.pk).exists()
 
     # Nothing is left waiting on the dashboard.
     page.goto("/")

@@ -399,7 +399,7 @@ def sandbox(request: HttpRequest, pk: int) -> HttpResponse:
     channel = Channel.objects.filter(pk=pk, delivery="sandbox").select_related("school", "trust").first()
     if channel is None or channel.status not in (ChannelStatus.ACTIVE, ChannelStatus.SUSPENDED):
         raise Http404
-    posts = list(SandboxPost.objects.filter(channel=channel).prefetch_related("comments")[:50])
+    posts = list(SandboxPost.objects.filter(channel_id=channel.pk).prefetch_related("comments")[:50])
     for post in posts:
         shown = [c for c in post.comments.all() if not (c.hidden or c.deleted)]
         shown_ids = {c.pk for c in shown}
@@ -415,8 +415,8 @@ def sandbox_image(request: HttpRequest, pk: int, post_id: int, index: int) -> Ht
     from django.core.files.storage import default_storage
     from django.http import FileResponse
 
-    post = SandboxPost.objects.filter(pk=post_id, channel_id=pk, channel__delivery="sandbox").first()
-    if post is None or index >= len(post.image_files):
+    post = SandboxPost.objects.filter(pk=post_id, channel_id=pk).first()
+    if post is None or index >= len(post.image_files) or not Channel.objects.filter(pk=pk, delivery="sandbox").exists():
         raise Http404
     return FileResponse(default_storage.open(post.image_files[index], "rb"))
 
@@ -428,12 +428,9 @@ SANDBOX_COMMENT_LIMIT = 10  # comments a minute from one visitor (its real addre
 def sandbox_comment(request: HttpRequest, pk: int, post_id: int) -> HttpResponse:
     """A visitor comments on a sandbox post, as the public would on the real page. The comment goes through the
     same moderation as a webhook delivery, so abuse is hidden before the page is shown again."""
-    post = (
-        SandboxPost.objects.filter(pk=post_id, channel_id=pk, channel__delivery="sandbox")
-        .select_related("channel")
-        .first()
-    )
-    if post is None or post.channel.status != ChannelStatus.ACTIVE:
+    channel = Channel.objects.filter(pk=pk, delivery="sandbox").first()
+    post = SandboxPost.objects.filter(pk=post_id, channel_id=pk).first()
+    if post is None or channel is None or channel.status != ChannelStatus.ACTIVE:
         raise Http404
     visitor = request.session.setdefault("sandbox_visitor", f"visitor-{secrets.token_urlsafe(12)}")
     name = request.POST.get("name", "").strip()[:100]
@@ -442,7 +439,7 @@ def sandbox_comment(request: HttpRequest, pk: int, post_id: int) -> HttpResponse
         messages.error(request, "Give your name and write a comment.")
     elif len(text) > 8000:
         messages.error(request, "That comment is too long for this page (8,000 characters at most).")
-    elif SandboxBlock.objects.filter(channel=post.channel, author_id=visitor).exists():
+    elif SandboxBlock.objects.filter(channel_id=channel.pk, author_id=visitor).exists():
         messages.error(request, "You can no longer comment on this page.")
     elif limit_reached(request, "sandbox-comment", limit=SANDBOX_COMMENT_LIMIT, window=60):
         messages.error(request, "You have posted too many comments in the last minute. Wait a minute and try again.")
@@ -458,6 +455,6 @@ def sandbox_comment(request: HttpRequest, pk: int, post_id: int) -> HttpResponse
             created_at=comment.created_at,
             url=None,
         )
-        hooks.COMMENT_ARRIVED.call(post.channel, remote)
+        hooks.COMMENT_ARRIVED.call(channel, remote)
         messages.success(request, "Comment posted.")
     return redirect(f"{reverse('sandbox', args=[pk])}#post-{post.pk}")

@@ -255,6 +255,48 @@ def seed(trust: Trust) -> None:
             follow_up_on=timezone.localdate() + dt.timedelta(days=2),
         )
 
+    # 9. An old record past its retention period, for the retention review: a concern about a colleague's post in
+    # 2014, closed then; the policy keeps staff-conduct records 10 years, so it is due for destruction or a reason.
+    kestrel_head = _holder(kestrel, Role.HEAD)
+    if kestrel_head and kestrel_teacher and kestrel_dsl and kestrel_dsl != kestrel_teacher:
+        old = services.concern_report(
+            actor=kestrel_dsl,
+            school=kestrel,
+            kind="staff_online_conduct",
+            summary="A colleague's public Facebook post complained about a parent by first name after a meeting.",
+            platform="facebook",
+            people=People(staff_subjects=[kestrel_teacher]),
+            at_risk_now="no",
+            harm_likely="no",
+        ).concern
+        lado = services.referral_record(
+            actor=kestrel_head,
+            concern=old,
+            kind="lado",
+            made_on=timezone.localdate(),
+            contact="The LADO",
+            details="Described the post and that it was taken down the same day.",
+        )
+        services.referral_outcome(
+            actor=kestrel_head,
+            referral=lado,
+            outcome="Does not meet the threshold: for the school to handle as a conduct matter.",
+            on=timezone.localdate(),
+            follow_up_on=None,
+        )
+        services.concern_close(
+            actor=kestrel_head,
+            concern=old,
+            outcome="The post was taken down the same day; advice given and noted on file.",
+            lessons="Staff refresher on posting about parents.",
+            policy_change=False,
+            curriculum_change=False,
+        )
+        then = timezone.make_aware(dt.datetime(2014, 11, 3, 16, 40))
+        Concern.objects.filter(pk=old.pk).update(created_at=then, closed_at=then + dt.timedelta(days=9))
+        old.refresh_from_db()
+        services._set_retention(old)
+
     # 8. The public form: a parent reports an underage account at Kestrel Bank.
     services.concern_report_public(
         school=kestrel,

@@ -5,6 +5,7 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from safesocial.forms import BritishDateField, BritishDateTimeField
 from safesocial.people.models import ParentCarer, Pupil, School, User
 from safesocial.policy.wording import staff_conduct_route
 
@@ -12,9 +13,6 @@ from . import referrals
 from .services import ACCEPTED_TEXT, MAX_EVIDENCE_BYTES, MAX_FILES, STEPS
 from .triage import ANSWERS
 from .types import PLATFORMS, PUBLIC, REPORTABLE
-
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -85,9 +83,8 @@ class ReportForm(_WhereMixin, forms.Form):
         help_text="The facts as you saw them, in your own words. Who, what, and what was said or shown.",
         error_messages={"required": "Say what happened."},
     )
-    occurred_at = forms.DateTimeField(
+    occurred_at = BritishDateTimeField(
         label="When did it happen?",
-        widget=DATETIME,
         help_text="The date and time of the incident, not of this report.",
         error_messages={"required": "Give the date and time it happened (your best estimate)."},
     )
@@ -184,7 +181,7 @@ class PublicReportForm(_WhereMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Tell us what happened."},
     )
-    occurred_at = forms.DateTimeField(label="When did it happen?", widget=DATETIME, required=False)
+    occurred_at = BritishDateTimeField(label="When did it happen?", required=False)
     platform = forms.ChoiceField(label="Which app or website?", choices=[("", "Not known"), *PLATFORMS], required=False)
     url = forms.URLField(
         label="Web address (URL)",
@@ -250,7 +247,7 @@ class ActionForm(_Ids):
 
     description = forms.CharField(label="What needs doing", max_length=300)
     assigned_to = forms.ModelChoiceField(queryset=User.objects.none(), label="Who", empty_label="Choose…")
-    due_on = forms.DateField(label="By", widget=DATE)
+    due_on = BritishDateField(label="By")
 
     def __init__(self, *args, assignees, **kwargs):
         super().__init__(*args, **kwargs)
@@ -262,7 +259,7 @@ class StepForm(_Ids):
     ids = "step"
 
     step = forms.ChoiceField(label="Parents or carers", choices=[(k, label) for k, (_, label) in STEPS.items()])
-    on = forms.DateField(label="On", widget=DATE)
+    on = BritishDateField(label="On")
     text = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
@@ -283,7 +280,7 @@ class ReferralForm(_Ids):
     ids = "referral"
 
     kind = forms.ChoiceField(label="Referred to")
-    made_on = forms.DateField(label="On", widget=DATE)
+    made_on = BritishDateField(label="On")
     contact = forms.CharField(
         label="Sent or spoken to",
         required=False,
@@ -298,10 +295,9 @@ class ReferralForm(_Ids):
         "otherwise the reference they gave, if any.",
     )
     details = forms.CharField(label="What you told them", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    follow_up_on = forms.DateField(
+    follow_up_on = BritishDateField(
         label="Follow up by",
         required=False,
-        widget=DATE,
         help_text="When to chase them for an outcome: an action for you, on the list and your dashboard.",
     )
 
@@ -319,9 +315,9 @@ class ReferralOutcomeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Their decision or advice. For the LADO: the LADO's decision.",
     )
-    on = forms.DateField(label="On", widget=DATE)
+    on = BritishDateField(label="On")
     reference = forms.CharField(label="Their reference, if it came now", required=False, max_length=100)
-    follow_up_on = forms.DateField(label="Follow up again by", required=False, widget=DATE)
+    follow_up_on = BritishDateField(label="Follow up again by", required=False)
 
     def __init__(self, *args, referral_id: int, **kwargs):
         kwargs.setdefault("auto_id", f"outcome-{referral_id}-%s")
@@ -388,7 +384,7 @@ class HoldForm(forms.Form):
 
 
 class TransferForm(forms.Form):
-    moved_on = forms.DateField(label="Date the pupil moved", widget=forms.DateInput(attrs={"type": "date"}))
+    moved_on = BritishDateField(label="Date the pupil moved")
     to_school = forms.ModelChoiceField(
         label="To a school of the trust", queryset=None, required=False, empty_label="A school outside the trust"
     )
@@ -403,7 +399,7 @@ class TransferForm(forms.Form):
 
 
 class SentForm(forms.Form):
-    sent_on = forms.DateField(label="Sent on", widget=forms.DateInput(attrs={"type": "date"}))
+    sent_on = BritishDateField(label="Sent on")
     sent_how = forms.CharField(label="How, and to whom", max_length=200)
 
 

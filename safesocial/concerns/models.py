@@ -131,6 +131,9 @@ class Concern(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     chased_at = models.DateTimeField(null=True, blank=True)
+    # The comments moderation hid and passed here (services.concern_raise_for_comment). The link is held on this,
+    # the higher floor: moderation only knows a comment is kept for a concern (Comment.kept_for_concern).
+    comments = models.ManyToManyField("moderation.Comment", blank=True, related_name="+")
 
     objects = ConcernQuerySet.as_manager()
 

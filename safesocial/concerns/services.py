@@ -611,7 +611,7 @@ def concern_raise_for_comment(comment: Comment, reasons: str) -> Concern:
     fired = {c["name"] for c in comment.top_categories}
     threat = "threat" in fired and "safeguarding" not in fired
     channel = comment.channel
-    return concern_raise_from_comment(
+    concern = concern_raise_from_comment(
         trust=channel.trust,
         school=channel.school,
         kind=ConcernKind.COMMENT_THREAT if threat else ConcernKind.COMMENT_DISCLOSURE,
@@ -621,6 +621,8 @@ def concern_raise_for_comment(comment: Comment, reasons: str) -> Concern:
         platform=platform_of_channel(channel.platform),
         account_handle=comment.author_name or comment.author_id,
     )
+    concern.comments.add(comment)
+    return concern
 
 
 # The case record -------------------------------------------------------------------------------------------------

@@ -73,3 +73,14 @@ class ReferencePhoto(models.Model):
 
     def __str__(self) -> str:
         return f"Reference photo of pupil {self.pupil_id}"
+
+
+class RenewalReminder(models.Model):
+    """That the school's consent managers were told a consent is about to lapse (policy
+    `consent.renewal_reminder_days`): each consent is the subject of one reminder, however often the job runs."""
+
+    consent = models.OneToOneField(Consent, on_delete=models.CASCADE, related_name="renewal_reminder")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Renewal reminder for consent {self.consent_id}"

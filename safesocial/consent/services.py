@@ -4,22 +4,24 @@ photographs; a withdrawal takes effect at once."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import transaction
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from safesocial import hooks, keys
 from safesocial.audit.services import audit_record
-from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, User
+from safesocial.people.models import ParentCarer, Pupil, RoleAssignment, School, Trust, User
 from safesocial.people.roles import Role
-from safesocial.permissions import Action, require
+from safesocial.permissions import Action, allowed_roles, require
 
-from .models import Consent, Method, Purpose, ReferencePhoto
+from .models import PURPOSE_SHORT, Consent, Method, Purpose, ReferencePhoto, RenewalReminder
 from .selectors import current_consent
 
 LINK_SALT = "safesocial.consent.parent-link"
@@ -157,3 +159,76 @@ def reference_enrol(*, actor: User, pupil: Pupil, embedding: list[float]) -> Ref
         actor=actor, action="consent.reference_enrol", obj=photo, label=f"pupil {pupil.pk}", school_id=pupil.school_id
     )
     return photo
+
+
+# ---- Renewal reminders ---------------------------------------------------------------------------------------------
+
+
+def _consent_managers(trust: Trust, school: School) -> list[str]:
+    """The addresses of everyone who may record consent at this school (there, or across the trust)."""
+    roles = allowed_roles(Action.MANAGE_PUPILS, trust.policy)
+    emails = (
+        RoleAssignment.objects.filter(trust=trust, role__in=roles, user__is_active=True)
+        .filter(Q(school=school) | Q(school__isnull=True))
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    return sorted(set(emails))
+
+
+@transaction.atomic
+def consent_renewal_remind(*, trust: Trust, today: dt.date | None = None) -> dict[str, list[str]]:
+    """Tell each school's consent managers, `consent.renewal_reminder_days` days ahead, which consents in force are
+    about to lapse, so the office can ask families to renew them before photos must stop. Each consent is in one
+    reminder only; a consent renewed since (a newer record) is not. The email counts by purpose and names no child.
+    Returns, for each school reminded, the addresses emailed."""
+    today = today or timezone.localdate()
+    days = trust.policy.consent.renewal_reminder_days
+    until = today + dt.timedelta(days=days)
+    newest = Consent.objects.filter(pupil=OuterRef("pupil"), purpose=OuterRef("purpose")).order_by(
+        "-recorded_at", "-pk"
+    )
+    lapsing = (
+        Consent.objects.filter(
+            pupil__school__trust=trust,
+            pupil__on_roll=True,
+            given=True,
+            expires_on__gte=today,
+            expires_on__lte=until,
+            renewal_reminder__isnull=True,
+        )
+        .annotate(newest=Subquery(newest.values("pk")[:1]))
+        .filter(pk=F("newest"))
+        .select_related("pupil__school")
+        .order_by("pupil__school__name", "expires_on", "pk")
+    )
+    by_school: dict[School, list[Consent]] = {}
+    for lapses in lapsing:
+        by_school.setdefault(lapses.pupil.school, []).append(lapses)
+    sent: dict[str, list[str]] = {}
+    now = timezone.now()
+    for school, consents in by_school.items():
+        RenewalReminder.objects.bulk_create([RenewalReminder(consent=c, sent_at=now) for c in consents])
+        counts: dict[str, int] = {}
+        for c in consents:
+            counts[c.purpose] = counts.get(c.purpose, 0) + 1
+        first = min(c.expires_on for c in consents if c.expires_on is not None)
+        lines = "\n".join(f"  {PURPOSE_SHORT[Purpose(p)]}: {n}" for p, n in sorted(counts.items()))
+        link = settings.SITE_ROOT + reverse("consent:overview", args=[school.key])
+        body = (
+            f"{len(consents)} parental consent(s) at {school.name} lapse within the next {days} days, the first on "
+            f"{first:%-d %B %Y}:\n{lines}\n\nAsk these families to renew them: once a consent has lapsed, the child "
+            f"counts as having no consent for that purpose.\n\nSee which: {link}\n"
+        )
+        managers = _consent_managers(trust, school)
+        messages = [("Parental consents about to lapse", body, None, [email]) for email in managers]
+        transaction.on_commit(partial(send_mass_mail, messages))
+        audit_record(
+            actor="system",
+            action="consent.renewal_remind",
+            obj=school,
+            school_id=school.pk,
+            changes={"consents": len(consents), "lapse_within_days": days, "staff_emailed": len(managers)},
+        )
+        sent[school.name] = managers
+    return sent

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from safesocial.audit.services import audit_record
 from safesocial.concerns.selectors import can_open as may_open_concern
 from safesocial.concerns.selectors import concerns_for, links_of
+from safesocial.moderation.selectors import comments_behind_escalation, comments_for
 from safesocial.policy.pdf import letterhead
 from safesocial.views_kit import run_service
 
@@ -123,6 +124,11 @@ def _detail(request: HttpRequest, escalation, status: int = 200, **forms) -> Htt
             # The concern it started from, linked only for someone who may open that concern.
             "concern": concern,
             "concern_link": concern is not None and may_open_concern(request.user, concern),
+            # The hidden comments behind a proposal from moderation, and the inbox link for those who moderate too.
+            "comments": (
+                list(comments_behind_escalation(request.user, escalation.offender)) if escalation.offender_id else []
+            ),
+            "moderates": escalation.offender_id is not None and comments_for(request.user).exists(),
             "rungs": rungs,
             "records": records,
             "letters": escalation.letters.select_related("generated_by"),

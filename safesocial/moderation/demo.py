@@ -28,7 +28,7 @@ VISITORS = [
 
 
 def seed_comments(channel: Channel) -> None:
-    post = SandboxPost.objects.filter(channel=channel).order_by("published_at").first()
+    post = SandboxPost.objects.filter(channel_id=channel.pk).order_by("published_at").first()
     if post is None:
         return
     for name, text in VISITORS:

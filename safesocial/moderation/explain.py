@@ -178,7 +178,7 @@ def state_of(comment: Any) -> State:
     """Where the comment stands now, as the inbox counts it."""
     if comment.suggested_action == "checking":
         return State("checking", "Being checked")
-    if comment.concern_id:
+    if comment.kept_for_concern:
         return State("with_dsl", "Hidden · passed to the DSL")
     if comment.status == "deleted":
         return State("deleted", "Deleted")
@@ -418,7 +418,7 @@ def actions_for(comment: Any) -> Actions:
 
     if comment.suggested_action == "checking":
         return Actions(None, [], "", False)
-    if comment.concern_id:
+    if comment.kept_for_concern:
         # The services refuse to show, delete, reply to or block a disclosure; one the platform would not hide can
         # still be hidden.
         hide = [choice("hide", "hide")] if comment.status == "visible" else []

@@ -33,9 +33,9 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    concern = models.ForeignKey(
-        "concerns.Concern", null=True, blank=True, on_delete=models.SET_NULL, related_name="comments"
-    )
+    # Raised with the DSL as (part of) a safeguarding concern: kept, hidden, never deleted or answered in public.
+    # The concern holds the link (concerns.Concern.comments): concerns sit above moderation (docs/architecture.md).
+    kept_for_concern = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-received_at"]

@@ -69,7 +69,7 @@ def dashboard_items(user: User) -> list[DashboardItem]:
 # is counted apart, for a moderator to check the hiding (or show it again); a possible disclosure passed to the DSL is
 # neither: the DSL decides what happens to it, and it stays hidden.
 WAITING = Q(needs_review=True, status=CommentStatus.VISIBLE)
-TO_CHECK = Q(needs_review=True, status=CommentStatus.HIDDEN, concern__isnull=True)
+TO_CHECK = Q(needs_review=True, status=CommentStatus.HIDDEN, kept_for_concern=False)
 
 
 def inbox_counts(comments: QuerySet[Comment]) -> dict[str, int]:
@@ -105,6 +105,25 @@ def offender_for(user: User, pk: str | int) -> Offender:
     if offender is None:
         raise Http404("No such author")
     return offender
+
+
+def comments_behind_escalation(user: User, offender: Offender) -> QuerySet[Comment]:
+    """The comments by a repeat offender, newest first, for whoever the policy lets take parents through the
+    escalation steps (`parents.escalation_managed_by`) at the school: they judge the proposal moderation made without
+    being moderators. A comment kept for a safeguarding concern stays with the DSL's concern, not here."""
+    if not user.is_authenticated or user.trust_id != offender.trust_id:
+        return Comment.objects.none()
+    return (
+        Comment.objects.filter(
+            channel__trust_id=offender.trust_id,
+            channel__school__in=schools_where(user, Action.MANAGE_ESCALATION),
+            channel__platform=offender.platform,
+            author_id=offender.author_id,
+            kept_for_concern=False,
+        )
+        .select_related("channel")
+        .order_by("-received_at")
+    )
 
 
 def moderator_roles(user: User) -> list[str]:

@@ -269,7 +269,7 @@ def comment_edit(*, channel: Channel, incoming: Incoming) -> tuple[Comment, bool
             school_id=channel.school_id,
             changes={"suggested": [before["suggested"], action], "scores": _scores(comment)},
         )
-        if action in ("hide", "escalate") and comment.status == CommentStatus.VISIBLE and not comment.concern_id:
+        if action in ("hide", "escalate") and comment.status == CommentStatus.VISIBLE and not comment.kept_for_concern:
             transaction.on_commit(lambda: _auto_hide(comment.pk))
     return comment, True
 
@@ -319,19 +319,20 @@ def _record(comment: Comment, action: str, actor: User | None, reason: str) -> M
         comment.save(update_fields=["status"])
     event = _event(comment, action, actor, reason)
     # A disclosure is never held against the person who made it.
-    if action in (Action.HIDE, Action.DELETE) and comment.suggested_action != "escalate" and not comment.concern_id:
+    disclosure = comment.suggested_action == "escalate" or comment.kept_for_concern
+    if action in (Action.HIDE, Action.DELETE) and not disclosure:
         _count_strike(comment)
     return event
 
 
 def _escalate(comment: Comment, actor: User | None) -> None:
     """Policy 001: a comment that may disclose a risk to a child goes to the DSL. Concerns sit above moderation:
-    they raise the concern through hooks.COMMENT_DISCLOSURE, and the comment is kept with it."""
+    they raise the concern through hooks.COMMENT_DISCLOSURE, keep the comment with it, and it is kept here."""
     concern = next(filter(None, hooks.COMMENT_DISCLOSURE.call(comment, _reasons(comment))), None)
     if concern is None:
         return
-    comment.concern = concern
-    comment.save(update_fields=["concern"])
+    comment.kept_for_concern = True
+    comment.save(update_fields=["kept_for_concern"])
     _event(comment, Action.ESCALATE, actor, "Raised with the designated safeguarding lead")
 
 
@@ -349,13 +350,13 @@ def comment_act(*, actor: User, comment: Comment, action: str, reason: str, text
         raise ValidationError("Unknown moderation action.")
     if not reason.strip() and action != Action.REVIEWED:
         raise ValidationError("Say why: the reason is kept with the action.")
-    if comment.concern_id and action == Action.DELETE:
+    if comment.kept_for_concern and action == Action.DELETE:
         raise ValidationError("This comment is part of a safeguarding concern: it is kept, never deleted.")
-    if comment.concern_id and action in (Action.BLOCK, Action.REPLY):
+    if comment.kept_for_concern and action in (Action.BLOCK, Action.REPLY):
         raise ValidationError(
             "This comment is a possible disclosure: the DSL decides what happens, not a public reply."
         )
-    if comment.concern_id and action == Action.UNHIDE:
+    if comment.kept_for_concern and action == Action.UNHIDE:
         raise ValidationError("This comment is part of a safeguarding concern: it stays hidden from the public.")
     if action == Action.REPLY and not text.strip():
         raise ValidationError("Write the reply.")

@@ -99,7 +99,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 def _masked(user, comment) -> bool:
     """A comment that became a safeguarding concern is read only by the people the policy names for concerns."""
-    return bool(comment.concern_id) and not may(user, Perm.RECEIVE_CONCERNS, comment.channel.school)
+    return bool(comment.kept_for_concern) and not may(user, Perm.RECEIVE_CONCERNS, comment.channel.school)
 
 
 @login_required

@@ -61,6 +61,7 @@ JOBS: tuple[Job, ...] = (
     Job("chase_by_hand", _command("chase_by_hand"), at=dt.time(8, 5)),
     Job("policy_remind", _command("policy", "remind"), at=dt.time(7, 0)),
     Job("compliance_remind", _command("compliance", "remind"), at=dt.time(7, 0), weekday=0),
+    Job("consent_remind", _command("consent", "remind"), at=dt.time(7, 0)),
     Job("audit_checkpoint", _command("audit", "checkpoint"), at=dt.time(3, 17)),
 )
 

@@ -14,6 +14,7 @@ SCHEDULED_JOBS = (
     "chase_by_hand",
     "policy_remind",
     "compliance_remind",
+    "consent_remind",
     "audit_checkpoint",
 )
 

@@ -5,8 +5,10 @@ from django.db import models
 from django.utils import timezone
 
 
+# The sandbox's rows are keyed by the channel the adapter is handed (base.Account.channel_id), a plain number and not
+# a relation: channels sit above platforms (docs/architecture.md), and a channel is never deleted, only retired.
 class SandboxPost(models.Model):
-    channel = models.ForeignKey("channels.Channel", on_delete=models.CASCADE, related_name="sandbox_posts")
+    channel_id = models.BigIntegerField(db_index=True)
     text = models.TextField()
     image_files = models.JSONField(default=list, blank=True)  # storage names, in order
     image_alts = models.JSONField(default=list, blank=True)
@@ -41,11 +43,11 @@ class SandboxComment(models.Model):
 
 
 class SandboxBlock(models.Model):
-    channel = models.ForeignKey("channels.Channel", on_delete=models.CASCADE, related_name="sandbox_blocks")
+    channel_id = models.BigIntegerField()
     author_id = models.CharField(max_length=64)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["channel", "author_id"], name="sandbox_block_once")]
+        constraints = [models.UniqueConstraint(fields=["channel_id", "author_id"], name="sandbox_block_once")]
 
     def __str__(self) -> str:
         return f"{self.author_id} blocked on {self.channel_id}"

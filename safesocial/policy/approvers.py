@@ -67,7 +67,7 @@ RoleKey = Annotated[Role | ExtraRole, PlainValidator(parse_role)]
 def role_words(role: str, labels: Mapping[str, str] | None = None) -> str:
     """The role as a sentence names it, without 'the'."""
     if labels and role in labels:
-        return labels[role]
+        return _in_sentence(labels[role])
     if role in SHORT_LABELS:
         return SHORT_LABELS[role]
     if isinstance(role, Role):

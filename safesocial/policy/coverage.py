@@ -11,9 +11,14 @@ naming no field, and for an Acts entry whose test does not exist.
 
 Adding a field: add its entry here in the same change.
 
-Not every test named below yet changes the field's value: some (e.g. for `channels.emergency_access`,
-`concerns.pattern_threshold`) check the behaviour under one example policy's value. Tests written for issue 18 change
-the value; a test that only checks one value is a candidate for a second case, not evidence that the field is free.
+An Acts entry names a test that changes the field's value (many build policy 000's trust with the field changed:
+test_changing_fields.py), or two tests under example policies that set it differently (000 and 002 for
+`concerns.report_to`). A few entries still check the behaviour under one example's value only: `trust.schools.*`,
+`contacts.*`, `posts.categories.key`, `posts.reviewer_roles`, `posts.suggestions_to`,
+`parents.escalation.*`, `parents.warning_letter`, `concerns.trust_lead`, `concerns.about_staff_to`,
+`concerns.about_leader_to`, `concerns.friendship_discussed_with`, `concerns.guidance`, `registers.ai_tools_approver`
+and `consent.withdrawal_decision_working_days`. Each is a candidate for a second case, not evidence that the field is
+free.
 """
 
 from __future__ import annotations
@@ -99,6 +104,9 @@ _LETTERS = "safesocial/escalation/tests/test_letters.py"
 _LETTERHEAD = f"{_LETTERS}::test_the_edited_words_are_what_is_kept_and_what_the_pdf_says"
 _SIGNATORY = f"{_LETTERS}::test_a_signatory_named_in_the_policy_signs_every_letter"
 _CREATE = f"{_POLICY}::test_creating_a_trust_makes_its_schools_key_contacts_and_first_version"
+# Tests that build policy 000's trust with one field changed and see the difference.
+_CHANGED = "safesocial/policy/tests/test_changing_fields.py"
+_OFFENDERS = "safesocial/moderation/tests/test_repeat_offender_policy.py"
 
 FIELDS: dict[str, Acts | TextOnly] = {
     "schema_version": TEXT_ONLY("the file format's version; only 1 is accepted"),
@@ -126,10 +134,14 @@ FIELDS: dict[str, Acts | TextOnly] = {
     "document.history.event": TEXT_ONLY("the document's history table"),
     "document.history.by": TEXT_ONLY("the document's history table"),
     # review
-    "review.cadence_months": Acts(f"{_DIFF}::test_policy_001_is_reviewed_every_two_years_by_the_trustees"),
+    "review.cadence_months": Acts(f"{_CHANGED}::test_an_approved_review_sets_the_next_one_a_cadence_on"),
     "review.next_review": Acts(f"{_REVIEW}::test_reminders_go_once_on_each_of_the_policys_days"),
     "review.reminders_to": Acts(f"{_REVIEW}::test_reminders_go_once_on_each_of_the_policys_days"),
-    "review.approver": Acts(f"{_REVIEW}::test_a_review_approved_by_someone_the_policy_does_not_name_is_refused"),
+    "review.approver": Acts(
+        f"{_REVIEW}::test_a_review_approved_by_someone_the_policy_does_not_name_is_refused",
+        f"{_DIFF}::test_policy_001_is_reviewed_every_two_years_by_the_trustees",
+        f"{_ROLES}::test_the_review_under_all_of_is_adopted_only_when_both_have_signed",
+    ),
     "review.noted_by": Acts(f"{_REVIEW}::test_the_governing_body_notes_the_approved_review"),
     "review.also_after": TEXT_ONLY("the events after which the trust reviews its policy, printed"),
     "review.early.after_debrief": Acts(
@@ -155,21 +167,28 @@ FIELDS: dict[str, Acts | TextOnly] = {
     "contacts.school": Acts(_CREATE),
     "contacts.phone": Acts(_CREATE),
     # channels
-    "channels.approver": Acts(f"{_CHANNELS}::test_the_ceo_cannot_sign_off_a_school_channel_under_policy_000"),
+    "channels.approver": Acts(
+        f"{_CHANNELS}::test_the_ceo_cannot_sign_off_a_school_channel_under_policy_000",
+        f"{_CHANNELS}::test_under_policy_003_the_ceo_alone_approves_a_channel",
+    ),
     "channels.co_approvers": Acts(f"{_CHANNELS}::test_a_policy_naming_co_approvers_waits_for_each_of_them"),
     "channels.poster_authoriser": Acts(f"{_DIFF}::test_policy_003_the_ceo_approves_channels_and_authorises_posters"),
-    "channels.emergency_access": Acts(f"{_CHANNELS}::test_break_glass_needs_a_reason_tells_the_owner_and_is_audited"),
+    "channels.emergency_access": Acts(
+        f"{_CHANGED}::test_only_the_roles_the_policy_names_may_break_glass_on_a_channels_login",
+        f"{_CHANNELS}::test_break_glass_needs_a_reason_tells_the_owner_and_is_audited",
+    ),
     "channels.moderators": Acts(
         "safesocial/moderation/tests/test_inbox.py::test_someone_who_moderates_no_channel_sees_the_moderators_of_their_school",
         f"{_HARD}::test_the_moderators_the_policy_names_replace_the_channel_administrators",
     ),
     "channels.access_max_months": Acts(f"{_HARD}::test_channel_access_runs_no_longer_than_the_policy_allows"),
-    "channels.review_months": Acts(
-        f"{_CHANNELS}::test_under_policy_000_the_head_signs_off_and_the_review_date_follows_the_policy"
-    ),
+    "channels.review_months": Acts(f"{_CHANGED}::test_a_new_channel_is_due_for_review_after_the_policys_months"),
     "channels.aup_signature_required": Acts(f"{_CHANNELS}::test_posters_must_sign_the_acceptable_use_agreement_first"),
     "channels.school_devices_only": TEXT_ONLY("a rule for staff, printed; SafeSocial cannot tell whose device it is"),
-    "channels.follow_commercial_pages": Acts(f"{_CHANNELS}::test_policy_001_refuses_following_a_commercial_page"),
+    "channels.follow_commercial_pages": Acts(
+        f"{_CHANNELS}::test_policy_001_refuses_following_a_commercial_page",
+        f"{_CHANNELS}::test_policy_000_allows_following_a_commercial_page",
+    ),
     "channels.setup_considerations": Acts(
         f"{_OWN_CHANNELS}::test_the_proposal_asks_what_the_policy_asks_and_keeps_the_answers_with_the_channel",
         f"{_OWN_CHANNELS}::test_a_policy_without_considerations_asks_nothing_more",
@@ -182,7 +201,10 @@ FIELDS: dict[str, Acts | TextOnly] = {
     ),
     "channels.acceptable_use": Acts(f"{_CHANNELS}::test_posters_must_sign_the_acceptable_use_agreement_first"),
     # posts
-    "posts.reviewers": Acts(f"{_DIFF}::test_policy_003_only_the_administration_team_reviews_posts"),
+    "posts.reviewers": Acts(
+        f"{_DIFF}::test_policy_003_only_the_administration_team_reviews_posts",
+        f"{_DIFF}::test_policy_004_any_colleague_reviews_posts",
+    ),
     "posts.reviewer_roles": Acts(f"{_DIFF}::test_policy_003_only_the_administration_team_reviews_posts"),
     "posts.reviewers_required": Acts(
         "safesocial/publishing/tests/test_workflow.py::test_a_policy_asking_for_two_reviewers_waits_for_the_second"
@@ -200,7 +222,10 @@ FIELDS: dict[str, Acts | TextOnly] = {
         "::test_policy_001_sends_a_suggestion_to_the_head_who_agrees_and_a_poster_makes_it_a_draft"
     ),
     # personal use
-    "personal_use.staff_in_school_hours": Acts(f"{_TRAINING}::test_the_quiz_asks_what_this_trusts_policy_says"),
+    "personal_use.staff_in_school_hours": Acts(
+        f"{_TRAINING}::test_the_quiz_asks_what_this_trusts_policy_says",
+        f"{_TRAINING}::test_another_trusts_quiz_has_its_own_answers",
+    ),
     "personal_use.staff_rules": TEXT_ONLY("rules for staff, printed where staff acknowledge the policy"),
     "personal_use.pupils_in_school_hours": TEXT_ONLY("a rule for pupils, printed"),
     "personal_use.pupil_rules": TEXT_ONLY("rules for pupils, printed"),
@@ -221,10 +246,11 @@ FIELDS: dict[str, Acts | TextOnly] = {
         "safesocial/moderation/tests/test_moderate_command.py::test_a_policy_file_sets_the_actions_and_thresholds"
     ),
     "moderation.repeat_offender_threshold": Acts(
-        "safesocial/moderation/tests/test_inbox.py::test_a_third_strike_proposes_a_block_and_the_first_step_for_a_parent"
+        f"{_OFFENDERS}::test_a_block_is_proposed_at_the_policys_number_of_removed_comments",
+        "safesocial/moderation/tests/test_inbox.py::test_a_third_strike_proposes_a_block_and_the_first_step_for_a_parent",
     ),
     "moderation.repeat_offender_window_days": Acts(
-        "safesocial/moderation/tests/test_inbox.py::test_a_third_strike_proposes_a_block_and_the_first_step_for_a_parent"
+        f"{_OFFENDERS}::test_removed_comments_older_than_the_policys_window_do_not_count"
     ),
     "moderation.remove_within_hours": Acts(
         f"{_LATE}::test_a_comment_waiting_longer_than_the_policys_hours_is_late_and_chased",
@@ -236,7 +262,10 @@ FIELDS: dict[str, Acts | TextOnly] = {
     "parents.escalation.key": Acts(f"{_ESCALATION}::test_steps_follow_the_policy_and_the_next_one_is_suggested"),
     "parents.escalation.title": Acts(f"{_ESCALATION}::test_steps_follow_the_policy_and_the_next_one_is_suggested"),
     "parents.escalation.description": TEXT_ONLY("explains a step, printed"),
-    "parents.escalation_managed_by": Acts(f"{_ESCALATION}::test_teacher_cannot_start_an_escalation"),
+    "parents.escalation_managed_by": Acts(
+        f"{_CHANGED}::test_only_the_roles_the_policy_names_start_an_escalation",
+        f"{_ESCALATION}::test_teacher_cannot_start_an_escalation",
+    ),
     "parents.esafety_meetings.date": Acts(
         f"{_NEW}::test_upcoming_esafety_meetings_are_on_the_public_page_and_past_ones_are_not"
     ),
@@ -252,7 +281,10 @@ FIELDS: dict[str, Acts | TextOnly] = {
     "parents.warning_letter_signatory.name": Acts(_SIGNATORY),
     "parents.warning_letter_signatory.job_title": Acts(_SIGNATORY),
     # concerns
-    "concerns.report_to": Acts(f"{_DIFF}::test_policy_002_sends_concerns_to_the_esafety_team_as_well"),
+    "concerns.report_to": Acts(
+        f"{_DIFF}::test_policy_002_sends_concerns_to_the_esafety_team_as_well",
+        f"{_DIFF}::test_policy_000_does_not_send_concerns_to_the_esafety_team",
+    ),
     "concerns.trust_lead": Acts(f"{_DIFF}::test_policy_004_lets_the_executive_head_see_every_schools_concerns"),
     "concerns.about_staff_to": Acts(
         f"{_CONCERNS}::test_a_concern_about_a_colleague_goes_to_the_head_and_never_to_them"
@@ -273,10 +305,14 @@ FIELDS: dict[str, Acts | TextOnly] = {
     ),
     "concerns.external_advice": TEXT_ONLY("where the DSL seeks advice, shown on each concern"),
     "concerns.friendship_disclosure": Acts(
-        f"{_REGISTERS}::test_a_policy_without_friendship_disclosure_has_no_register"
+        f"{_REGISTERS}::test_a_policy_without_friendship_disclosure_has_no_register",
+        f"{_REGISTERS}::test_teacher_declares_a_friendship_and_the_head_decides_it",
     ),
     "concerns.friendship_discussed_with": Acts(f"{_REGISTERS}::test_a_decision_needs_advice"),
-    "concerns.friendship_decided_by": Acts(f"{_REGISTERS}::test_teacher_declares_a_friendship_and_the_head_decides_it"),
+    "concerns.friendship_decided_by": Acts(
+        f"{_CHANGED}::test_the_role_the_policy_names_decides_a_friendship_declaration",
+        f"{_REGISTERS}::test_teacher_declares_a_friendship_and_the_head_decides_it",
+    ),
     "concerns.guidance": Acts(
         "safesocial/concerns/tests/test_types.py::test_guidance_falls_back_to_the_broader_kind_the_policy_names"
     ),
@@ -285,22 +321,28 @@ FIELDS: dict[str, Acts | TextOnly] = {
         f"{_HARD}::test_a_concern_is_kept_for_the_policys_retention_period",
     ),
     "concerns.pattern_threshold": Acts(
-        f"{_CONCERNS}::test_the_same_parent_account_across_two_schools_raises_one_alert_and_shows_on_the_patterns_page"
+        f"{_CHANGED}::test_the_policys_pattern_threshold_decides_how_many_concerns_raise_an_alert",
+        f"{_CONCERNS}::test_the_same_parent_account_across_two_schools_raises_one_alert_and_shows_on_the_patterns_page",
     ),
     "concerns.pattern_window_days": Acts(
-        f"{_CONCERNS}::test_the_same_parent_account_across_two_schools_raises_one_alert_and_shows_on_the_patterns_page"
+        f"{_CHANGED}::test_concerns_older_than_the_policys_pattern_window_do_not_count"
     ),
     "concerns.triage_levels.key": Acts(f"{_TRIAGE}::test_the_trusts_own_scale_is_used_when_its_policy_names_one"),
     "concerns.triage_levels.label": Acts(f"{_TRIAGE}::test_the_trusts_own_scale_is_used_when_its_policy_names_one"),
     "concerns.triage_levels.means": Acts(f"{_TRIAGE}::test_the_trusts_own_scale_is_used_when_its_policy_names_one"),
     "concerns.chase_unacknowledged_minutes": Acts(
-        f"{_TRIAGE}::test_an_unacknowledged_immediate_concern_is_chased_once_after_the_policys_minutes"
+        f"{_CHANGED}::test_an_urgent_concern_is_chased_after_the_policys_minutes_not_before",
+        f"{_TRIAGE}::test_an_unacknowledged_immediate_concern_is_chased_once_after_the_policys_minutes",
     ),
     # registers
     "registers.unblock_decided_by": Acts(
-        f"{_REGISTERS}::test_it_support_approves_an_unblock_request_and_the_requester_sees_the_outcome"
+        f"{_CHANGED}::test_the_role_the_policy_names_decides_an_unblock_request",
+        f"{_REGISTERS}::test_it_support_approves_an_unblock_request_and_the_requester_sees_the_outcome",
     ),
-    "registers.unblock_referred_to": Acts(f"{_REGISTERS}::test_a_referred_request_is_decided_by_senior_leaders_not_it"),
+    "registers.unblock_referred_to": Acts(
+        f"{_CHANGED}::test_a_referred_unblock_request_goes_to_the_role_the_policy_names",
+        f"{_REGISTERS}::test_a_referred_request_is_decided_by_senior_leaders_not_it",
+    ),
     "registers.remote_learning_approver": Acts(
         f"{_REGISTERS}::test_the_head_approves_a_remote_learning_assessment_but_not_their_own",
         f"{_ROLES}::test_003s_remote_learning_waits_for_the_ceo_and_the_head",
@@ -308,10 +350,13 @@ FIELDS: dict[str, Acts | TextOnly] = {
     ),
     "registers.ai_tools_approver": Acts(f"{_REGISTERS}::test_the_approver_is_the_role_the_policy_names"),
     # training
-    "training.induction": Acts(f"{_TRAINING}::test_a_refresher_without_an_induction_is_not_enough"),
-    "training.refresher_months": Acts(f"{_TRAINING}::test_who_is_overdue_no_induction_or_an_old_refresher"),
+    "training.induction": Acts(
+        f"{_CHANGED}::test_a_refresher_alone_is_enough_only_where_the_policy_asks_for_no_induction",
+        f"{_TRAINING}::test_a_refresher_without_an_induction_is_not_enough",
+    ),
+    "training.refresher_months": Acts(f"{_CHANGED}::test_training_stays_current_for_the_policys_months"),
     "training.topics": TEXT_ONLY("the topics a training record may be about, listed"),
-    "training.quiz_pass_mark": Acts(f"{_TRAINING}::test_the_pass_mark_is_the_one_the_policy_sets"),
+    "training.quiz_pass_mark": Acts(f"{_CHANGED}::test_the_same_answers_pass_or_fail_by_the_policys_pass_mark"),
     "training.quiz.question": Acts(f"{_TRAINING}::test_the_trusts_own_questions_are_asked_too"),
     "training.quiz.options": Acts(f"{_TRAINING}::test_the_trusts_own_questions_are_asked_too"),
     "training.quiz.answer": Acts(f"{_TRAINING}::test_the_trusts_own_questions_are_asked_too"),
@@ -327,17 +372,21 @@ FIELDS: dict[str, Acts | TextOnly] = {
     "acknowledgement.pupil_summary_title": TEXT_ONLY("printed on the pupils' page"),
     "acknowledgement.pupil_summary": TEXT_ONLY("printed on the pupils' page"),
     "acknowledgement.reminder_days": Acts(
-        "safesocial/compliance/tests/test_acknowledgement.py"
-        "::test_reminders_go_to_staff_who_have_not_acknowledged_every_few_days"
+        f"{_CHANGED}::test_staff_are_reminded_to_acknowledge_again_after_the_policys_days"
     ),
     # consent
     "consent.face_matching": Acts(
-        "safesocial/publishing/tests/test_consent_checks.py::test_no_suggestions_when_the_trust_has_face_matching_off"
+        "safesocial/publishing/tests/test_consent_checks.py::test_no_suggestions_when_the_trust_has_face_matching_off",
+        "safesocial/publishing/tests/test_consent_checks.py"
+        "::test_faces_are_matched_only_to_pupils_with_biometric_consent",
     ),
     "consent.expire_at_end_of_school_year": Acts(
-        "safesocial/consent/tests/test_consent.py::test_a_consent_lasts_until_the_end_of_the_school_year"
+        f"{_CHANGED}::test_a_consent_lapses_at_the_end_of_the_school_year_only_where_the_policy_says"
     ),
-    "consent.renewal_reminder_days": TEXT_ONLY("the office's own reminder lead time; SafeSocial sends no reminders"),
+    "consent.renewal_reminder_days": Acts(
+        "safesocial/consent/tests/test_renewal_reminders.py"
+        "::test_a_consent_lapsing_within_the_policys_days_is_reminded_and_one_further_off_is_not"
+    ),
     "consent.withdrawal_decision_working_days": Acts(
         "safesocial/publishing/tests/test_take_down.py"
         "::test_withdrawing_social_media_consent_puts_a_post_naming_the_child_up_for_decision"
@@ -368,6 +417,21 @@ _PUBLISHING = "safesocial/publishing/tests"
 SENTENCES: dict[str, tuple[str, Acts | TextOnly]] = {
     "trust.schools": (r".+ runs \d+ school\(s\): ", TEXT_ONLY("names the schools")),
     "document.version": (r"This is version ", TEXT_ONLY("names the document and who approved it")),
+    "roles": (
+        r"Besides SafeSocial's roles, the trust names its own, which staff can be given: ",
+        Acts(
+            f"{_ROLES}::test_staff_can_be_given_only_roles_safesocial_or_the_policy_knows",
+            f"{_ROLES}::test_the_add_staff_form_offers_and_accepts_the_trusts_own_roles",
+            f"{_ROLES}::test_004s_executive_headteacher_has_the_ceos_powers_under_her_own_title",
+        ),
+    ),
+    "related_policies": (
+        r"The staff policy page and the published document list the policies this one links with: ",
+        Acts(
+            f"{_NEW}::test_related_policies_are_listed_with_their_links_on_the_staff_policy_page",
+            f"{_NEW}::test_related_policies_are_listed_in_the_published_document",
+        ),
+    ),
     "channels.sign_off": (
         r"A new official channel needs a risk assessment and sign-off by ",
         Acts(
@@ -485,6 +549,31 @@ SENTENCES: dict[str, tuple[str, Acts | TextOnly]] = {
             f"{_LATE}::test_a_late_comment_stops_being_chased_once_a_moderator_deals_with_it",
         ),
     ),
+    "moderation.complaint_reply": (
+        r"A moderator dealing with a complaint left as a comment is offered this reply: ",
+        Acts(
+            f"{_HARD}::test_the_reply_offered_for_a_complaint_is_the_policys_own",
+            f"{_NEW}::test_the_reply_suggested_to_a_complaint_points_to_the_trusts_complaints_procedure",
+        ),
+    ),
+    "parents.family_guidance": (
+        r"Each school's public page tells families whom to talk to about a worry: ",
+        Acts(f"{_HARD}::test_the_public_page_gives_the_policys_family_guidance_or_a_neutral_default"),
+    ),
+    "complaints": (
+        r"Each school's public page and the reply offered to a complaint point families to the complaints procedure: ",
+        Acts(
+            f"{_NEW}::test_the_public_school_page_links_the_complaints_procedure_the_policy_names",
+            f"{_NEW}::test_the_reply_suggested_to_a_complaint_points_to_the_trusts_complaints_procedure",
+        ),
+    ),
+    "parents.esafety_meetings": (
+        r"Online safety meetings for parents and carers are shown on the public school page until they have passed: ",
+        Acts(
+            f"{_NEW}::test_upcoming_esafety_meetings_are_on_the_public_page_and_past_ones_are_not",
+            f"{_NEW}::test_without_meetings_the_public_page_has_no_meetings_section",
+        ),
+    ),
     "parents.escalation": (
         r"Step \d+: ",
         Acts(f"{_ESCALATION}::test_steps_follow_the_policy_and_the_next_one_is_suggested"),
@@ -524,6 +613,26 @@ SENTENCES: dict[str, tuple[str, Acts | TextOnly]] = {
             f"{_REGISTERS}::test_a_policy_without_friendship_disclosure_has_no_register",
         ),
     ),
+    "whistleblowing": (
+        r"Staff reporting a concern about a colleague are shown the whistleblowing procedure: ",
+        Acts(f"{_NEW}::test_staff_reporting_a_colleague_are_shown_the_whistleblowing_procedure"),
+    ),
+    "registers.unblock": (
+        r"An unblock request is decided by .+; one referred up, by ",
+        Acts(
+            f"{_REGISTERS}::test_it_support_approves_an_unblock_request_and_the_requester_sees_the_outcome",
+            f"{_REGISTERS}::test_a_referred_request_is_decided_by_senior_leaders_not_it",
+        ),
+    ),
+    "registers.approvals": (
+        r"A remote learning platform is approved by .+; an AI tool, by ",
+        Acts(
+            f"{_REGISTERS}::test_the_head_approves_a_remote_learning_assessment_but_not_their_own",
+            f"{_REGISTERS}::test_the_approver_is_the_role_the_policy_names",
+            f"{_ROLES}::test_003s_remote_learning_waits_for_the_ceo_and_the_head",
+            f"{_ROLES}::test_000s_remote_learning_is_approved_by_the_dsl_or_the_head",
+        ),
+    ),
     "training.refresher": (
         r"Staff are trained ",
         Acts(
@@ -550,12 +659,23 @@ SENTENCES: dict[str, tuple[str, Acts | TextOnly]] = {
         ),
     ),
     "review.people": (
-        r".+ (is|are) reminded; .+ approves the new version",
+        r".+ (is|are) reminded; .+ approves? the new version",
         Acts(
             f"{_REVIEW}::test_reminders_go_once_on_each_of_the_policys_days",
             f"{_REVIEW}::test_a_review_approved_by_someone_the_policy_does_not_name_is_refused",
             f"{_REVIEW}::test_the_governing_body_notes_the_approved_review",
+            f"{_ROLES}::test_the_review_under_all_of_is_adopted_only_when_both_have_signed",
         ),
     ),
     "review.also_after": (r"It is also reviewed after ", TEXT_ONLY("when the policy says it is reviewed early")),
+    "review.early.after_debrief": (
+        r"A concern closed with a debrief saying the policy should change brings the review forward\.",
+        Acts(
+            f"{_NEW}::test_a_debrief_saying_the_policy_should_change_brings_the_review_forward_when_the_policy_says_so"
+        ),
+    ),
+    "review.early.guidance": (
+        r"New guidance brings the review forward from the day it is published: ",
+        Acts(f"{_NEW}::test_new_guidance_named_in_the_policy_brings_the_review_forward_on_its_date"),
+    ),
 }

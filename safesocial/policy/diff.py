@@ -9,6 +9,9 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
+from .approvers import Approvers
 from .schema import Policy
 
 
@@ -65,11 +68,10 @@ FIELD_LABELS = {
     "review.cadence_months": "Review every (months)",
     "review.next_review": "Next review",
     "review.reminders_to": "Review reminders go to",
-    "review.approver": "Review approver",
+    "review.approver": "Who approves the reviewed policy",
     "review.noted_by": "Review noted by",
     "review.reminder_days_before": "Review reminders (days before)",
-    "channels.approver": "Channel approver",
-    "channels.co_approvers": "Channel co-approvers",
+    "channels.approver": "Who signs off a new channel",
     "channels.poster_authoriser": "Who authorises posters",
     "channels.emergency_access": "Emergency access to channels",
     "channels.moderators": "Comment moderators",
@@ -95,6 +97,10 @@ FIELD_LABELS = {
     "training.quiz_pass_mark": "Quiz pass mark (%)",
     "training.topics": "Training topics",
     "acknowledgement.reminder_days": "Acknowledgement reminders every (days)",
+    "registers.unblock_decided_by": "Who decides unblock requests",
+    "registers.unblock_referred_to": "Who decides unblock requests referred up",
+    "registers.remote_learning_approver": "Who approves a remote learning platform",
+    "registers.ai_tools_approver": "Who approves an AI tool",
 }
 LONG = 80
 
@@ -156,11 +162,32 @@ def _label(path: str) -> str:
     return ": ".join(p.replace("_", " ").capitalize() for p in parts if p)
 
 
+def _approvers_in_words(model: BaseModel, data: dict[str, Any], labels: dict[str, str]) -> None:
+    """Replace each approver (a role, all_of or any_of) in the dumped `data` by the sentence that names it, so a change
+    from one role to several reads "the CEO → the CEO and the headteacher", not as a key removed and another added."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, Approvers):
+            data[name] = value.describe(labels)
+        elif isinstance(value, BaseModel) and isinstance(data.get(name), dict):
+            _approvers_in_words(value, data[name], labels)
+
+
+def _dump(policy: Policy) -> dict[str, Any]:
+    data = policy.model_dump(mode="json")
+    _approvers_in_words(policy, data, policy.role_labels())
+    # The older co_approvers sign as well as the approver: one "who signs off" names them all, so rewriting
+    # `approver: ceo, co_approvers: [head]` as `approver: {all_of: [ceo, head]}` changes nothing.
+    data["channels"]["approver"] = policy.channels.approvers.describe(policy.role_labels())
+    data["channels"].pop("co_approvers", None)
+    return data
+
+
 def field_changes(old: Policy, new: Policy) -> list[FieldChange]:
     """Every rule the draft changes, in the order of the schema, with before and after values where they are short."""
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
-    old_data, new_data = old.model_dump(mode="json"), new.model_dump(mode="json")
+    old_data, new_data = _dump(old), _dump(new)
     # The document history reads best as the entries added, not as their fields one by one.
     old_history = old_data["document"].pop("history")
     new_history = new_data["document"].pop("history")

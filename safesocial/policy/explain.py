@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
+
 from safesocial.people.roles import ExtraRole, Role, role_or_key
 
-from .approvers import role_words
+from .approvers import Approvers, _in_sentence, role_words
 from .schema import (
     PLATFORM_LABELS,
+    Complaints,
     ModerationAction,
     Policy,
     PupilPersonalUse,
@@ -56,9 +61,36 @@ MOD_ACTION = {
 }
 
 
+def _date(day: dt.date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def _own_roles(policy: Policy) -> str:
+    """The trust's own roles, each with the powers of SafeSocial's roles it acts as."""
+    parts = []
+    for role in policy.roles:
+        powers = " and ".join(_role(r) for r in role.acts_as)
+        parts.append(_in_sentence(role.label) + (f", with the powers of {powers}" if powers else ""))
+    return "; ".join(parts)
+
+
+def _where(procedure: Complaints) -> str:
+    """Where a procedure is: its address, its contact, or both."""
+    return " or ".join(str(part) for part in (procedure.url, procedure.contact) if part)
+
+
+def _approval(approvers: Approvers, labels: dict[str, str]) -> str:
+    """'the CEO and the headteacher (each signs)', 'the DSL or the headteacher (either one)'."""
+    words = approvers.describe(labels)
+    if approvers.single:
+        return words
+    return words + (" (each signs)" if approvers.needs_every_role else " (any one of them)")
+
+
 def explain(policy: Policy) -> list[tuple[str, list[str]]]:
     """Sections of plain sentences, in the order a new DSL would want to read them."""
     c, p = policy.channels, policy.posts
+    labels = policy.role_labels()
     schools = ", ".join(s.name for s in policy.trust.schools)
     out: list[tuple[str, list[str]]] = []
     out.append(
@@ -68,6 +100,20 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
                 f"{policy.trust.name} runs {len(policy.trust.schools)} school(s): {schools}.",
                 f"This is version {policy.document.version} of its {policy.document.title.lower()}, "
                 f"approved by the {policy.document.approved_by}.",
+                (
+                    "Besides SafeSocial's roles, the trust names its own, which staff can be given: "
+                    + _own_roles(policy)
+                    + "."
+                    if policy.roles
+                    else ""
+                ),
+                (
+                    "The staff policy page and the published document list the policies this one links with: "
+                    + "; ".join(r.title for r in policy.related_policies)
+                    + "."
+                    if policy.related_policies
+                    else ""
+                ),
             ],
         )
     )
@@ -77,10 +123,10 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
             "Official channels",
             [
                 "A new official channel needs a risk assessment and sign-off by "
-                + c.approvers.describe()
+                + c.approvers.describe(labels)
                 + (" (all of them)" if c.approvers.needs_every_role else "")
                 + "; until then SafeSocial will not let anyone post to it.",
-                f"Only staff authorised by {c.poster_authoriser.describe()} may post or administer a channel"
+                f"Only staff authorised by {c.poster_authoriser.describe(labels)} may post or administer a channel"
                 + (
                     ", and only after signing the social media acceptable use agreement."
                     if c.aup_signature_required
@@ -173,7 +219,12 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
                 ]
                 if m.remove_within_hours
                 else []
-            ),
+            )
+            + [
+                "A moderator dealing with a complaint left as a comment is offered this reply: \u201c"
+                + policy.complaint_reply_text()
+                + "\u201d"
+            ],
         )
     )
     steps = [f"Step {i}: {s.title}." for i, s in enumerate(policy.parents.escalation, start=1)]
@@ -185,6 +236,36 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
                 "The policy sets no escalation steps: each case is decided by "
                 + _roles(policy.parents.escalation_managed_by)
                 + "."
+            ],
+        )
+    )
+    f = policy.parents
+    school_names = {s.key: s.name for s in policy.trust.schools}
+    today = timezone.localdate()
+    meetings = [
+        f"{_date(m.date)}, {m.title}" + (f" ({school_names[m.school]})" if m.school else "")
+        for m in sorted(f.esafety_meetings, key=lambda m: m.date)
+        if m.date >= today
+    ]
+    out.append(
+        (
+            "Families",
+            [
+                "Each school's public page tells families whom to talk to about a worry: \u201c"
+                + f.family_guidance
+                + "\u201d",
+                (
+                    "Each school's public page and the reply offered to a complaint point families to the complaints "
+                    "procedure: " + _where(policy.complaints) + "."
+                    if policy.complaints
+                    else ""
+                ),
+                (
+                    "Online safety meetings for parents and carers are shown on the public school page until they "
+                    "have passed: " + "; ".join(meetings) + "."
+                    if meetings
+                    else ""
+                ),
             ],
         )
     )
@@ -207,6 +288,25 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
                 "Staff declare pre-existing friendships with families in the friendships register."
                 if k.friendship_disclosure
                 else "",
+                (
+                    "Staff reporting a concern about a colleague are shown the whistleblowing procedure: "
+                    + _where(policy.whistleblowing)
+                    + "."
+                    if policy.whistleblowing
+                    else ""
+                ),
+            ],
+        )
+    )
+    g = policy.registers
+    out.append(
+        (
+            "Registers",
+            [
+                f"An unblock request is decided by {_approval(g.unblock_decided_by, labels)}; one referred up, by "
+                f"{_approval(g.unblock_referred_to, labels)}.",
+                f"A remote learning platform is approved by {_approval(g.remote_learning_approver, labels)}; an AI "
+                f"tool, by {_approval(g.ai_tools_approver, labels)}.",
             ],
         )
     )
@@ -229,9 +329,21 @@ def explain(policy: Policy) -> list[tuple[str, list[str]]]:
             [
                 f"The policy is reviewed every {r.cadence_months} months; the next review is due on "
                 f"{r.next_review:%-d %B %Y}.",
-                f"{_first_up(_roles(r.reminders_to))} are reminded; {r.approver.describe()} approves the new version"
+                f"{_first_up(_roles(r.reminders_to))} are reminded; {_approval(r.approver, labels)} "
+                + ("approve" if r.approver.needs_every_role else "approves")
+                + " the new version"
                 + (f", noted by the {r.noted_by}." if r.noted_by else "."),
                 "It is also reviewed after " + "; ".join(r.also_after) + ".",
+                (
+                    "A concern closed with a debrief saying the policy should change brings the review forward."
+                    if r.early.after_debrief
+                    else ""
+                ),
+                *(
+                    f"New guidance brings the review forward from the day it is published: {u.title}, "
+                    f"{_date(u.published)}."
+                    for u in r.early.guidance
+                ),
             ],
         )
     )

@@ -1,5 +1,7 @@
 from django import forms
 
+from safesocial.forms import BritishDateField
+
 from .loader import MAX_POLICY_BYTES
 
 
@@ -44,9 +46,8 @@ class ReturnForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    noted_on = forms.DateField(
+    noted_on = BritishDateField(
         label="Date of the meeting that noted it",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The day the governing body met and noted the reviewed policy.",
     )
     minute = forms.CharField(label="Minute reference (optional)", max_length=200, required=False)

@@ -514,7 +514,7 @@ class ConsentRules(Strict):
 
     face_matching: bool = False
     expire_at_end_of_school_year: bool = True  # consents lapse on 31 August unless given with another end date
-    # Text only (see safesocial/policy/coverage.py): SafeSocial sends no consent renewal reminders.
+    # This many days before a consent lapses, `safesocial consent remind` tells the school's consent managers.
     renewal_reminder_days: Annotated[int, Field(ge=1, le=120)] = 30
     # After a withdrawal, each published post that relied on the consent is taken down or kept (with a reason) within
     # this many working days.

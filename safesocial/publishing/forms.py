@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from safesocial.channels.models import Channel
-from safesocial.forms import BritishDateField
+from safesocial.forms import BritishDateField, BritishDateTimeField
 from safesocial.people.models import User
 
 from .post_checks import too_long
@@ -18,12 +18,10 @@ class PostForm(forms.Form):
     )
     category = forms.ChoiceField(label="Category")
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="Text")
-    scheduled_for = forms.DateTimeField(
+    scheduled_for = BritishDateTimeField(
         required=False,
         label="Publish at",
         help_text="Leave empty to publish as soon as a colleague approves it.",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
     def __init__(self, *args, channels, categories, editing: bool = False, **kwargs):

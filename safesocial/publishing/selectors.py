@@ -143,7 +143,7 @@ def _withdrawal_items(user: User) -> list[DashboardItem]:
     return [
         DashboardItem(
             title="Posts to decide on after a consent withdrawal",
-            text=f"{len(decisions)} published post{'s' if len(decisions) != 1 else ''} relied on a consent a parent "
+            text=f"published post{'s' if len(decisions) != 1 else ''} relied on a consent a parent "
             f"withdrew: take each down or say why it stays, by {first.due_on:%d/%m/%Y}.",
             url=reverse("publishing:detail", args=[first.post_id]),
             link_text="Decide",
@@ -177,7 +177,8 @@ def _by_hand_items(user: User) -> list[DashboardItem]:
     return [
         DashboardItem(
             title="Posts to publish by hand",
-            text=f"{n} approved post{'s' if n != 1 else ''} for a channel published by hand "
+            # The count is shown beside the sentence (`count`), so the sentence starts after it.
+            text=f"approved post{'s' if n != 1 else ''} for a channel published by hand "
             f"({first.channel}{' and others' if len({d.channel_id for d in waiting}) > 1 else ''}) "
             f"{'wait' if n != 1 else 'waits'} for you: publish {'each' if n != 1 else 'it'} there, then record "
             "the link.",
@@ -308,7 +309,7 @@ def _suggestion_items(user: User) -> list[DashboardItem]:
     return [
         DashboardItem(
             title="Suggestions for posts",
-            text=f"{n} suggestion{'s' if n != 1 else ''} for a post from colleagues "
+            text=f"suggestion{'s' if n != 1 else ''} for a post from colleagues "
             f"{'wait' if n != 1 else 'waits'} for your decision: turn each into a draft, or decline it with a note.",
             url=reverse("publishing:suggestions"),
             link_text="Decide",

@@ -20,7 +20,7 @@ from safesocial.audit.selectors import entries_for
 from safesocial.compliance.models import Acknowledgement
 from safesocial.compliance.selectors import records_for
 from safesocial.concerns import selectors as concern_selectors
-from safesocial.concerns.models import Concern, LinkKind
+from safesocial.concerns.models import Concern, Evidence, LinkKind
 from safesocial.concerns.types import normalise_handle, platform_of_channel
 from safesocial.consent.models import Consent
 from safesocial.escalation.selectors import escalations_for
@@ -41,6 +41,10 @@ class Item:
     title: str
     when: dt.date | dt.datetime | None
     fields: dict[str, str]
+    # A file of evidence goes into the zip as received, unless this item or the one it belongs to (`part_of`, its
+    # concern) is withheld: a screenshot cannot have a third party's name blacked out, only be left out whole.
+    attachment: Evidence | None = None
+    part_of: str = ""
 
 
 @dataclass
@@ -117,6 +121,23 @@ def _concern_items(concerns: list[Concern], sar: SubjectAccessRequest) -> list[I
                     f"Concern {c.reference or c.pk}: {r.get_kind_display()}",
                     r.made_on,
                     _clean({"To": r.contact, "Reference": r.reference, "Details": r.details, "Outcome": r.outcome}),
+                )
+            )
+        for f in c.evidence.order_by("uploaded_at", "pk"):
+            items.append(
+                Item(
+                    f"evidence:{f.pk}",
+                    f"Concern {c.reference or c.pk}: evidence file",
+                    f.uploaded_at,
+                    _clean(
+                        {
+                            "File": f.original_name,
+                            "What it shows": f.description,
+                            "Fingerprint (SHA-256)": f.sha256,
+                        }
+                    ),
+                    attachment=f,
+                    part_of=f"concern:{c.pk}",
                 )
             )
     return items

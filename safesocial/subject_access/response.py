@@ -1,6 +1,9 @@
 """The response to a subject access request, as it leaves SafeSocial: everything held about the person (collect.py),
 with what the DSL marked redacted, as `subject-access.json` (shape `FORMAT`, version `VERSION`), the same as a PDF to
-read and print, or a zip of both with `manifest.sha256` (safesocial/bundles.py), as a case export is packed.
+read and print, or a zip of both with `manifest.sha256` (safesocial/bundles.py), as a case export is packed. The zip
+also carries the evidence files of the person's concerns as received (`evidence/<id>-<name>`), each listed in the JSON
+with its SHA-256 and in the manifest, except those withheld (the file's item, or its concern's, marked): a file
+that no longer matches the SHA-256 taken on upload is listed with the problem and not sent.
 
 Redaction happens here and only here: an item withheld is replaced whole, a marked name is replaced wherever it
 appears (any case), each by `REDACTED`; the response lists what was redacted and why, without the names. Every
@@ -23,7 +26,7 @@ from safesocial.bundles import zip_with_manifest
 from safesocial.people.models import User
 
 from . import selectors
-from .collect import Section, holdings
+from .collect import Item, Section, holdings
 from .models import Redaction, RedactionKind, SubjectAccessRequest
 
 FORMAT = "safesocial.subject-access-export"
@@ -45,9 +48,37 @@ def _pattern(names: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(n) for n in names), re.IGNORECASE) if names else None
 
 
-def redacted(sections: list[Section], marks: list[Redaction]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The sections as plain data with the marks applied, and the list of redactions the response carries."""
+@dataclass(frozen=True)
+class _File:
+    path: str
+    data: bytes
+
+
+def _attachment(item: Item) -> tuple[dict[str, Any], _File | None]:
+    """What the record says about an item's evidence file, and the file itself if it is still what was received."""
+    e = item.attachment
+    assert e is not None
+    try:
+        with e.file.open("rb") as f:
+            data: bytes | None = f.read()
+    except OSError:
+        data = None
+    if data is None:
+        return {"file": None, "sha256": e.sha256, "problem": "The stored file is missing; it was not included."}, None
+    if hashlib.sha256(data).hexdigest() != e.sha256:
+        problem = "The stored file no longer matches its SHA-256; it was not included."
+        return {"file": None, "sha256": e.sha256, "problem": problem}, None
+    path = f"evidence/{e.pk}-{e.original_name}"
+    return {"file": path, "sha256": e.sha256}, _File(path, data)
+
+
+def redacted(
+    sections: list[Section], marks: list[Redaction]
+) -> tuple[list[dict[str, Any]], dict[str, Any], list[_File]]:
+    """The sections as plain data with the marks applied, the list of redactions the response carries, and the
+    evidence files that go with it (none of a withheld item, or of a withheld concern)."""
     withheld = {m.item: m for m in marks if m.kind == RedactionKind.WITHHOLD}
+    files: list[_File] = []
     names = [m for m in marks if m.kind == RedactionKind.NAME]
     pattern = _pattern([m.text for m in names])
     counts = {m.text.lower(): 0 for m in names}
@@ -70,14 +101,19 @@ def redacted(sections: list[Section], marks: list[Redaction]) -> tuple[list[dict
             if item.key in withheld:
                 items.append({"key": item.key, "when": when, "withheld": True, "text": REDACTED})
                 continue
-            items.append(
-                {
-                    "key": item.key,
-                    "title": clean(item.title),
-                    "when": when,
-                    "fields": {label: clean(value) for label, value in item.fields.items()},
-                }
-            )
+            row: dict[str, Any] = {
+                "key": item.key,
+                "title": clean(item.title),
+                "when": when,
+                "fields": {label: clean(value) for label, value in item.fields.items()},
+            }
+            if item.attachment is not None:
+                if item.part_of in withheld:
+                    row["attachment"] = {"file": None, "problem": "Withheld with the record it belongs to."}
+                else:
+                    row["attachment"], attached = _attachment(item)
+                    files += [attached] if attached else []
+            items.append(row)
         out.append({"key": section.key, "title": section.title, "items": items})
     shown = {i["key"] for s in out for i in s["items"]}
     summary = {
@@ -87,12 +123,13 @@ def redacted(sections: list[Section], marks: list[Redaction]) -> tuple[list[dict
             for n, m in enumerate(names, start=1)
         ],
     }
-    return out, summary
+    return out, summary, files
 
 
-def response_record(sar: SubjectAccessRequest, *, actor: User) -> dict[str, Any]:
-    sections, redactions = redacted(holdings(actor, sar), list(sar.redactions.all()))
-    return {
+def response_record(sar: SubjectAccessRequest, *, actor: User) -> tuple[dict[str, Any], list[_File]]:
+    """The response as plain data (the JSON), and the evidence files the zip carries with it."""
+    sections, redactions, files = redacted(holdings(actor, sar), list(sar.redactions.all()))
+    record = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": timezone.localtime().isoformat(),
@@ -110,6 +147,7 @@ def response_record(sar: SubjectAccessRequest, *, actor: User) -> dict[str, Any]
         "sections": sections,
         "redactions": redactions,
     }
+    return record, files
 
 
 def _json(record: dict[str, Any]) -> bytes:
@@ -123,14 +161,15 @@ def _pdf(record: dict[str, Any]) -> bytes:
 
 
 def build(sar: SubjectAccessRequest, fmt: str, *, actor: User) -> Export:
-    record = response_record(sar, actor=actor)
+    record, files = response_record(sar, actor=actor)
     name = f"subject-access-{sar.pk}"
     if fmt == "pdf":
         data = _pdf(record)
     elif fmt == "json":
         data = _json(record)
     else:
-        data = zip_with_manifest([("subject-access.pdf", _pdf(record)), ("subject-access.json", _json(record))])
+        parts = [("subject-access.pdf", _pdf(record)), ("subject-access.json", _json(record))]
+        data = zip_with_manifest(parts + [(f.path, f.data) for f in files])
     return Export(f"{name}.{fmt}", CONTENT_TYPES[fmt], data)
 
 

@@ -232,7 +232,7 @@ def a_review(w: World):
 
 def a_comment(w: World, text: str = "Lovely photos, thank you!") -> Comment:
     published(w)
-    url = reverse("sandbox_comment", args=[w.sandbox.pk, SandboxPost.objects.get(channel=w.sandbox).pk])
+    url = reverse("sandbox_comment", args=[w.sandbox.pk, SandboxPost.objects.get(channel_id=w.sandbox.pk).pk])
     Client(REMOTE_ADDR="198.51.100.7").post(url, {"name": "Jo Parent", "text": text})
     return Comment.objects.get()
 
@@ -415,7 +415,7 @@ def _unfollowed(w: World) -> Scene:
 
 def _sandbox_comment(w: World) -> Scene:
     published(w)
-    page = SandboxPost.objects.get(channel=w.sandbox)
+    page = SandboxPost.objects.get(channel_id=w.sandbox.pk)
     return Scene(reverse("sandbox_comment", args=[w.sandbox.pk, page.pk]), {"name": "Jo Parent", "text": "Well done!"})
 
 

@@ -28,7 +28,7 @@ def published(teacher, colleague, sandbox):
     post = posts.post_create(actor=teacher, channels=[sandbox], text="Sports day photos are up!", category="events")
     post, _ = posts.post_submit(actor=teacher, post=post)
     posts.post_approve(actor=colleague, post=post)
-    return SandboxPost.objects.get(channel=sandbox)
+    return SandboxPost.objects.get(channel_id=sandbox.pk)
 
 
 def _comment(sandbox, post, address: str, text: str):

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from safesocial.audit.services import audit_verify
 from safesocial.concerns import selectors
@@ -57,7 +58,7 @@ def test_the_demo_shows_one_parent_account_across_two_schools_on_the_leads_patte
     _people(trust)
     seed(trust)
     count = Concern.objects.count()
-    assert count == 8
+    assert count == 9
     seed(trust)
     assert Concern.objects.count() == count  # running it twice adds nothing
 
@@ -66,16 +67,21 @@ def test_the_demo_shows_one_parent_account_across_two_schools_on_the_leads_patte
     row = next(r for r in patterns.accounts if r.key == "account:facebook:dalefenwick")
     assert row.concerns == 4 and row.schools == 2 and row.over(patterns.threshold)  # 3 posts and a friend request
 
-    staff = Concern.objects.get(kind="staff_online_conduct")
+    staff = Concern.objects.get(kind="staff_online_conduct", school__key="seabright")
     assert staff.route == Route.STAFF
     subject = staff.links.get(role="subject").staff
     assert not selectors.can_manage(subject, staff)
     heads = User.objects.filter(role_assignments__school__key="seabright", role_assignments__role="head")
     assert heads and all(selectors.can_manage(h, staff) for h in heads)
 
-    closed = Concern.objects.get(status=ConcernStatus.CLOSED)
+    closed = Concern.objects.get(status=ConcernStatus.CLOSED, kind="cyberbullying_of_pupil")
     assert closed.lessons and closed.curriculum_change and closed.evidence.exists()
     assert closed.referrals.get(kind="la_advice").outcome
+    # A 2014 record past the policy's ten years for staff conduct waits in the Kestrel Bank head's retention review.
+    old = Concern.objects.get(kind="staff_online_conduct", school__key="kestrel-bank")
+    assert old.retain_until < timezone.localdate() and "10 years" in old.retention_rule
+    kestrel_heads = User.objects.filter(role_assignments__school__key="kestrel-bank", role_assignments__role="head")
+    assert kestrel_heads and all(list(selectors.retention_due(h)) == [old] for h in kestrel_heads)
     mash = Concern.objects.get(kind="ai_misuse").referrals.get(kind="mash")
     assert mash.reference and mash.follow_up.due_on > mash.made_on
     assert selectors.lado_clock(staff) is not None and selectors.lado_clock(staff).referral is None

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safesocial.audit.models import AuditEntry
+from safesocial.concerns.models import Concern
 from safesocial.moderation import services
 from safesocial.moderation.models import Comment, CommentStatus, ModerationEvent, Offender
 from safesocial.people.roles import Role
@@ -28,7 +29,7 @@ def published(teacher, colleague, sandbox):
     post = posts.post_create(actor=teacher, channels=[sandbox], text="Sports day photos are up!", category="events")
     post, _ = posts.post_submit(actor=teacher, post=post)
     posts.post_approve(actor=colleague, post=post)
-    return SandboxPost.objects.get(channel=sandbox)
+    return SandboxPost.objects.get(channel_id=sandbox.pk)
 
 
 @pytest.fixture
@@ -67,8 +68,8 @@ def test_a_disclosure_reaches_the_dsl_kept_and_hidden(
     client, sandbox, published, signed_in, dsl, head, teacher, mailoutbox
 ):
     comment = _comment(client, sandbox, published, "My daughter is scared to go home because her stepdad hits her")
-    assert comment.status == CommentStatus.HIDDEN and comment.concern is not None
-    concern = comment.concern
+    assert comment.status == CommentStatus.HIDDEN and comment.kept_for_concern
+    concern = Concern.objects.get(comments=comment)
     assert concern.school == sandbox.school
     body = signed_in(head).get(reverse("concerns:detail", args=[concern.pk])).content.decode()  # Seabright's DSL
     assert "stepdad" in body
@@ -332,7 +333,7 @@ def test_a_moderator_cannot_open_another_schools_queue(client, sandbox, publishe
 
 def test_a_disclosure_concern_says_when_and_where_the_comment_was_posted(client, sandbox, published):
     comment = _comment(client, sandbox, published, "my son is scared to go home because his dad hits him", "Jo Bloggs")
-    concern = comment.concern
+    concern = Concern.objects.get(comments=comment)
     assert concern.occurred_at == comment.created_at
     assert concern.platform == "facebook" and concern.account_handle == "Jo Bloggs"
 

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from safesocial.concerns.models import Concern
 from safesocial.moderation import services
 from safesocial.moderation.models import Comment, CommentStatus
 from safesocial.people.roles import Role
@@ -28,7 +29,7 @@ def published(teacher, colleague, sandbox):
     post = posts.post_create(actor=teacher, channels=[sandbox], text="Sports day photos are up!", category="events")
     post, _ = posts.post_submit(actor=teacher, post=post)
     posts.post_approve(actor=colleague, post=post)
-    return SandboxPost.objects.get(channel=sandbox)
+    return SandboxPost.objects.get(channel_id=sandbox.pk)
 
 
 @pytest.fixture
@@ -52,7 +53,7 @@ def comments(sandbox, published):
     )
     made["kind"] = Comment.objects.get(text=KIND)
     assert made["abuse"].status == CommentStatus.HIDDEN and made["complaint"].status == CommentStatus.VISIBLE
-    assert made["disclosure"].concern_id is not None
+    assert Concern.objects.filter(comments=made["disclosure"]).exists()
     return made
 
 

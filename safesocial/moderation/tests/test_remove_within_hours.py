@@ -30,7 +30,7 @@ def waiting(client, teacher, colleague, sandbox):
     post = posts.post_create(actor=teacher, channels=[sandbox], text="Sports day photos are up!", category="events")
     post, _ = posts.post_submit(actor=teacher, post=post)
     posts.post_approve(actor=colleague, post=post)
-    published = SandboxPost.objects.get(channel=sandbox)
+    published = SandboxPost.objects.get(channel_id=sandbox.pk)
     client.post(reverse("sandbox_comment", args=[sandbox.pk, published.pk]), {"name": "A Visitor", "text": COMPLAINT})
     comment = Comment.objects.get(channel=sandbox)
     assert comment.needs_review

@@ -27,6 +27,7 @@ JOBS = {
     "chase_by_hand",
     "policy_remind",
     "compliance_remind",
+    "consent_remind",
     "audit_checkpoint",
 }
 
@@ -92,6 +93,7 @@ def test_health_says_how_long_ago_each_scheduled_job_last_ran(client, trust, set
     call_command("poll_direct_messages", stdout=out)
     call_command("policy", "remind", stdout=out)
     call_command("compliance", "remind", stdout=out)
+    call_command("consent", "remind", stdout=out)
     call_command("concerns", "chase", stdout=out)
     call_command("chase_take_downs", stdout=out)
     call_command("chase_by_hand", stdout=out)

@@ -30,6 +30,7 @@ def test_the_scheduler_runs_each_crontab_job_at_its_time_once():
         "concerns_chase",
         "policy_remind",
         "compliance_remind",
+        "consent_remind",
     }
     assert set(JobRun.objects.values_list("name", flat=True)) == set(monday_seven)
 
@@ -54,6 +55,7 @@ def test_the_scheduler_runs_each_crontab_job_at_its_time_once():
         "poll_direct_messages",
         "concerns_chase",
         "policy_remind",
+        "consent_remind",
     }
     tuesday_eight = scheduler_tick(now=at(MONDAY + dt.timedelta(days=1), 8, 0, 5))
     assert set(tuesday_eight) == {

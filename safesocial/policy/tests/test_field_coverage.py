@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
 from functools import cache
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from safesocial.policy.coverage import FIELDS, SENTENCES, Acts, TextOnly, schema_fields
 from safesocial.policy.explain import explain
 from safesocial.policy.loader import load_policy_file
-from safesocial.policy.schema import Policy
+from safesocial.policy.schema import Complaints, EarlyReview, EsafetyMeeting, GuidanceUpdate, Policy, Whistleblowing
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -79,9 +80,10 @@ EXAMPLES = sorted((ROOT / "examples" / "policies").glob("*.yaml"))
 
 
 def _variants(policy: Policy) -> list[Policy]:
-    """The example as written, and with the switches the examples happen not to flip, so every branch of explain.py
-    writes its sentence here."""
-    c, m, k = policy.channels, policy.moderation, policy.concerns
+    """The example as written, and with the switches the examples happen not to flip (and the optional sections they
+    leave out), so every branch of explain.py writes its sentence here."""
+    c, m, k, f, r = policy.channels, policy.moderation, policy.concerns, policy.parents, policy.review
+    soon = dt.date.today() + dt.timedelta(days=30)
     return [
         policy,
         policy.model_copy(
@@ -95,6 +97,17 @@ def _variants(policy: Policy) -> list[Policy]:
                 ),
                 "moderation": m.model_copy(update={"remove_within_hours": None if m.remove_within_hours else 24}),
                 "concerns": k.model_copy(update={"friendship_disclosure": not k.friendship_disclosure}),
+                "parents": f.model_copy(update={"esafety_meetings": [EsafetyMeeting(date=soon)]}),
+                "review": r.model_copy(
+                    update={
+                        "early": EarlyReview(
+                            after_debrief=not r.early.after_debrief,
+                            guidance=[GuidanceUpdate(title="Keeping Children Safe in Education", published=soon)],
+                        )
+                    }
+                ),
+                "complaints": Complaints(contact="the school office, 07700 900123"),
+                "whistleblowing": Whistleblowing(url="https://trust.example.com/whistleblowing"),
             }
         ),
     ]

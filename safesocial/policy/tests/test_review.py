@@ -101,7 +101,7 @@ def test_the_summary_names_each_changed_rule_in_plain_english():
     old = parse_policy(policy_text("000"))
     new = parse_policy(ceo_approves_channels(policy_text("000")).replace("quiz_pass_mark: 80", "quiz_pass_mark: 90"))
     sentences = [c.sentence for c in field_changes(old, new)]
-    assert "Channel approver: head → ceo" in sentences
+    assert "Who signs off a new channel: the headteacher → the CEO" in sentences
 
 
 def test_the_line_difference_marks_additions_and_removals():
@@ -261,7 +261,7 @@ def test_the_diff_page_shows_the_summary_after_saving(signed_in, ceo, review):
         follow=True,
     )
     page = response.content.decode()
-    assert "Channel approver: head → ceo" in page
+    assert "Who signs off a new channel: the headteacher → the CEO" in page
     assert "Removed: " in page and "Added: " in page
 
 

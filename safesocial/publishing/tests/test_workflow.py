@@ -42,7 +42,7 @@ def test_a_colleague_approves_and_the_post_appears_on_the_sandbox_page(teacher, 
     post = services.post_approve(actor=colleague, post=post)
     post.refresh_from_db()
     assert post.status == PostStatus.PUBLISHED
-    published = SandboxPost.objects.get(channel=sandbox)
+    published = SandboxPost.objects.get(channel_id=sandbox.pk)
     assert published.text == post.text
     assert published.image_alts == ["Children racing on the field"]
 
