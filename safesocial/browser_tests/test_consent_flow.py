@@ -282,7 +282,7 @@ def test_the_head_records_a_withdrawal_and_sees_the_published_posts_featuring_th
     page.get_by_role("button", name="Record", exact=True).click()
 
     expect(messages_of(page)).to_contain_text(
-        "Consent withdrawn. 1 published post(s) relied on it: take each down or say why it stays"
+        "Consent withdrawn. 1 published post relied on it: take it down or say why it stays"
     )
     alert = page.get_by_role("alert").filter(has=page.get_by_role("heading", name="Published posts featuring Ava"))
     expect(alert).to_contain_text("Consent for photos or names is not in force now")

@@ -101,8 +101,9 @@ def record(request: HttpRequest, pk: int) -> HttpResponse:
             return "Consent recorded."
         messages.error(
             request,
-            f"Consent withdrawn. {len(affected)} published post(s) relied on it: take each down or say why it stays "
-            "(listed below, and on the post pages).",
+            f"Consent withdrawn. {len(affected)} published {'post' if len(affected) == 1 else 'posts'} relied on it: "
+            f"take {'it' if len(affected) == 1 else 'each'} down or say why it stays (listed below, and on the post "
+            "pages).",
         )
         return None
 
