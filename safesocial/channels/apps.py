@@ -9,6 +9,7 @@ class ChannelsConfig(AppConfig):
     verbose_name = "Official channels"
 
     def ready(self) -> None:
+        # Own modules, imported here because they read models, which exist only once the app registry is ready.
         from . import panels, selectors
 
         hooks.REVIEW_PACK.register(panels.review_channels, order=30)

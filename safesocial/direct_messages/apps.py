@@ -9,6 +9,7 @@ class DirectMessagesConfig(AppConfig):
     verbose_name = "Direct messages to official accounts"
 
     def ready(self) -> None:
+        # Own modules, imported here because they read models, which exist only once the app registry is ready.
         from . import selectors, services
 
         # Meta sends a Page's messages to the same webhook address as its comments; moderation checks the signature.

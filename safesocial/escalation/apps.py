@@ -9,6 +9,7 @@ class EscalationConfig(AppConfig):
     verbose_name = "The parent escalation ladder"
 
     def ready(self) -> None:
+        # Own modules, imported here because they read models, which exist only once the app registry is ready.
         from . import panels, selectors, services
 
         hooks.DASHBOARD_CARDS.register(selectors.dashboard_items, order=20)

@@ -9,6 +9,7 @@ class GovernorsConfig(AppConfig):
     verbose_name = "Governors' reports"
 
     def ready(self) -> None:
+        # Own modules, imported here because they read models, which exist only once the app registry is ready.
         from . import panels, selectors
 
         hooks.DASHBOARD_CARDS.register(selectors.dashboard_items, order=60)

@@ -9,6 +9,7 @@ class ModerationConfig(AppConfig):
     verbose_name = "Comment moderation"
 
     def ready(self) -> None:
+        # Own modules, imported here because they read models, which exist only once the app registry is ready.
         from . import selectors, services, tasks
 
         # Comments left waiting past the policy's `remove_within_hours` are chased on the moderators' dashboard.

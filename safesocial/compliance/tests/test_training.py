@@ -6,13 +6,14 @@ import datetime as dt
 import uuid
 
 import pytest
+import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from safesocial.compliance import quiz, selectors, services
 from safesocial.compliance.models import QUIZ_TOPIC, QuizAttempt, TrainingKind, TrainingRecord, TrainingStatus
 from safesocial.people.roles import Role
-from safesocial.policy.services import trust_create_from_policy
+from safesocial.policy.services import policy_adopt, trust_create_from_policy
 from safesocial.testing.compliance import train
 from safesocial.testing.trusts import policy_text
 
@@ -192,10 +193,6 @@ def test_a_quiz_with_a_missing_answer_or_for_an_old_version_is_refused(trust, te
 
 def _asking_for_signatures(trust) -> None:
     """Policy 000 asks staff only to read and understand the AUP; a policy that asks them to sign it (as 004 does)."""
-    import yaml
-
-    from safesocial.policy.services import policy_adopt
-
     data = yaml.safe_load(policy_text("000"))
     data["channels"]["aup_signature_required"] = True
     policy_adopt(actor=None, trust=trust, text=yaml.safe_dump(data, sort_keys=False))
