@@ -3,7 +3,6 @@ database, so an entry altered or removed after the fact breaks the chain and `sa
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 
@@ -14,10 +13,11 @@ class AppendOnlyError(Exception):
 class AuditEntry(models.Model):
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor_label = models.CharField(max_length=200)  # kept verbatim so the chain never depends on a join
+    # Who acted: the user's id, a plain number rather than a foreign key, because the record is the floor below the
+    # people it names (docs/architecture.md); the label is kept verbatim so the chain never depends on a join and the
+    # trail still says who it was when the user is gone. Null for SafeSocial itself or a person without an account.
+    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor_label = models.CharField(max_length=200)
     action = models.CharField(max_length=80, db_index=True)
     object_type = models.CharField(max_length=80, db_index=True)
     object_id = models.CharField(max_length=64, blank=True, db_index=True)

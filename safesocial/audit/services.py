@@ -84,7 +84,7 @@ def audit_record(
         entry = AuditEntry(
             seq=head.seq + 1,
             at=timezone.now(),
-            actor=user,
+            actor_id=user.pk if user else None,
             actor_label=(user.email if user else (actor if isinstance(actor, str) else "system")),
             action=action,
             object_type=object_type,

@@ -23,12 +23,6 @@ def _floors() -> list[list[list[str]]]:
 
 FLOORS = _floors()
 
-# The one relation still pointing up, each with why. Not an excuse list to grow: a new entry needs the lead's word.
-# The audit record names who acted through settings.AUTH_USER_MODEL, Django's seam for the user model (people.User,
-# the floor above the record): every service on every floor writes an entry with its actor, and the hash chain keeps
-# the actor's id. Keying it by a plain id (as the sandbox now does with its channel) would change audit's rows.
-KNOWN_UPWARD = {"audit.AuditEntry.actor": "people.User"}
-
 
 def _place(model: type[models.Model]) -> tuple[int, int] | None:
     """(floor, room) of the module that defines the model, by the longest name in the contract that holds it, or
@@ -70,22 +64,13 @@ def test_no_model_relation_points_up_a_floor_or_across_to_a_room_beside_it():
     wrong = []
     for model, field, target in _relations():
         here, there = _place(model), _place(target)
-        if here is None or there is None or KNOWN_UPWARD.get(f"{_label(model)}.{field}") == _label(target):
+        if here is None or there is None:
             continue
         if there[0] < here[0]:
             wrong.append(f"{_label(model)}.{field} -> {_label(target)}: up a floor")
         elif there[0] == here[0] and there[1] != here[1]:
             wrong.append(f"{_label(model)}.{field} -> {_label(target)}: a room beside it on the same floor")
     assert wrong == []
-
-
-def test_each_known_upward_relation_is_still_there_and_still_points_up():
-    """So the list shrinks when one is turned around."""
-    relations = {f"{_label(model)}.{field}": target for model, field, target in _relations()}
-    for relation, target in KNOWN_UPWARD.items():
-        assert _label(relations[relation]) == target
-        model = apps.get_model(relation.rsplit(".", 1)[0])
-        assert _place(relations[relation])[0] < _place(model)[0]
 
 
 def test_the_check_sees_relations_named_by_a_string():

@@ -36,7 +36,7 @@ def test_withdrawal_takes_effect_at_once_and_is_audited(pupil, parent, head):
     )
     assert not has_consent(pupil, Purpose.SOCIAL_MEDIA)
     entry = AuditEntry.objects.filter(action="consent.withdraw").get()
-    assert entry.actor == head and "Ava" not in str(entry.changes) and entry.object_label == f"pupil {pupil.pk}"
+    assert entry.actor_id == head.pk and "Ava" not in str(entry.changes) and entry.object_label == f"pupil {pupil.pk}"
 
 
 def test_consent_from_someone_not_recorded_as_a_parent_is_refused(pupil, head, seabright):
