@@ -4,8 +4,7 @@
     .venv/bin/python benchmarks/moderation.py --apc-python /tmp/apc-venv/bin/python
     .venv/bin/python benchmarks/moderation.py --skip-speed
     .venv/bin/python benchmarks/moderation.py --only-writers  # each writer held out in turn (about 25 minutes)
-    .venv/bin/python benchmarks/moderation.py --only-blind    # the fresh blind set alone (comments_w11.yaml)
-    .venv/bin/python benchmarks/moderation.py --only-blind --blind benchmarks/blind/comments_w6.yaml   # another's
+    .venv/bin/python benchmarks/moderation.py --only-blind --blind FILE   # a fresh writer's blind set alone
 
 Accuracy: precision, recall and F1 on the held-out test split of every data set in ../shared/data/moderation/
 (HateXplain's official test split; the splits are described in safesocial/moderation/training/datasets.py), on
@@ -35,8 +34,9 @@ The independent writers' comments (safesocial/text/data/comments_w*.yaml) are sc
 semantic heads are retrained without that writer (train_semantic.train(leave_out=...), their cuts chosen leave one
 writer out over the others), so no writer's figures come from a model that read them. `--writers shipped` scores
 them with the shipped model instead (in-sample for the writers it was trained on; how the model before this one is
-measured on writers it never saw). The fresh blind set (benchmarks/blind/comments_w11.yaml: written by someone who
-saw neither the rules nor any training data, never trained or tuned on) is scored with the shipped model.
+measured on writers it never saw). A fresh blind set given with --blind (a writer's comments, written by someone who
+saw neither the rules nor any training data, never trained or tuned on) is scored with the shipped model. The
+repository keeps none: comments_w11 and w13, each scored once as a blind set, are training data now.
 
 Each writer's set and the blind set are scored per category: for safeguarding, the share escalated (and escalated
 or sent to review), the share of ordinary comments escalated (and escalated or reviewed), and P / R / F1 of
@@ -75,7 +75,7 @@ from safesocial.text.rules import RegisterPupil  # noqa: E402
 CASES = REPO / "safesocial" / "moderation" / "tests" / "cases_school.yaml"
 HOLDOUT = REPO / "benchmarks" / "moderation_holdout.yaml"
 BLIND = REPO / "benchmarks" / "moderation_blind.yaml"
-WRITER_BLIND = REPO / "benchmarks" / "blind" / "comments_w11.yaml"
+WRITER_BLIND: Path | None = None  # --blind FILE
 WRITER_DATA = REPO / "safesocial" / "text" / "data"
 APC_SCRIPT = """
 import json, sys
@@ -358,10 +358,11 @@ def print_writers(mode: str) -> None:
 
 
 def print_writer_blind() -> None:
+    assert WRITER_BLIND is not None
     items = yaml.safe_load(WRITER_BLIND.read_text(encoding="utf-8"))
     texts = [item["text"] for item in items]
     columns = {"words only": classify_batch(texts, semantic=False), "with the semantic layer": classify_batch(texts)}
-    title = f"Independent writer's blind set: {WRITER_BLIND.relative_to(REPO)} (scored once, never tuned on)"
+    title = f"Independent writer's blind set: {WRITER_BLIND.name} (scored once, never tuned on)"
     print_writer_table(title, items, columns)
 
 
@@ -431,7 +432,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "safesocial-apc-cache")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--comments", type=int, default=20_000, help="how many comments the speed runs classify")
-    parser.add_argument("--only-blind", action="store_true", help="only the independent writer's blind set")
+    parser.add_argument("--only-blind", action="store_true", help="only the independent writer's blind set (--blind)")
     parser.add_argument("--only-writers", action="store_true", help="only the writers' sets, each held out")
     parser.add_argument(
         "--writers",
@@ -440,11 +441,11 @@ def main() -> None:
         help="score each writer's set with heads trained without it (default), with the shipped model, or not at all",
     )
     parser.add_argument("--no-blind", action="store_true", help="leave out the blind set (while it stays unopened)")
-    parser.add_argument(
-        "--blind", type=Path, default=WRITER_BLIND, help="the writer's blind set (default: comments_w11.yaml)"
-    )
+    parser.add_argument("--blind", type=Path, help="a writer's blind set to score once (none by default)")
     args = parser.parse_args()
-    WRITER_BLIND = args.blind.resolve()
+    if args.only_blind and args.blind is None:
+        parser.error("--only-blind needs --blind FILE")
+    WRITER_BLIND = args.blind.resolve() if args.blind else None
     if args.only_blind:
         print_writer_blind()
         return
@@ -487,7 +488,7 @@ def main() -> None:
 
     if args.writers != "none":
         print_writers(args.writers)
-    if not args.no_blind:
+    if WRITER_BLIND is not None and not args.no_blind:
         print_writer_blind()
 
     if not args.skip_speed:

@@ -3,8 +3,8 @@
 Creates and drops a PostgreSQL database of its own, loads the demo trust into it, queues posts for review and connects
 Seabright's Facebook Page to a local Graph API stand-in (safesocial/testing/standins/graph.py) in this process. Then
 starts, on 127.0.0.1 only, `gunicorn -c python:safesocial.gunicorn_conf safesocial.wsgi` (WEB_WORKERS=2,
-DATABASE_CONN_MAX_AGE=60, TASKS_BACKEND=django_tasks_db.DatabaseBackend) and one `safesocial db_worker`, and runs two
-phases of fixed length:
+DATABASE_CONN_MAX_AGE=60, TASKS_BACKEND=django_tasks_db.DatabaseBackend) and `safesocial db_worker --processes 2`
+(`--worker-processes`: one per core), and runs two phases of fixed length:
 
 1. **The mix**: `--concurrency` client threads, each sending its next request as soon as the last is answered, each
    request one of: a reviewer's review tab and a post in review (Seabright's Year 1 teacher), a DSL's concern list and
@@ -73,6 +73,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=16, help="client threads in the mix (default 16)")
     parser.add_argument("--senders", type=int, default=16, help="webhook senders in phase 2 (default 16)")
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument(
+        "--worker-processes", type=int, default=2, help="db_worker --processes, one per core (default 2)"
+    )
     parser.add_argument("--pupils-per-school", type=int, default=200, help="size of the demo trust (default 200)")
     parser.add_argument("--posts", type=int, default=50, help="posts waiting for review (default 50)")
     parser.add_argument("--seed", type=int, default=7)
@@ -128,7 +131,7 @@ def running_gunicorn(env: dict[str, str], workers: int, log: Path) -> Iterator[t
 
 
 def tree_cpu(pid: int) -> float:
-    """CPU seconds of a process and its live children (gunicorn's workers), from /proc."""
+    """CPU seconds of a process and its live children (gunicorn's workers, db_worker's processes), from /proc."""
     children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
     return wh.cpu_seconds(pid) + sum(wh.cpu_seconds(int(child)) for child in children)
 
@@ -313,7 +316,7 @@ def run(args: argparse.Namespace, url: str, data_dir: Path) -> int:
             "DATABASE_CONN_MAX_AGE": "60",
             "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
         }
-        worker_cmd = wh.worker_command("db", None, None)
+        worker_cmd = [*wh.worker_command("db", None, None), "--processes", str(args.worker_processes)]
         gunicorn_log, worker_log = data_dir / "gunicorn.log", data_dir / "worker.log"
         pending = Deliveries(deliveries)
         with (
@@ -347,9 +350,9 @@ def run(args: argparse.Namespace, url: str, data_dir: Path) -> int:
 
             mix_first = len(deliveries) - len(pending.queue)
             print(f"machine at start: {benchlib.machine()}")
-            cpu0 = tree_cpu(pid), wh.cpu_seconds(worker_pids[0])
+            cpu0 = tree_cpu(pid), tree_cpu(worker_pids[0])
             mix_wall, mix_client_cpu = drive(args.concurrency, args.duration, mixed)
-            cpu1 = tree_cpu(pid), wh.cpu_seconds(worker_pids[0])
+            cpu1 = tree_cpu(pid), tree_cpu(worker_pids[0])
             mix_last = len(deliveries) - len(pending.queue)
             mix_load = benchlib.machine()
 
@@ -362,7 +365,7 @@ def run(args: argparse.Namespace, url: str, data_dir: Path) -> int:
             hooks_wall, hooks_client_cpu = drive(args.senders, args.duration, webhook_only)
             hooks_last = len(deliveries) - len(pending.queue)
             wh.wait_for_hides(deliveries[:hooks_last], graph_standin.hides, timeout=60)
-            cpu2 = tree_cpu(pid), wh.cpu_seconds(worker_pids[0])
+            cpu2 = tree_cpu(pid), tree_cpu(worker_pids[0])
             hooks_load = benchlib.machine()
             waits, runs = wh.queue_times([d.comment_id for d in deliveries[mix_last:hooks_last] if d.sent])
         print(f"gunicorn log: {wh.server_errors(gunicorn_log)} ({gunicorn_log.stat().st_size} bytes)")

@@ -11,7 +11,8 @@ safesocial/publishing/tests/text_cases.yaml, counting per case whether the check
     .venv/bin/python benchmarks/text_checks.py --lowo     # leave one writer out: retrain without each, score it
     .venv/bin/python benchmarks/text_checks.py --blind    # once, at the end: the newest blind posts, per category
 
---blind scores benchmarks/blind/posts_w12.yaml (a writer who saw neither the rules nor the training posts) through
+--blind scores the newest benchmarks/blind/posts_w*.yaml, or the one named (a writer who saw neither the rules nor
+the training posts; once scored and reported, a set may move to safesocial/text/data/ as training data) through
 semantic_posts.check_posts, the code path of `safesocial check-post`, with no register: the share of problem posts
 flagged (warn or block) and of good posts flagged, per category, before (rules.check_text alone) and after. Never
 train or choose cuts on it. --writers does the same for each writer in safesocial/text/data/, saying whether the
@@ -97,8 +98,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--blind",
         nargs="?",
-        const="posts_w12.yaml",
-        help="score a blind set of posts in benchmarks/blind/ (default: the newest, posts_w12.yaml), and nothing else",
+        const="newest",
+        help="score a blind set of posts in benchmarks/blind/ (default: the newest posts_w*.yaml), and nothing else",
     )
     parser.add_argument(
         "--writers", action="store_true", help="score the shipped model on each training writer's posts, per category"
@@ -271,7 +272,13 @@ def score_set(title: str, rows: list[dict]) -> dict[str, float]:
 
 
 def blind(name: str) -> None:
-    path = REPO / "benchmarks" / "blind" / name
+    directory = REPO / "benchmarks" / "blind"
+    if name == "newest":
+        found = sorted(directory.glob("posts_w*.yaml"), key=lambda p: int(p.stem.removeprefix("posts_w")))
+        if not found:
+            sys.exit(f"no posts_w*.yaml in {directory.relative_to(REPO)}: name a blind set")
+        name = found[-1].name
+    path = directory / name
     score_set(f"Blind posts, {path.relative_to(REPO)}", load_rows([path]))
 
 

@@ -18,8 +18,15 @@ fi
 PYTHON=${PYTHON:-python3.11}
 command -v "$PYTHON" >/dev/null || PYTHON=python3
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-.venv/bin/pip install --quiet --upgrade pip
-.venv/bin/pip install --quiet -e ".[test]"
+# uv installs `.[test]` in a fresh .venv with a third less CPU time than pip (issue 14: 51 s of CPU and 111 s of wall
+# time with pip's warm cache, 33 s and 88 s with uv's cold one). It does not read pip.conf (extra indexes, the cap on
+# torch, which `.[test]` does not hold): `pip freeze` after each lists the same versions, uv itself aside.
+# If uv cannot be had or fails, pip installs as before.
+if ! { .venv/bin/pip install --quiet "uv==0.13.9" &&
+  .venv/bin/uv pip install --quiet --python .venv/bin/python -e ".[test]"; }; then
+  .venv/bin/pip install --quiet --upgrade pip
+  .venv/bin/pip install --quiet -e ".[test]"
+fi
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -149,6 +149,15 @@ class Concern(models.Model):
             models.Index(fields=["trust", "retain_until"], name="concern_retention_idx"),
             models.Index(fields=["reported_by", "created_at"], name="concern_reporter_idx"),
             models.Index(fields=["trust", "closed_at"], name="concern_closed_idx"),
+            # The list's order (open first, the triage level, oldest first) read from the index alone, without the
+            # rows: what the list sorts before it reads one page of whole concerns (PostgreSQL; elsewhere a plain
+            # index on these fields).
+            models.Index(
+                fields=["trust", "route", "status", "triage_level", "created_at"],
+                include=["id", "school", "kind"],
+                condition=models.Q(destroyed_at__isnull=True),
+                name="concern_list_order_idx",
+            ),
             # The banner and the chase: open concerns nobody has acknowledged yet (few at any time).
             models.Index(
                 fields=["trust", "triage_level", "triaged_at"],
@@ -233,6 +242,13 @@ class ConcernLink(models.Model):
             models.Index(fields=["pupil"], name="link_pupil_idx"),
             models.Index(fields=["parent"], name="link_parent_idx"),
             models.Index(fields=["trust", "account_key"], name="link_account_idx"),
+            # The patterns (and the dashboard's count of them) group a year's links by what they name: read in that
+            # order from the index alone, they need no sort of every link (PostgreSQL; elsewhere a plain index).
+            models.Index(
+                fields=["trust", "route", "kind", "pupil", "parent", "staff", "account_key"],
+                include=["created_at", "concern", "school"],
+                name="link_pattern_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

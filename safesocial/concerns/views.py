@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -65,13 +64,19 @@ def concern_list(request: HttpRequest) -> HttpResponse:
         or schools_where(user, Action.RECEIVE_STAFF_CONCERNS).exists()
     )
     since = services.concern_list_visit(actor=user) if receives else None
-    rows = selectors.concern_list(user, filters).select_related("reported_by")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.concern_list(user, filters)
+    # Sorting the ids alone (and counting them as they are sorted) and reading one page's rows after is what keeps
+    # the list and its search quick with 50,000 concerns.
+    page = selectors.ids_page(rows, request.GET.get("page"), PAGE_SIZE, searching=bool(filters.q))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "page": page,
-        "concerns": selectors.list_rows(user, list(page.object_list), since) if receives else [],
+        "concerns": selectors.list_rows(
+            user, selectors.page_of(rows.select_related("reported_by"), page.object_list), since
+        )
+        if receives
+        else [],
         "filtering": bool(filters.status or filters.school or filters.kind),
         "filters": filters,
         "query": query.urlencode(),

@@ -45,6 +45,14 @@ class Comment(models.Model):
             models.Index(fields=["author_id"]),
             # "All comments", newest first, reads the newest rows of this index instead of sorting every comment.
             models.Index(fields=["-received_at"], name="comment_newest_first"),
+            # The inbox's counts and queues read only the flagged comments (a few in a hundred) by channel and state.
+            models.Index(
+                fields=["channel", "status", "kept_for_concern"],
+                condition=models.Q(needs_review=True),
+                name="comment_flagged_idx",
+            ),
+            # One school's moderator reads their own channels' comments newest first.
+            models.Index(fields=["channel", "-received_at"], name="comment_channel_newest_idx"),
         ]
 
     def __str__(self) -> str:

@@ -28,6 +28,21 @@ from .thresholds import thresholds_from_policy
 # The reply offered where the policy writes none of its own (`moderation.complaint_reply`).
 COMPLAINT_REPLY = DEFAULT_COMPLAINT_REPLY
 
+# Comments a page of the inbox shows. Pages go to older comments without counting them all: a trust's channels hold
+# a million, and the tabs already say how many wait.
+INBOX_PAGE = 50
+
+
+def _page_number(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
+def _without_page(request: HttpRequest) -> str:
+    """The inbox's filters (queue, author, view) for the links to the next and previous pages."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -71,7 +86,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
         comments = comments.filter(status="hidden")
     elif view != "all":
         raise Http404
-    shown = list(comments[:200])
+    number = _page_number(request.GET.get("page"))
+    start = (number - 1) * INBOX_PAGE
+    # Newest first, and the id settles ties, so that a comment is on one page only.
+    shown = list(comments.order_by("-received_at", "-pk")[start : start + INBOX_PAGE + 1])  # one more: an older page?
+    has_next = len(shown) > INBOX_PAGE
+    shown = shown[:INBOX_PAGE]
     thresholds = thresholds_from_policy(request.user.trust.policy.moderation)
     for comment in shown:
         comment.masked = _masked(request.user, comment)
@@ -89,6 +109,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "queues": queues,
             "escalation_schools": set(schools_where(request.user, Perm.MANAGE_ESCALATION).values_list("pk", flat=True)),
             "queue": queue,
+            "page_number": number,
+            "has_next": has_next,
+            "page_query": _without_page(request),
             "deadline": deadline,
             "offender": offender,
             "offenders": selectors.offenders_for(request.user)[:50],

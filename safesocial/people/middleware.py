@@ -1,7 +1,7 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from .selectors import has_two_factor, requires_two_factor
+from .selectors import two_factor_missing
 
 
 class RequireTwoFactorMiddleware:
@@ -15,11 +15,6 @@ class RequireTwoFactorMiddleware:
 
     def __call__(self, request):
         user = request.user
-        if (
-            user.is_authenticated
-            and not request.path.startswith(self.OPEN_PREFIXES)
-            and requires_two_factor(user)
-            and not has_two_factor(user)
-        ):
+        if user.is_authenticated and not request.path.startswith(self.OPEN_PREFIXES) and two_factor_missing(user):
             return redirect(f"{reverse('mfa_activate_totp')}?next={request.path}")
         return self.get_response(request)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -20,6 +20,16 @@ def has_two_factor(user: User) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def two_factor_missing(user: User) -> bool:
+    """requires_two_factor(user) and not has_two_factor(user), in one query: RequireTwoFactorMiddleware asks it on
+    every page a signed-in person opens."""
+    from allauth.mfa.models import Authenticator
+
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
+    mfa_roles = [r.value for r in MFA_REQUIRED_ROLES]
+    return user.role_assignments.filter(role__in=mfa_roles).filter(~Exists(totp)).exists()
 
 
 def schools_for(user: User) -> QuerySet[School]:

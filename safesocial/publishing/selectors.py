@@ -45,6 +45,11 @@ def post_for(user: User, pk: int) -> Post:
     post = posts_for(user).filter(pk=pk).first()
     if post is None:
         raise Http404("No such post")
+    trust = user.trust  # loaded already: posts_for asked the policy who may see what
+    if trust is not None and post.trust_id == trust.pk:
+        # The same row, with its policy, for this request: the post's page asks the policy again through post.trust,
+        # which would load both a second time.
+        post.trust = trust
     return post
 
 

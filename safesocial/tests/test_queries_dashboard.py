@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from safesocial.concerns import services as concern_services
 from safesocial.people.roles import Role
 from safesocial.people.services import pupil_create, school_create
 from safesocial.testing.channels import make_channel
@@ -51,3 +52,37 @@ def test_a_trust_wide_dashboard_takes_the_same_queries_for_three_schools_and_sev
     body = response.content.decode()
     # The new schools are really on the page: their safeguarding contacts, for anyone at any of them to report to.
     assert "Dara Lead 6" in body and "Dee Deputy 6" in body
+
+
+def test_the_safeguarding_leads_dashboard_takes_the_same_queries_for_one_concern_and_fifty_one(
+    trust, make_staff, signed_in, same_queries
+):
+    """The lead's dashboard counts the open concerns, the pattern alerts among the people and accounts they name and
+    the records due for review: a query for each count, never one per concern (issue 16: 50,000 concerns)."""
+    lead = trust.staff.get(email="m.ashdown@harbourside.example.com")
+    seabright = trust.schools.get(key="seabright")
+    reporter = make_staff(Role.TEACHER, seabright, "Rae Reporter")
+    pip = pupil_create(
+        actor=None,
+        school=seabright,
+        first_name="Pip",
+        last_name="Named",
+        date_of_birth=dt.date(2017, 1, 1),
+        year_group="3",
+    )
+
+    def report(n: int) -> None:
+        concern_services.concern_report(
+            actor=reporter,
+            school=seabright,
+            kind="friend_request",
+            summary=f"A friend request, the {n}th",
+            people=concern_services.People(pupils=[pip], accounts=[("instagram", f"stranger{n % 5}")]),
+        )
+
+    report(0)
+    client = signed_in(lead)
+    client.get(reverse("dashboard"))
+    response = same_queries(52, lambda: client.get(reverse("dashboard")), lambda: [report(n) for n in range(1, 51)])
+    body = response.content.decode()
+    assert "Pattern alerts" in body and "51" in body

@@ -23,6 +23,7 @@ station closures) rather than to be clever.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
@@ -368,7 +369,8 @@ CAMPAIGNING = re.compile(
     rf"\bthanks?\s+(?:you\s+)?to\s+(?:the\s+)?(?-i:{PARTY_NAMES}|{POLITICIANS})\b|"
     r"#\w*(?:Tor(?:y|ies)|Labour|Reform|Starmer|Sunak|Farage|Badenoch|Brexit)\w*|"
     r"#Vote(?:Labour|Tory|Conservative|Green|Reform|LibDem|SNP|Plaid|Leave|Remain)\b|"
-    r"\b(?:sign(?:ed|ing)?|share|support)\s+(?:the|our|this|my|a)\s+(?:e-?)?petition\b|\be-?petition\b|"
+    r"\b(?:sign(?:ed|ing)?|share|support)\s+(?:the|our|this|my|a)\s+(?:['\u2018\"][^'\u2019\".!?\n]{1,50}['\u2019\"]\s+)?"
+    r"(?:e-?)?petition\b|\be-?petition\b|"
     r"\bpetition\s+(?:to|against|calling|demanding|for)\b|"
     r"\b(?:government(?:'s|\u2019s)?|Tory|Conservative|Labour)\s+cuts\b|\b(?:stop|fight|reverse)\s+the\s+cuts\b|"
     r"\bjoin\s+(?:us\s+)?(?:on\s+)?the\s+picket(?:\s+lines?)?\b|\bsupport\s+(?:the|our)\s+(?:strikes?|strikers|"
@@ -401,6 +403,32 @@ VOTING_HINT = re.compile(
     re.IGNORECASE,
 )
 SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+SCHOOL_COUNCIL = re.compile(r"\bschool\s+council\b|\bhead\s+(?:boy|girl)\b|\bmock\s+election\b", re.IGNORECASE)
+# A nudge about how to vote that names nobody: "think very carefully about which party has funded schools", "remember
+# that at the local elections", "vote wisely". Less certain than "vote them out", so these warn.
+VOTING_NUDGE = re.compile(
+    r"\bwhich\s+(?:party|parties|politicians?)\s+(?:has|have|had|is|was|actually|really|currently|cut|closed|spent|"
+    r"funded|believes|cares)\b|"
+    r"\b(?:draw\s+your\s+own\s+conclusions|make\s+of\s+that\s+what\s+you\s+will|remember\s+(?:that|this|it)|worth\s+"
+    r"remembering|bear\s+(?:that|this)\s+in\s+mind)\b[^.!?\n]{0,60}?\b(?:polls?|polling|ballot(?:\s+box)?|"
+    r"(?:general\s+|local\s+|next\s+)?elections?|vote|voting)\b|"
+    r"\bvote\s+(?:wisely|accordingly|carefully|Green|for\s+the\s+party\s+that)\b|\bdon['\u2019]?t\s+vote\b|"
+    r"\b(?:got|has|have|getting|get)\s+(?:my|our)\s+vote\b|\bwho\s+I['\u2019]?d\s+vote\s+for\b|"
+    r"\bget\s+rid\s+of\s+this\s+lot\b|"
+    r"\bthe\s+party\s+that\s+actually\s+(?:cares|believes|funds)\b",
+    re.IGNORECASE,
+)
+# Taking families and children to a protest, or asking them to lobby: "join us at Saturday's rally", "the climate
+# march", "bring your placards", "write to your MP". A march for a charity is rare in school posts; a reviewer decides.
+PROTEST = re.compile(
+    r"\b(?:climate|peace|anti-\w+|funding|education)\s+(?:march|rally|strike|protest)\b|\bplacards?\b|"
+    r"\b(?:join|joining|join\s+us\s+at|come\s+and\s+join)\b[^.!?\n]{0,60}?\b(?:march|rally|protest|demo|"
+    r"demonstration|picket)\b|\bmarch(?:ed|ing)?\s+(?:against|to\s+demand|with\s+us)\b|"
+    r"\bwrite\s+to\s+(?:your|the)\s+(?:MP|Education\s+Secretary|Prime\s+Minister|councillors?)\b|"
+    r"\b(?:global\s+)?school\s+strike\b|\bjoined\s+the\s+march\b|\bthe\s+march\s+(?:in|through)\s+(?:London|town)\b|"
+    r"\bbanners?\b(?=[^.!?\n]{0,80}\b(?:march|rally|town\s+hall|protest)\b)",
+    re.IGNORECASE,
+)
 
 POLITICS_RULE = "The policy says posts must not take a side in any political debate or express political opinions."
 
@@ -425,6 +453,25 @@ def political_opinion(text: str) -> list[Hit]:
                 *match.span(),
             )
         )
+    for match in VOTING_NUDGE.finditer(text):
+        hits.append(
+            Hit(
+                POLITICAL,
+                "warn",
+                f"This seems to hint at how to vote (“{excerpt(text, *match.span())}”). " + POLITICS_RULE,
+                *match.span(),
+            )
+        )
+    for match in PROTEST.finditer(text):
+        hits.append(
+            Hit(
+                POLITICAL,
+                "warn",
+                f"This asks families to join a protest or lobby (“{excerpt(text, *match.span())}”). Teaching how "
+                "democracy works is fine; taking part in a campaign on the school's behalf is not. " + POLITICS_RULE,
+                *match.span(),
+            )
+        )
     for match in CAMPAIGN_APPEAL.finditer(text):
         hits.append(
             Hit(
@@ -444,7 +491,12 @@ def political_opinion(text: str) -> list[Hit]:
             if not any(a <= m.start() < b for a, b in not_parties)
         ]
         named.sort(key=lambda m: m.start())
-        institutions = list(INSTITUTION.finditer(body))
+        # "our new councillors" of a School Council election are pupils, not politicians
+        institutions = [
+            m
+            for m in INSTITUTION.finditer(body)
+            if not (m.group().lower().startswith("councillor") and SCHOOL_COUNCIL.search(text))
+        ]
         stance = STANCE.search(body)
         praise = PRAISE.search(body)
         if named and (stance or praise):
@@ -490,6 +542,12 @@ def political_opinion(text: str) -> list[Hit]:
         side = STRIKE_SIDE.search(body) if strike else None
         if strike and side:
             start, end = min(strike.start(), side.start()), max(strike.end(), side.end())
+        elif STRIKE.search(text, max(0, offset - 150), offset) and (side := STRIKE_SIDE.search(body)):
+            # "School is closed due to strike action. Please stand with your teachers": the side comes after.
+            start, end = side.span()
+        else:
+            side = None
+        if side:
             hits.append(
                 Hit(
                     POLITICAL,
@@ -517,13 +575,37 @@ PERSONAL_VIEW_PATTERN = re.compile(
     r"\b(?i:in my (?:humble |honest |personal |own )?(?:opinion|view|eyes|book)|personally|my (?:personal |own |"
     r"honest )?(?:opinion|view|views|take)|if you ask me|to my mind|as far as I['\u2019]?m concerned)\b|\bIMH?O\b",
 )
+# The school speaking for itself on a matter of belief or taste ("As a school we believe...", "At Riverside we
+# think...", "we don't think children should...") and the asides that mark an opinion ("for the record", "my two
+# pennies", "speaking as a vegan", "I'll say it"). "We believe in every child" and "we think you'll love it" are
+# the school's ordinary voice, and "honestly" and "frankly" too often only mean "really", so none of those count.
+PERSONAL_VIEW_MORE = re.compile(
+    r"\b(?:as\s+a\s+school|at\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|here\s+at\s+[A-Z][a-z]+)\s*,?\s+we\s+(?:\w+\s+)?"
+    r"(?:believe|think|feel|find|know)\b|"
+    r"\bwe\s+(?:as\s+a\s+school\s+|all\s+|really\s+|honestly\s+|genuinely\s+)?(?:don['\u2019]?t|"
+    r"do\s+not)\s+(?:think|believe)\b|"
+    r"\bwe\s+(?:as\s+a\s+school\s+|firmly\s+|strongly\s+)(?:think|believe|feel)\b|"
+    r"\bwe\s+(?:\w+\s+)?(?:think|believe|feel)\s+(?:that\s+)?(?:\w+\s+){0,3}(?:should|shouldn['\u2019]?t|ought)\b|"
+    r"\bour\s+school\s+(?:feels|believes|thinks)\b|\bour\s+position\s+as\s+a\s+school\b|"
+    r"\bI['\u2019]?m\s+a\s+firm\s+believer\b|\bI\s+(?:firmly|strongly|truly)\s+believe\b|"
+    r"\bI['\u2019]?ve\s+always\s+(?:believed|thought|found|felt|admired|said)\b|\bI\s+find\s+(?:it|the|that|\w+ism)\b|"
+    r"\bI\s+have\s+to\s+say\b|\bI['\u2019]?(?:ll|m\s+going\s+to)\s+say\s+it\b|\bmy\s+two\s+(?:pence|pennies|cents|"
+    r"penn'?orth)\b|"
+    r"\bcan\s+I\s+just\s+say\b|\bon\s+a\s+personal\s+note\b|\bspeaking\s+as\s+an?\s+\w+|"
+    r"\bas\s+an?\s+(?:lifelong\s+)?(?:mum|dad|parent|vegan|vegetarian|christian|atheist|muslim|catholic|governor\s+and\s+a"
+    r"\s+parent)\s+(?:myself|I)\b|\bbetween\s+(?:you\s+and\s+me|us)\b|\bnot\s+to\s+get\s+political\b|\brant\s+over\b|"
+    r"\bpersonal\s+opinion\b|\b(?:just\s+)?our\s+opinion\b|\bfor\s+the\s+record\b|\bcan\s+we\s+all\s+agree\b|"
+    r"\banyone\s+else\s+think\b|\bI\s+know\s+it['\u2019]?s\s+controversial\b|\bdon['\u2019]?t\s+@\s+us\b|"
+    r"\bI\s+can['\u2019]?t\s+help\s+thinking\b|\bcan['\u2019]?t\s+help\s+thinking\b",
+    re.IGNORECASE,
+)
 QUOTED = re.compile(r"\"[^\"\n]{0,400}\"|“[^”\n]{0,400}”|(?<!\w)\u2018[^\u2018\n]{0,400}?\u2019(?!\w)")
 
 
 def personal_view(text: str) -> list[Hit]:
     quoted = [m.span() for m in QUOTED.finditer(text)]
     hits = []
-    for match in PERSONAL_VIEW_PATTERN.finditer(text):
+    for match in (*PERSONAL_VIEW_PATTERN.finditer(text), *PERSONAL_VIEW_MORE.finditer(text)):
         if any(a <= match.start() < b for a, b in quoted):
             continue  # a pupil's or visitor's words, quoted, are theirs
         hits.append(
@@ -556,7 +638,8 @@ ROLE_MAILBOXES = re.compile(
     re.IGNORECASE,
 )
 POSTCODE = re.compile(
-    r"\b(?:GIR\s?0AA|[A-PR-UWYZ](?:\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d{1,2}|[A-HK-Y]\d[ABEHMNPRV-Y])\s?\d[ABD-HJLNP-UW-Z]{2})\b",
+    r"\b(?:GIR\s?0AA|[A-PR-UWYZ](?:\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d{1,2}|"
+    r"[A-HK-Y]\d[ABEHMNPRV-Y])\s?\d[ABD-HJLNP-UW-Z]{2})\b",
     re.IGNORECASE,
 )
 ORDINAL = re.compile(r"\d(?:st|nd|rd|th)$", re.IGNORECASE)
@@ -650,6 +733,97 @@ def birthdays_with_dates(text: str) -> list[Hit]:
     return hits
 
 
+# Dates of birth written the way people talk: "born on Christmas Eve", "he's 9 on the 3rd of December", "turns
+# nine today, 19th June", "seven on the sixth of the seventh", "Mon 10th: Poppy (Y8)" under "Birthday shout-outs",
+# "#born3rdMay2012". Less sure than a date beside the word birthday (a nativity's "born on Christmas Day"), so
+# these warn.
+NUMBER_WORDS = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen)"
+)
+ORDINAL_WORDS = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|"
+    r"fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty[\s-]\w+|thirtieth|thirty[\s-]first)"
+)
+HOLIDAY = (
+    r"(?:Christmas\s+(?:Eve|Day)|New\s+Year['\u2019]?s\s+(?:Eve|Day)|Valentine['\u2019]?s\s+Day|Boxing\s+Day|"
+    r"Halloween|Bonfire\s+Night|St\.?\s+[A-Z][a-z]+['\u2019]?s\s+Day|April\s+Fool['\u2019]?s\s+Day|"
+    r"Leap\s+Day)"
+)
+SPOKEN_BIRTHDAY_CUE = re.compile(
+    rf"\bbirthdays?\b|\b(?:turns?|turned|turning)\s+(?:\d{{1,2}}|{NUMBER_WORDS})\b|\b(?:\d{{1,2}}|{NUMBER_WORDS})\s+"
+    rf"(?:years?\s+old|today|tomorrow)\b|['\u2019]s\s+(?:\d{{1,2}}|{NUMBER_WORDS})\s+on\b|\b(?:is|be|was)\s+(?:going\s+"
+    rf"to\s+be\s+)?['\u2018]?{NUMBER_WORDS}\s+on\b|\bhappy\s+(?:\d{{1,2}}(?:st|nd|rd|th)|sweet\s+sixteen)\b|"
+    rf"\bcelebrat\w*\s+(?:his|her|their)\s+\d{{1,2}}(?:st|nd|rd|th)\b|\bsweet\s+sixteen\b",
+    re.IGNORECASE,
+)
+SPOKEN_DATE = re.compile(
+    rf"{DATE_ANY}|{HOLIDAY}|#\d{{1,2}}(?:st|nd|rd|th)?{MONTH}\b|\bthe\s+(?:{ORDINAL_WORDS}|\d{{1,2}}(?:st|nd|rd|th))\s+"
+    rf"of\s+(?:this|last|next)\s+month\b|\bthe\s+(?:last|first)\s+day\s+of\s+{MONTH}|"
+    rf"\bthe\s+{ORDINAL_WORDS}\s+of\s+(?:the\s+{ORDINAL_WORDS}|{MONTH})|"
+    rf"\b(?:Mon|Tues?|Wed|Thu(?:rs)?|Fri|Sat|Sun)(?:day)?\s+\d{{1,2}}(?:st|nd|rd|th)\b|"
+    r"\(\s*\d{1,2}(?:st|nd|rd|th)\s*\)|(?<![\d.\u00a3:/])\d{1,2}[/.](?:0?[1-9]|1[0-2])(?![\d.:/])(?!\s*(?:am|pm|mi))",
+    re.IGNORECASE,
+)
+BORN_ON = re.compile(
+    rf"\bborn\s+(?:on\s+)?(?:the\s+)?(?:{DATE_ANY}|{HOLIDAY}|(?:last|first)\s+day\s+of\s+{MONTH})", re.IGNORECASE
+)
+# "Happy birthday Freddie (Y1), six today": an age on the day of posting is a date of birth too. Not the class
+# hamster's or the minibus's.
+AGE_ON_THE_DAY = re.compile(
+    rf"\b(?:is|turns?|turned|turning)\s+(?:\d{{1,2}}|{NUMBER_WORDS})\b|\b(?:\d{{1,2}}|{NUMBER_WORDS})\s+(?:years?\s+old\s+)?"
+    r"(?:today|yesterday)\b",
+    re.IGNORECASE,
+)
+BIRTHDAY_WORD = re.compile(r"\bbirthday\b", re.IGNORECASE)
+ON_THE_DAY = re.compile(r"\b(?:today|yesterday)\b", re.IGNORECASE)
+NOT_A_CHILDS_AGE = re.compile(
+    r"\b(?:hamster|guinea\s+pig|rabbit|tortoise|fish|minibus|tree|cat|dog|puppy|kitten)\b",
+    re.IGNORECASE,
+)
+BORN_TAG = re.compile(rf"#born\d{{1,2}}(?:st|nd|rd|th)?{MONTH}\d{{0,4}}\b", re.IGNORECASE)
+# "Happy 100th birthday to our school! Thornbeck Primary opened its doors on 4th September 1924."
+SCHOOLS_BIRTHDAY = re.compile(
+    r"\bbirthday\s+to\s+(?:our|the)\s+(?:\w+\s+)?(?:school|academy|trust|building|library|hall)\b|"
+    r"\bopened\s+(?:its|our|their)\s+doors\b",
+    re.IGNORECASE,
+)
+NOT_A_CHILD_BORN = re.compile(r"\b(?:Jesus|Christ|Mary|the\s+baby|lambs?|chicks?|puppies|kittens)\b", re.IGNORECASE)
+
+
+def spoken_birth_dates(text: str) -> list[Hit]:
+    if SCHOOLS_BIRTHDAY.search(text):
+        return []
+    found: list[tuple[int, int]] = [m.span() for m in BORN_TAG.finditer(text)]
+    age = AGE_ON_THE_DAY.search(text)
+    a_birthday = bool(BIRTHDAY_WORD.search(text) and ON_THE_DAY.search(text))
+    if age and a_birthday and not NOT_A_CHILDS_AGE.search(text) and not NOT_A_PUPILS_BIRTHDAY.search(text):
+        found.append(age.span())
+    for sentence in SENTENCE.finditer(text):
+        body, offset = sentence.group(), sentence.start()
+        if NOT_A_PUPILS_BIRTHDAY.search(body) or NOT_A_CHILD_BORN.search(body):
+            continue
+        found += [(offset + m.start(), offset + m.end()) for m in BORN_ON.finditer(body)]
+        # The cue may end the sentence before: "Birthday shout-outs for this week! Mon 10th: Poppy (Y8)".
+        lead = text[max(0, offset - 60) : offset]
+        cue = SPOKEN_BIRTHDAY_CUE.search(body) or SPOKEN_BIRTHDAY_CUE.search(lead)
+        # A few characters on, as SENTENCE ends at the dot of "turns 7 today, 15.11".
+        date = SPOKEN_DATE.search(text, offset, sentence.end() + 3) if cue else None
+        if cue and date:
+            found.append(date.span())
+    return [
+        Hit(
+            PERSONAL_INFO,
+            "warn",
+            f"This seems to give a pupil's birthday with its date (“{excerpt(text, start, end)}”). With an age or a "
+            "year group that is a date of birth, which is personal information and must not be shared.",
+            start,
+            end - text[start:end].endswith("."),  # not the full stop after the date
+        )
+        for start, end in found
+    ]
+
+
 def personal_information(text: str, public: Collection[str] = ()) -> list[Hit]:
     published = {_digits(p) for p in public if _digits(p)} | {p.strip().lower() for p in public}
     hits = [*_phone_numbers(text, published)]
@@ -711,6 +885,15 @@ def personal_information(text: str, public: Collection[str] = ()) -> list[Hit]:
 # dates a school post gives otherwise are this year's and last year's, or a building's from long ago.
 DATE_WITH_YEAR_PATTERN = re.compile(DATE_WITH_YEAR, re.IGNORECASE)
 YEAR_AT_END = re.compile(r"(\d{2}|\d{4})\W*$")
+SAME_SEPARATORS = re.compile(r"\d{1,2}([/.\-])\d{1,2}\1\d+")
+
+
+def _is_time_range(text: str, match: re.Match[str]) -> bool:
+    """Hours, not a date: "11.45-1.15", "3.15-4.15" (a date keeps one separator and follows no digit or dot)."""
+    if not re.match(r"\d{1,2}[/.\-]", match.group()):
+        return False
+    before = text[match.start() - 1 : match.start()] if match.start() else ""
+    return not SAME_SEPARATORS.fullmatch(match.group()) or before.isdigit() or before in (".", ":")
 
 
 def child_birth_dates(text: str, today: datetime.date | None = None) -> list[Hit]:
@@ -718,7 +901,7 @@ def child_birth_dates(text: str, today: datetime.date | None = None) -> list[Hit
     hits = []
     for match in DATE_WITH_YEAR_PATTERN.finditer(text):
         year = YEAR_AT_END.search(match.group())
-        if not year:
+        if not year or _is_time_range(text, match):
             continue
         value = int(year.group(1))
         value = value if value > 100 else 2000 + value
@@ -739,8 +922,8 @@ def child_birth_dates(text: str, today: datetime.date | None = None) -> list[Hit
 # on their bikes on Fernside Close") tells a stranger where a child can be found. Roadworks, parking and the school
 # gate on a street are not about a child.
 STREET_NAME = re.compile(
-    r"\b(?:[A-Z][a-z]+\s+){1,2}(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Grove|Gardens|Terrace|Mews)\b|"
-    r"\bthe\s+[A-Z][a-z]+\s+[Ee]state\b"
+    r"\b(?:[A-Z][a-z]+\s+){1,2}(?:Road|Street|Lane|Avenue|Close|Drive|Way|Crescent|Grove|Gardens|Terrace|Mews|Rise|"
+    r"Row|Walk|Brow|Parade|Court)\b|\bthe\s+[A-Z][a-z]+\s+[Ee]state\b"
 )
 CHILD_OR_HOME = re.compile(
     r"\b(?:lives?|living|home|house|houses|garden|farm|doorstep|walks?|walking|cycles?|bikes?|out\s+on|collected|"
@@ -748,7 +931,8 @@ CHILD_OR_HOME = re.compile(
     re.IGNORECASE,
 )
 NOT_ABOUT_A_CHILD = re.compile(
-    r"roadworks|traffic|divert|diversion|\bpark(?:ing|ed)?\b|\bgates?\b|zig-?zags?|lollipop|crossing|closed|"
+    r"roadworks|traffic|divert|diversion|\bpark(?:ing|ed)\b|\b(?-i:park)\s+(?:on|in|across|outside|along|near)\b|"
+    r"\bgates?\b|zig-?zags?|lollipop|crossing|closed|"
     r"\bHigh\s+Street\b|\bMain\s+(?:Road|Street)\b",
     re.IGNORECASE,
 )
@@ -773,6 +957,86 @@ def streets_of_children(text: str) -> list[Hit]:
                 "where a pupil lives or can be found.",
                 start,
                 end,
+            )
+        )
+    return hits
+
+
+# Where a child can be found without a street named: "lives over the Spar in Ashby", "from the Meadowbank flats",
+# "catches the number 12 bus home", "trains at Kingsway Leisure Centre every Tuesday 6pm", "at her gran's on
+# Orchard Rise every day". Said of one child (a first name, or he / she), these tell a stranger where to wait.
+HOME_OR_ROUTE = re.compile(
+    r"\blives?\s+(?:in|on|at|over|out|near|next|opposite|above|round|down|up|by)\b|"
+    r"\b(?:outside|at|from|to)\s+(?:his|her|their)\s+(?:house|home|flat|nan['\u2019]?s|gran['\u2019]?s|grandma['\u2019]?s|"
+    r"grandad['\u2019]?s|dad['\u2019]?s|mum['\u2019]?s|aunt(?:ie)?['\u2019]?s)\b|"
+    r"\b(?:his|her|their)\s+(?:nan|gran|grandma|grandad|granny|dad|mum|aunt|auntie)['\u2019]s\s+(?:\w+\s+)?(?:on|in|at)\s+"
+    r"(?:the\s+)?(?-i:[A-Z])|\bfrom\s+the\s+[A-Z][a-z]+\s+(?:flats|estate|farm)\b|\bfrom\s+[A-Z][a-z]+\s+Farm\b|"
+    r"\b(?:walks?|cycles?|rides?|comes?|travels?|drives?)\s+(?:in\s+|home\s+|across\s+\w+\s+\w+\s+)?(?:every\s+\w+\s+)?"
+    r"(?:all\s+the\s+way\s+)?from\b|\b(?:catches|gets|takes|waits\s+for)\s+the\s+(?:number\s+)?\d+(?:[.:]\d\d)?\b|"
+    r"\bbedroom\s+window\b|\b(?:above|over)\s+the\s+(?:Spar|chippy|shop|Co-op|café|cafe|pub)\b|"
+    r"\bfrom\s+(?:the\s+village\s+of\s+)?Little\s+[A-Z][a-z]+\b",
+    re.IGNORECASE,
+)
+# Somewhere a child is, again and again: "every Saturday at 10", "most evenings about 6", "Mon/Wed/Fri".
+REGULAR_TIME = re.compile(
+    r"\b(?:every|each)\s+(?:single\s+)?(?:day|morning|evening|night|afternoon|weekend|week|(?:Mon|Tues?|Wed(?:nes)?|"
+    r"Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?)s?\b|\b(?:around|about|usually\s+at)\s+\d{1,2}[.:]\d\d\b|"
+    r"\bmost\s+(?:evenings|nights|mornings|afternoons|days|weekends)\b|"
+    r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)/(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b|"
+    r"\b(?:Saturday|Sunday)\s+(?:morning\s+)?(?:parkrun|football|rugby|club)\b|\ball\s+of\s+(?:August|July|"
+    r"the\s+holidays)\b|"
+    r"\btill\s+(?:about\s+)?\d{1,2}\b|\bon\s+a\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|"
+    r"\bon\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)days\b",
+    re.IGNORECASE,
+)
+# A place you can go and wait at: a named one, or a kind of public place.
+PLACE = re.compile(
+    r"\b(?:[A-Z][a-z]+\s+){1,2}(?:Leisure\s+Centre|Park|Road|Street|Lane|Stadium|Wharf|Pool|Baths|Library|Rec|Common|"
+    r"Holiday\s+Park|Heath|Green|Fields?|Beach|Dingle|Wood|Woods|Lake)\b|"
+    r"\b[A-Z][a-z]+\s+(?:leisure\s+centre|park|rec|library|pool|baths|skate\s+park)\b|"
+    r"\b(?:the|a)\s+(?:\w+\s+)?(?:park|rec|skate\s+park|play\s*park|leisure\s+centre|library|pool|bus\s+stop|chippy|"
+    r"café|cafe|shop|Co-op|Spar|canal|towpath|beach|stables|lake|bandstand|market\s+square|swimming\s+baths|caravan|"
+    r"market|stall|car\s+boot|church\s+hall|bus\s+shelter|petrol\s+station|flats|burger\s+van)\b|"
+    r"\b(?:outside|at)\s+the\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\b|\b(?:Brownies|Scouts|Cubs|Beavers|Guides|Rainbows)\b|"
+    r"\bSt\.?\s+[A-Z][a-z]+['\u2019]s\b",
+)
+# Only what makes a street about cars, not a child: a child is often found "by the crossing" or "at the gate".
+NOT_A_CHILDS_PLACE = re.compile(
+    r"roadworks|traffic|divert|diversion|\bpark(?:ing|ed)\b|\b(?-i:park)\s+(?:on|in|across|outside|along|near)\b|"
+    r"zig-?zags?|lollipop",
+    re.IGNORECASE,
+)
+# A sentence that does not end at the dot of a time or a date ("at 6.30am", "15.11").
+SENTENCE_WITH_TIMES = re.compile(r"(?:[^.!?\n]|(?<=\d)\.(?=\d))+[.!?]*")
+ONE_CHILD = re.compile(r"\b(?:he|she|him|his|her)\b", re.IGNORECASE)
+
+
+def whereabouts_of_children(text: str) -> list[Hit]:
+    hits = []
+    for sentence in SENTENCE_WITH_TIMES.finditer(text):
+        body, offset = sentence.group(), sentence.start()
+        if NOT_A_CHILDS_PLACE.search(body):
+            continue
+        lead = text[max(0, offset - 80) : offset]
+        named = any(_given_name(word.lower()) for word in NAME_WORD.findall(lead + " " + body))
+        if not (named or ONE_CHILD.search(body)):
+            continue
+        route = HOME_OR_ROUTE.search(body)
+        regular, place = REGULAR_TIME.search(body), PLACE.search(body)
+        if route:
+            start, end = route.span()
+        elif regular and place:
+            start, end = min(regular.start(), place.start()), max(regular.end(), place.end())
+        else:
+            continue
+        hits.append(
+            Hit(
+                PERSONAL_INFO,
+                "warn",
+                f"This says where a child lives or can be found (“{excerpt(body, start, end)}”). Posts must not say "
+                "where a pupil lives or can be found.",
+                offset + start,
+                offset + end,
             )
         )
     return hits
@@ -1137,6 +1401,98 @@ def behaviour_incident(text: str) -> list[Hit]:
 
 PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you"})
 
+# An incident pointed at a pupil without the words above: a sanction or a misdeed, beside someone a reader can pick
+# out ("a certain lad in 5H", "the Year 3 girl in the bright green coat", "we know who you are, Alfie", initials, a
+# first name). Each alone is ordinary school news (golden time, a red card in a match report, "spoken to"); together
+# they single a child out.
+POINTED_AT = re.compile(
+    # Only at the start of a word: the many alternatives are then tried at a few places, not at every letter
+    r"(?:\b(?=\w)|(?=#))(?:"
+    r"\ba\s+certain\s+(?:\w+\s+){0,2}(?:lad|boy|girl|man|child|pupil|someone|member)\b|"
+    r"\b(?:the|one|a|our|that)\s+(?:(?:\w+|Y\d{1,2}|Year\s+\d{1,2}|\d{1,2}[A-Z]{1,2})[\s-]+){0,3}(?:lad|boy|girl|"
+    r"child|pupil|student|young\s+(?:man|lady)|one|other\s+one)\s+(?:in|from|with|who|on|at)\b|"
+    r"\b(?:Y\d{1,2}|Year\s+\d{1,2}|\d{1,2}[A-Z]{1,2})s?\s+(?:boys?|girls?|lads?|child|children|pupils?|students?|"
+    r"culprits?)\b|\b(?:two|three|four|both|one|some)\s+(?:of\s+(?:our|the)\s+)?(?:\w+\s+){0,2}(?:boys|girls|lads|pupils|"
+    r"students|Year\s+\d{1,2}s?)\b|\b(?:you|we)\s+know\s+who\s+(?:you\s+are|it\s+was|it['\u2019]s)\b|\byou\s+know\s+who\b|"
+    r"\bsomeone\s+in\s+\d{1,2}[A-Z]{1,2}\b|\bwhoever\b|\bculprits?\b|\bringleaders?\b|\bnames\s+are\s+with\b|"
+    r"\bthe\s+(?:child|children|pupils?|students?|boys?|girls?|young\s+(?:man|lady|men))\s+(?:involved|responsible)\b|"
+    r"\b(?:he|she)\b|\ba\s+certain\s+(?:Year\s+\d{1,2}|Y\d{1,2})\b|\b(?:his|her)\s+(?:little\s+)?gang\b|"
+    r"\bwon['\u2019]?t\s+name\b|"
+    r"\bone\s+(?:\w+\s+)?(?:pupil|boy|girl|lad|student|child)\b|\bthe\s+other\s+one\b|"
+    r"\bthe\s+(?:Year\s+\d{1,2}|Y\d{1,2})s?\s+who\b|#Y\d{1,2}[A-Z][a-z]+|"
+    r"\b(?:[A-Z]\.\s?){2}(?=\W)"
+    r")",
+    re.IGNORECASE,
+)
+SANCTION_OR_MISDEED = re.compile(
+    # Only at the start of a word: the many alternatives are then tried at a few places, not at every letter
+    r"\b(?=\w)(?:"
+    r"\b(?:been|being|was|were|be)\s+dealt\s+with\b|\b(?:been|was|were)\s+spoken\s+to\b(?!\s+by)|\b(?:parents?|mum|"
+    r"dad|families)"
+    r"(?:\s+(?:have|has|had))?(?:['\u2019]s)?\s+(?:been\s+|were\s+|was\s+)?(?:informed|called|contacted|invoiced)\b|"
+    r"\b(?:speaking|spoken|talking|chat)\s+(?:to|with)\s+(?:your|their|his|her|the\s+other\s+one['\u2019]s)\s+"
+    r"(?:mum|dad|parents)\b|\bwith\s+the\s+head\s+of\s+year\b|\bsent\s+(?:out\s+(?:of|for)|"
+    r"back\s+to\s+the\s+(?:coach|minibus|class)|off\b)|(?<!the\s)\bred\s+card\b|"
+    r"\bstraight\s+red\b|\bbanned\s+from\b|\blost\s+(?:their|his|her|the|its)\s+(?:place|trip|golden\s+time|"
+    r"end-of-term\s+trip)\b|\b(?:miss(?:ed)?|lose|lost)\s+(?:out\s+on\s+)?(?:golden\s+time|their\s+golden|playtimes?|"
+    r"the\s+next)\b|\bno\s+golden\s+time\b|(?<!self-)\bisolation\b|\breflection\s+room\b|"
+    r"\b(?:spending|spend|spent)\s+(?:his|her|their|the)\s+(?:next\s+\w+\s+)?(?:lunchtimes?|playtimes?|break\s*times?|"
+    r"afternoon|most\s+of\s+it)\b|\b(?:lunchtimes?|playtimes?|break\s*times?)\s+with\s+(?:me|Mr|Mrs|Miss|Ms)\b|"
+    r"\bstay\s+in\s+at\s+lunch\b|\bnaughty\s+step\b|\bon\s+a\s+warning\b|\bCCTV\b|\bhead['\u2019]?s\s+office\b|"
+    r"\bdetentions?\b|\bsuspension\b|\bsuspended\s+from\b|\bexclu(?:de|ded)\s+(?:a\s+pupil|for)\b|\binvoice\b|"
+    r"\bpaying\s+for\b|\bconfiscated\b|\btaken\s+out\b|\bmoved\s+to\s+a\s+different\s+class\b|\bsitting\s+out\b|"
+    r"\bwon['\u2019]?t\s+be\s+(?:joining|coming|on)\b|\b(?:drop|dropped)\s+(?:our|him|her)\b|\bnot\s+amused\b|"
+    r"\bbit\s+(?:one|his|her|a|another)\b|\bbit(?:es|ing)\b|\bhitting\b|\bspit(?:ting)?\s+at\b|\bspat\s+at\b|"
+    r"\bkicked\s+(?:over|another|at)\b|\bthrow(?:ing)?\s+(?:the|his|her|a|stones)\b|\bthrew\b|\blobbing\b|\bfood\s+fight\b|"
+    r"\bgraffiti\b|\bscratched\b|\bflood(?:ed)?\s+the\b|\bset\s+fire\b|\bset\s+off\s+the\s+fire\s+alarm\b|"
+    r"\bclimbed\s+(?:over|into|the)\b|\bwriting\s+on\s+the\s+(?:\w+\s+)?(?:doors?|walls?|desks?)\b|\bmeltdown\b|"
+    r"\bswearing\s+at\b|\brudeness\b|\brude\s+(?:to|drawings|gestures?|comments?)\b|\bscuffle\b|\bfight\b|"
+    r"\bvap(?:ing|e)\b|"
+    r"\bvodka\b|\bsmoking\b|\bcaught\s+(?:with|using|smoking)\b|\bpinching\b|\bgrabbed\b|\bpushed\b|\btrip\s+the\b|"
+    r"\bnasty\s+messages\b|\bunkind\s+language\b|\bran\s+off\s+site\b|\bbehaviour\s+(?:at|in|during)\b|"
+    r"\bdisruption\s+from\b|\bdamage\s+(?:to|was\s+done)\b|\btreated\s+their\b|\bshouting\s+at\b|\bwandering\s+off\b|"
+    r"\bwithout\s+(?:throwing|a\s+(?:single\s+)?incident|a\s+red\s+card)\b|\bworst\s+behaved\b|"
+    r"\bspend(?:ing)?\s+the\s+rest\s+of\s+the\s+(?:week|day|term)\b|\bknows?\s+(?:exactly\s+)?what\s+(?:he|she|"
+    r"they)\s+did\b|"
+    r"\bdrew\s+(?:all\s+)?(?:over|on)\s+the\b|"
+    r"\bthought\s+it\s+(?:was|would\s+be)\s+(?:funny|hilarious|clever)\b|\bapology\s+letter\b|\bapologised\s+to\b|"
+    r"\bbeing\s+unkind\b|\b(?:have|has)\s+had\s+a\s+call\b|\bremov(?:ing|ed)\s+(?:one|a|that)\s+(?:pupil|child|boy|girl)\b|"
+    r"\bbehaviou?r\s+points?\b"
+    r")",
+    re.IGNORECASE,
+)
+
+
+def pupils_pointed_at(text: str) -> list[Hit]:
+    hits: list[Hit] = []
+    if not SANCTION_OR_MISDEED.search(text):
+        return hits  # most posts: no sentence need be read for who it points at
+    for sentence in SENTENCE_WITH_TIMES.finditer(text):
+        body, offset = sentence.group(), sentence.start()
+        lead = text[max(0, offset - 100) : offset]
+        deed = SANCTION_OR_MISDEED.search(text, offset, sentence.end())
+        if not deed and POINTED_AT.search(body):
+            # "Who drew on the seats has been solved. A very sorry young man from 7C will be scrubbing them": the deed
+            # is told first
+            deed = SANCTION_OR_MISDEED.search(text, max(0, offset - 100), offset)
+        if not deed:
+            continue
+        named = any(_given_name(word.lower()) for word in NAME_WORD.findall(body + " " + lead))
+        if not (named or POINTED_AT.search(body) or POINTED_AT.search(lead)):
+            continue
+        start, end = deed.span()
+        hits.append(
+            Hit(
+                BEHAVIOUR,
+                "warn",
+                f"This seems to point at a pupil over an incident or a sanction (“{excerpt(text, start, end)}”), and "
+                "families can often tell who it is without a name. " + BEHAVIOUR_RULE,
+                start,
+                end,
+            )
+        )
+    return hits
+
 
 # ---------------------------------------------------------------------------------------------------------------------
 # 7. Commercial promotion
@@ -1146,7 +1502,8 @@ PRONOUNS = frozenset({"he", "she", "they", "i", "we", "you"})
 # offer is an advert. What a code cannot show (a colleague's Etsy shop, "DM me for rates") semantic_posts.py reads.
 PROMOTION = re.compile(
     r"\b(?i:use|using|with|enter|quote|apply|at\s+checkout\s+with)\s+(?i:the\s+|my\s+|our\s+)?"
-    r"(?i:(?:discount|promo|promotional|voucher|coupon|referral|offer)\s+)?(?i:code)\s*:?\s*[\"“'\u2018]?[A-Z0-9][A-Z0-9-]{3,}\b|"
+    r"(?i:(?:discount|promo|promotional|voucher|coupon|referral|"
+    r"offer)\s+)?(?i:code)\s*:?\s*[\"“'\u2018]?[A-Z0-9][A-Z0-9-]{3,}\b|"
     r"\b(?i:discount|promo|promotional|voucher|coupon|referral)\s+(?i:codes?)\b|"
     r"\b(?i:code)\s+[\"“'\u2018]?[A-Z][A-Z0-9]{3,}\b[\"”'\u2019]?[^.!?\n]{0,40}?\b(?i:off|discount|free)\b|"
     r"\b(?i:use|quote|enter|mention)\s+[\"“'\u2018]?(?=[A-Z0-9]*\d)[A-Z][A-Z0-9]{3,}\b[\"”'\u2019]?[^.!?\n]{0,40}?"
@@ -1195,9 +1552,27 @@ COMMON_FIRST_NAMES = frozenset(
         amara oskar zofia penelope tegan jonah olly tilly ravi harriet mateo hana aidan ffion ellis rahul tom ethan
         megan josh joe harley stanley frankie bobby ronnie albert hugo felix jasper rafael alfred jenson elliott
         maddison aurora ada hallie margot iris edith eliza elsie violet bonnie delilah darcie lyla ivy-rose
+        kacper oliwia rosa lacey jess jessie tilly gracie dhruv aarav hattie bella isabelle kyle jaden jayden reece
+        rose tobias danny billy olly zak freddy eddie alfie-jay saanvi ishaan tobi rowan lewis elliot ethan-james
+        alexis amber anna annie aria arlo beatrice caleb cassie chelsea clara dexter
+        dominic edward eleanor eliza elijah emilia erin esther evan ezra faye finlay francesca gabriel gemma
+        heidi hollie hope isaac isabel jack-jack jacob jasmine jenna jodie josie julia kacie kai-jon kayden
+        keeley lara layla-mae leila leyton lillie logan louisa lucas lydia macie maddie marley martha mollie
+        naomi nathan nico olive oscar otis piper rachel reggie riley robyn ronan rosa-lee ryan sara
+        sarah scarlet sebastian sofia sonny stella theo-james tia toby victoria vinnie wilf wilfred
+        xander yasmin zachariah zoe zoey zac aleksander amelie-rose
+        leon bea amir zayn aanya marley sienna eliza reggie hassan rahim riya kayla mae evan alex alexa lexi rhianna
+        kian callie lottie macy darcy ruby-rose ellie-mae jamie-lee lily-mae archer jenson kobe malachi ellie-rose
+        shay jay-jay levi lacey-mae nathaniel sebastian rafe rowan ronan kaiden brody cody corey joel seth spencer
+        stephen tomos osian cerys carys seren gethin dafydd eilidh ailsa isla-rose lois nell neve maeve aoife siobhan
+        ciara cian oisin conor declan kacey amelie amelia-rose oliwier szymon filip wiktoria zuzanna maja lena anya
+        emilia leyla ines lucia luca mateusz nikola ayla aleena inaya anaya maira hiba safa sana arham ayan ishaan
+        veer vihaan arjan harjot simran gurpreet jasleen tobi tolu temi ade fola ama kemi zion chidi emeka chloe-may
         """
     )
 )
+# The ends of double given names: Ellie-Mae, Jamie-Lee, Ruby-Jo, Lily-Rose.
+GIVEN_NAME_ENDS = frozenset(_words("mae may lee leigh rose jo jay ann anne louise marie jane grace belle bella"))
 NOT_SURNAMES = frozenset(
     _words(
         """
@@ -1207,57 +1582,166 @@ NOT_SURNAMES = frozenset(
     )
 )
 PRAISE_CONTEXT = re.compile(
-    r"\b(?:well\s+done|well\s+played|congratulat\w*|congrats|special\s+mention|hats\s+off|happy\s+(?:\d{1,2}(?:st|nd|rd|th)\s+)?birthday|star\s+of\s+the\s+"
+    r"\b(?:well\s+done|well\s+played|congratulat\w*|congrats|special\s+mention|hats\s+off|happy\s+(?:\d{1,2}(?:st|"
+    r"nd|rd|th)\s+)?birthday|star\s+of\s+the\s+"
     r"(?:week|month|day)|player\s+of\s+the\s+(?:match|week|season)|photo(?:graph)?\s+of|picture\s+of|pictured|"
     r"proud\s+of|shout[\s-]?outs?|certificates?|awards?|go(?:es)?\s+to|bravo|welcome\s+(?:back\s+)?to|good\s+luck|"
-    r"thanks?\s+(?:you\s+)?to|man\s+of\s+the\s+match|winners?|champions?|captain|prizes?|well\s+deserved)\b",
+    r"thanks?\s+(?:you\s+)?to|man\s+of\s+the\s+match|winners?|champions?|captain|prizes?|well\s+deserved|"
+    r"\w+\s+of\s+the\s+(?:year|week|month|term)|here['\u2019]s|badges?|superstar|meet\s+our|armband)\b",
     re.IGNORECASE,
 )
 
 
-# A class or year group straight after a name: "in Year 4", "(Y3)", "in 5B", "8H".
+# A class or year group straight after a name: "in Year 4", "(Y3)", "in 5B", "8H", "in Birch class".
 CLASS_AFTER = re.compile(
-    r"['\u2019]?s?\s*[(,]?\s*(?:in\s+|from\s+)?(?:Year\s*\d{1,2}|Y\d{1,2}|Reception|Nursery|\d{1,2}[A-Z]{1,2})\b"
+    r"['\u2019]?s?\s*[(,]?\s*(?:in\s+|from\s+)?(?:Year\s*\d{1,2}|Y\d{1,2}|Reception|Nursery|\d{1,2}[A-Z]{1,2}|"
+    r"[A-Z][a-z]+\s+[Cc]lass)\b"
 )
+# A class or year group anywhere in the sentence ("Our Year 11 prefect Daniel Osei-Bonsu", "Y6 leavers"), or a role
+# only pupils hold ("Head Girl", "prefect", "player of the year", "goals from"): what is said there is about pupils.
+CLASS_NEAR = re.compile(
+    r"\b(?:(?i:year)\s*\d{1,2}|[Yy]ear\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen)|"
+    r"Y\d{1,2}|Reception|Nursery|\d{1,2}[A-Z]{1,2}|[A-Z][a-z]+\s+[Cc]lass|[Cc]lass\s+\d{1,2}|U\d{1,2}s?)\b|"
+    r"\b(?i:prefects?|head\s+(?:boy|girl)|pupils?|students?|starters?|player\s+of\s+the\s+(?:year|season)|"
+    r"most\s+improved|top\s+scorer|goals?\s+(?:from|by)|scored\s+by|soloists?|debaters?|runners?\s+up|"
+    r"[1-3](?:st|nd|rd)\s+place|L[\s\u2013-]R|back\s+row|front\s+row|awards?\s+goes?\s+to|leavers?)\b"
+)
+# Famous people a class learns about, who share a common first name with pupils: Rosa Parks, Florence Nightingale.
+FAMOUS_PEOPLE = frozenset(
+    name.replace("_", " ")
+    for name in _words(
+        """
+        rosa_parks florence_nightingale mary_seacole grace_darling marie_curie charles_darwin isaac_newton anne_frank
+        roald_dahl david_walliams julia_donaldson michael_rosen michael_morpurgo marcus_rashford harry_kane
+        bukayo_saka jude_bellingham lucy_bronze emma_raducanu tom_daley mo_farah jessica_ennis greta_thunberg
+        david_attenborough winston_churchill nelson_mandela harry_potter ada_lovelace alan_turing stephen_hawking
+        frida_kahlo andy_goldsworthy barbara_hepworth william_shakespeare charles_dickens jane_austen mary_anning
+        walter_tull tim_peake neil_armstrong amelia_earhart george_stephenson oliver_twist oliver_cromwell joe_wicks
+        helen_sharman emmeline_pankhurst emily_davison elizabeth_fry edith_cavell beatrix_potter lewis_carroll
+        malala_yousafzai leah_williamson chloe_kelly alessia_russo henry_moore lewis_hamilton ellie_simmonds
+        """
+    )
+)
+# Words before a name that make it an adult's: "our governor Sam Rowe", "author Joseph Coelho".
+ADULT_BEFORE = frozenset(
+    _words(
+        """
+        governor governors author authors illustrator poet coach councillor cllr mp mayor pc officer visitor vicar
+        chair chairman caretaker chef artist speaker founder director manager nurse doctor dad mum grandad grandma
+        nan grandpa parent
+        """
+    )
+)
+# Capitalised words that begin names of things, not people, however the next word reads.
+NOT_GIVEN_NAMES = frozenset(
+    _words(
+        """
+        star head year class team house sports world book royal young national county district regional school our
+        spotted meet congrats welcome thanks introducing say
+        my his her their your happy merry good great well big little new old north south east west st saint
+        christmas easter summer winter spring autumn harvest remembrance mothers fathers red blue green yellow
+        """
+    )
+)
+STREET_WORDS = frozenset(
+    _words("road street lane avenue close drive way crescent gardens court place terrace grove walk park hill rise")
+)
+THING_PREFIXES = frozenset(_words("royal great new old north south east west little big upper lower national county"))
+PLACE_WORDS = STREET_WORDS | frozenset(
+    _words(
+        "farm school academy primary college centre hall church house park library museum stadium theatre bakery "
+        "butchers garage motors cafe café ltd limited"
+    )
+)
+SURNAME_PREFIX = re.compile(r"^(?:o['\u2019]|mc|mac)[a-z]", re.IGNORECASE)
+HASHTAG = re.compile(r"#\w+")
+CAMEL_PART = re.compile(r"[A-Z][a-z]{2,}")
+
+
+def _given_name(norm: str) -> bool:
+    """A common first name, or a double one whose parts are (Ellie-Mae, Jamie-Lee, Ruby-Jo)."""
+    if norm in COMMON_FIRST_NAMES:
+        return True
+    parts = norm.split("-")
+    return len(parts) == 2 and parts[0] in COMMON_FIRST_NAMES and (parts[1] in COMMON_FIRST_NAMES | GIVEN_NAME_ENDS)
 
 
 def unregistered_full_names(text: str) -> list[Hit]:
     hits = []
     for sentence in SENTENCE.finditer(text):
         body, offset = sentence.group(), sentence.start()
-        praise = bool(PRAISE_CONTEXT.search(body))
-        if not praise and not CLASS_AFTER.search(body):
+        # "This week's award goes to... FINLEY ASHWORTH-BROWN!!", "go to Harvey B., Mia L. and Ellie-Mae Thornton":
+        # what the sentence is about can be said just before it.
+        lead = text[max(0, offset - 60) : offset]
+        praise = bool(PRAISE_CONTEXT.search(body) or PRAISE_CONTEXT.search(lead))
+        near = bool(CLASS_NEAR.search(body) or CLASS_NEAR.search(lead))
+        if not praise and not near:
             continue
         tokens = _name_tokens(body)
         for i, token in enumerate(tokens[:-1]):
             following = tokens[i + 1]
-            if not (token.capitalised and following.capitalised) or body[token.end : following.start].strip():
+            if body[token.end : following.start].strip():
+                continue
+            lower_case = not token.capitalised and not following.capitalised
+            # "finley o'connor": lower case only counts with a surname that cannot be a word.
+            if lower_case and not (token.norm in COMMON_FIRST_NAMES and SURNAME_PREFIX.match(following.norm)):
+                continue
+            if not lower_case and not (token.capitalised and following.capitalised):
                 continue
             if following.norm in NOT_SURNAMES or token.norm in NOT_SURNAMES or token.norm in TITLES:
                 continue
+            if token.norm in NOT_GIVEN_NAMES or f"{token.norm} {following.norm}" in FAMOUS_PEOPLE:
+                continue
             # Any first name followed by a class ("Isabelle Moreton 8H", "Noah Castillo (Y3)"); a common one after
-            # praise.
+            # praise or beside a class.
             with_class = bool(CLASS_AFTER.match(body, following.end))
-            if not with_class and not (praise and token.norm in COMMON_FIRST_NAMES):
+            if not with_class and not _given_name(token.norm):
                 continue
             if following.norm in COMMON_FIRST_NAMES and following.norm not in {"james", "thomas", "lewis", "george"}:
                 continue  # "Ruby Rosie" is two first names, not a full name
-            if i > 0 and tokens[i - 1].norm in TITLES and not body[tokens[i - 1].end : token.start].strip():
-                continue  # Mrs Grace Hughes: a member of staff
-            if i > 0 and tokens[i - 1].norm == "the" and not body[tokens[i - 1].end : token.start].strip():
-                continue  # the Summer Reading Challenge: a name of a thing
+            if following.norm in PLACE_WORDS:
+                continue  # Ivy Walk, Grace Road, Albert Hall: a street or a building
+            after = tokens[i + 2] if i + 2 < len(tokens) else None
+            if (
+                after
+                and after.capitalised
+                and after.norm in PLACE_WORDS
+                and not body[following.end : after.start].strip()
+            ):
+                continue  # Holly Tree Farm, Leo Rowe Academy: a place
+            if following.end - following.start < 2:
+                continue  # "Sophie W": an initial
+            if i > 0 and not body[tokens[i - 1].end : token.start].strip():
+                before = tokens[i - 1].norm
+                # Mrs Grace Hughes, our governor Sam Rowe: adults ("club captain Ibrahim Chaudhry" is a pupil)
+                if (before in TITLES and tokens[i - 1].capitalised) or before in ADULT_BEFORE:
+                    continue
+                if before == "the" or (tokens[i - 1].capitalised and before in THING_PREFIXES):
+                    continue  # the Summer Reading Challenge, Royal Albert Hall: a name of a thing
             start, end = offset + token.start, offset + following.end
-            hits.append(
-                Hit(
-                    PUPIL_NAME,
-                    "warn",
-                    f"{text[start:end]} may be a pupil named in full. Without the school's register SafeSocial cannot "
-                    "check consent: " + NAME_RULE + " Check it, or use the first name only.",
-                    start,
-                    end,
-                )
-            )
+            hits.append(_unregistered_name_hit(text, start, end))
+    # "#wellDoneTillyFairbrother": a name written into a hashtag in capitals.
+    for tag in HASHTAG.finditer(text):
+        parts = list(CAMEL_PART.finditer(tag.group()))
+        for first, last in itertools.pairwise(parts):
+            given, surname = first.group().lower(), last.group().lower()
+            if not _given_name(given) or given in NOT_GIVEN_NAMES or last.start() != first.end():
+                continue
+            if surname in COMMON_FIRST_NAMES or surname in NOT_SURNAMES or f"{given} {surname}" in FAMOUS_PEOPLE:
+                continue
+            hits.append(_unregistered_name_hit(text, tag.start() + first.start(), tag.start() + last.end()))
     return hits
+
+
+def _unregistered_name_hit(text: str, start: int, end: int) -> Hit:
+    return Hit(
+        PUPIL_NAME,
+        "warn",
+        f"{text[start:end]} may be a pupil named in full. Without the school's register SafeSocial cannot "
+        "check consent: " + NAME_RULE + " Check it, or use the first name only.",
+        start,
+        end,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -1276,7 +1760,11 @@ def find(
         *political_opinion(text),
         *personal_view(text),
         *personal_information(text, public),
+        # Posts only: comments read personal_information for contact details, and these are about what staff share.
+        *spoken_birth_dates(text),
+        *whereabouts_of_children(text),
         *behaviour_incident(text),
+        *pupils_pointed_at(text),
         *commercial_promotion(text),
     ]
     if register:

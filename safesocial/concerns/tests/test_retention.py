@@ -164,7 +164,7 @@ def test_the_review_page_takes_the_same_queries_for_one_due_record_and_four(
     def three_more():
         more.extend(_closed_case(assistant, seabright, head, pupil) for _ in range(3))
 
-    page = same_queries(13, lambda: client.get(url), three_more).content.decode()
+    page = same_queries(10, lambda: client.get(url), three_more).content.decode()
     assert all(concern.reference in page for concern in more)
 
 

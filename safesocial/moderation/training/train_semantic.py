@@ -27,9 +27,11 @@ read sentence by sentence (semantic_comments.PER_SENTENCE) a comment's score is 
 sentence's, as the classifier reads it, so their cuts are chosen on what the classifier will see. For each category,
 the cut with the best F1 of "either fires" that flags at most its budget of ordinary comments (MAX_NONE_FLAGGED) and
 of other categories' comments (OTHER_FLAGGED); the head joins only if that beats classify() alone by MIN_GAIN.
-Safeguarding puts recall first: the escalate cut is the highest with recall >= 0.95 within 3% of ordinary comments
-escalated (or, when 0.95 is out of reach, the best recall within that), and a lower review cut sends the uncertain
-band to a person. Hate the head alone finds goes to review, never hidden.
+Safeguarding puts recall first: the escalate cut is the highest with recall >= 0.97 out of writer within 3% of
+ordinary comments escalated (or, when 0.97 is out of reach, the best recall within that), and a lower review cut
+sends the uncertain band to a person. 0.97, not issue 13's 0.95: a cut that just reaches 0.95 on the writers it was
+chosen on fell short of it on the next new writer (0.90 on comments_w13 as a blind set). Hate the head alone finds
+goes to review, never hidden.
 
 `--leave-out comments_w7` trains everything without that writer (its cuts chosen leave one writer out over the
 others): benchmarks/moderation.py scores each writer that way. `--misses` prints what the held-out writers' comments
@@ -109,7 +111,8 @@ MIN_GAIN = 0.02
 # Categories whose head is trained and reported but never joins. None now: every category, abuse included, joins
 # only when it gains MIN_GAIN held out (abuse, where the word features win, has not).
 NEVER: set[str] = set()
-SAFEGUARDING_RECALL = 0.95
+# Aimed above the issue's 0.95 so that a new writer's disclosures still reach it (see the docstring).
+SAFEGUARDING_RECALL = 0.97
 SAFEGUARDING_FALSE_ESCALATIONS = 0.03
 SAFEGUARDING_REVIEW_RECALL = 0.98
 SAFEGUARDING_REVIEW_FLAGGED = 0.10

@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -100,6 +102,18 @@ def test_the_review_list_takes_the_same_queries_for_one_post_and_twelve(
     client.get(url)
     body = same_queries(10, lambda: client.get(url), lambda: submitted(range(1, 12))).content.decode()
     assert "Notice 11" in body
+
+
+def test_a_post_in_review_reads_the_trust_and_its_policy_once(signed_in, teacher, colleague, sandbox):
+    post = services.post_create(actor=teacher, channels=[sandbox], text="Sports day on Friday", category="events")
+    services.post_submit(actor=teacher, post=post)
+    client = signed_in(colleague)
+    url = reverse("publishing:detail", args=[post.pk])
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(url).content.decode()
+    assert "Sports day on Friday" in body and "Approve" in body  # the reviewer's page, with the review form
+    tables = [q["sql"].split(" FROM ", 1)[1].split()[0] for q in queries if " FROM " in q["sql"]]
+    assert tables.count('"people_trust"') == 1 and tables.count('"policy_policyversion"') == 1, tables
 
 
 def test_only_images_of_approved_posts_are_public_for_instagram_to_fetch(client, teacher, colleague, sandbox):
