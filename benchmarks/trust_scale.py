@@ -21,6 +21,8 @@ a shared machine; CPU much less), and the queries per page (sessions and navigat
     .venv/bin/python benchmarks/trust_scale.py --comments 100000 --concerns 5000 --runs 10   # a quick look
 """
 
+# SafeSocial's models are imported inside the functions: Django is set up (benchlib.configure) only once the command
+# line has said which database to use, and a model cannot be imported before that.
 from __future__ import annotations
 
 import argparse
