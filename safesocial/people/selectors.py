@@ -12,24 +12,29 @@ from .models import ParentCarer, Pupil, RoleAssignment, School, User
 from .roles import MFA_REQUIRED_ROLES, Role
 
 
+def _mfa_assignments(user: User) -> QuerySet:
+    """The user's roles that the trust's accounts must protect with an authenticator."""
+    return user.role_assignments.filter(role__in=[r.value for r in MFA_REQUIRED_ROLES])
+
+
+def _authenticators(user: User) -> QuerySet:
+    from allauth.mfa.models import Authenticator  # allauth's models load only once the app registry is ready
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
+
+
 def requires_two_factor(user: User) -> bool:
-    return user.role_assignments.filter(role__in=[r.value for r in MFA_REQUIRED_ROLES]).exists()
+    return _mfa_assignments(user).exists()
 
 
 def has_two_factor(user: User) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return _authenticators(user).exists()
 
 
 def two_factor_missing(user: User) -> bool:
     """requires_two_factor(user) and not has_two_factor(user), in one query: RequireTwoFactorMiddleware asks it on
     every page a signed-in person opens."""
-    from allauth.mfa.models import Authenticator
-
-    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP)
-    mfa_roles = [r.value for r in MFA_REQUIRED_ROLES]
-    return user.role_assignments.filter(role__in=mfa_roles).filter(~Exists(totp)).exists()
+    return _mfa_assignments(user).filter(~Exists(_authenticators(user))).exists()
 
 
 def schools_for(user: User) -> QuerySet[School]:

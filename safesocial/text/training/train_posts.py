@@ -46,6 +46,7 @@ import yaml
 
 from safesocial.text import heads as heads_module
 from safesocial.text import ngrams, rules, semantic_posts
+from safesocial.text.embedder import embed, model_path
 
 TEXT = Path(__file__).resolve().parents[1]
 DATA_DIR = TEXT / "data"
@@ -118,7 +119,6 @@ class Pieces:
     """Every post's embedding and its sentences', computed once and reused by every fold."""
 
     def __init__(self, texts: list[str], cache: Path | None = None):
-        from safesocial.text.embedder import embed, model_path
 
         pieces, owner = [], []
         for i, text in enumerate(texts):
@@ -467,8 +467,6 @@ def main(argv: list[str] | None = None) -> int:
         if not (cache["lowo"].exists() and cache["fit"].exists()):
             sys.exit(f"no fits cached beside {args.cache}: run once without --cuts-only")
         with np.load(cache["lowo"]) as saved, np.load(cache["fit"]) as fit:
-            from safesocial.text.embedder import model_path  # as in Pieces: onnxruntime loads only when needed
-
             encoder = hashlib.sha256(model_path().read_bytes()).hexdigest()
             if (
                 str(saved["writers_key"]) != writers_key
