@@ -17,6 +17,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 pytest_plugins = [
     "safesocial.testing.environment",
+    # --database-tests-only: the PostgreSQL run of CI leaves out what no database can change.
+    "safesocial.testing.selection",
     # The stand-ins of the social networks' APIs, for any test that publishes or moderates.
     "safesocial.testing.standins.base",
     "safesocial.testing.standins.graph",

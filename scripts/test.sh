@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Command two: install everything the tests need (Debian's Chromium included) and run the whole suite.
-# With CI=true the suite runs twice: on SQLite and on PostgreSQL (127.0.0.1:5432, database "test").
+# With CI=true the tests that use the database run again on PostgreSQL (127.0.0.1:5432, database "test").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,6 +38,9 @@ export SAFESOCIAL_DATA_DIR="${SAFESOCIAL_DATA_DIR:-$PWD/var/test}"
 echo "== tests on SQLite"
 .venv/bin/pytest -n 2 -q "$@"
 if [ "${CI:-}" = "true" ] || [ -n "${TEST_POSTGRES:-}" ]; then
-  echo "== tests on PostgreSQL"
-  DATABASE_URL="${POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}" .venv/bin/pytest -n 2 -q "$@"
+  # Only what the database can change: the browser tests and those that never open the test database did the same
+  # a moment ago on SQLite (README, "Install everything the tests need").
+  echo "== tests on PostgreSQL (those that use the database, browser tests aside)"
+  DATABASE_URL="${POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}" \
+    .venv/bin/pytest -n 2 -q -m "not browser" --database-tests-only "$@"
 fi

@@ -240,7 +240,10 @@ def _peak_memory_kib(pid: int) -> int:
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads peak memory from /proc")
 def test_a_large_generated_input_streams_in_constant_memory(tmp_path):
-    total = 8_000  # about 8 chunks of 64 KiB; each comment also passes through the sentence embedder
+    # 2,400 lines of 16 KiB each (the comment and what a caller attaches to it, which the command ignores): 38 MiB
+    # in all, read 64 KiB at a time. Each comment also passes through the sentence embedder, which sets the time.
+    total = 2_400
+    attached = "x" * 16 * 1024
     texts = [
         "Well done Year {n}, you smashed it!",
         "Ring me on 07700 900{n:03d} about the party",
@@ -255,7 +258,8 @@ def test_a_large_generated_input_streams_in_constant_memory(tmp_path):
     def write() -> None:
         # Generated as it goes: neither side ever holds the whole input.
         for n in range(total):
-            child.stdin.write(json.dumps({"id": str(n), "text": texts[n % 5].format(n=n % 1000)}).encode() + b"\n")
+            line = {"id": str(n), "text": texts[n % 5].format(n=n % 1000), "attached": attached}
+            child.stdin.write(json.dumps(line).encode() + b"\n")
         child.stdin.close()
 
     writer = threading.Thread(target=write, daemon=True)
@@ -267,11 +271,12 @@ def test_a_large_generated_input_streams_in_constant_memory(tmp_path):
         assert decision["id"] == str(count)
         actions[decision["action"]] = actions.get(decision["action"], 0) + 1
         count += 1
-        if count in (2_000, total - 1_000):
+        if count in (400, total - 100):
             peaks[count] = _peak_memory_kib(child.pid)
     writer.join()
     assert child.wait(timeout=60) == 0
     assert count == total
-    assert actions == {"allow": 3_200, "hide": 1_600, "review": 1_600, "redirect": 1_600}
-    # The peak after 7,000 lines is the peak after 2,000, give or take the allocator's slack.
-    assert peaks[total - 1_000] - peaks[2_000] < 20 * 1024, peaks
+    assert actions == {"allow": 960, "hide": 480, "review": 480, "redirect": 480}
+    # The peak after 2,300 lines is the peak after 400, give or take the allocator's slack: far less than the
+    # 31 MiB the 1,900 lines between them hold.
+    assert peaks[total - 100] - peaks[400] < 12 * 1024, peaks
