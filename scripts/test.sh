@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
+# The browser tests run Chromium headless through its old headless shell (safesocial/testing/browser.py).
+[ -x /usr/lib/chromium/chromium-headless-shell ] || need_apt+=(chromium-headless-shell)
 fc-list 2>/dev/null | grep -qi dejavu || need_apt+=(fonts-dejavu-core)
 # pdftotext: the browser tests read the text of the PDFs SafeSocial makes (governors' report, letters).
 command -v pdftotext >/dev/null || need_apt+=(poppler-utils)

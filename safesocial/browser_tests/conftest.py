@@ -48,7 +48,7 @@ def _one_session_write_at_a_time(settings):
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium is not installed: apt-get install chromium")
+        pytest.skip("Debian's Chromium is not installed: apt-get install chromium chromium-headless-shell")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

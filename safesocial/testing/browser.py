@@ -13,7 +13,11 @@ from playwright.sync_api import expect
 from safesocial.people.models import User
 from safesocial.testing.people import PASSWORD
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium-headless-shell is Chromium's old headless mode, the one Playwright itself runs headless: it draws
+# the same pages with a third less CPU than the full browser (issue 14: the browser tests took 3 m 51 s instead of
+# 6 m 39 s on two cores). The full browser still serves where only it is installed.
+HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
+CHROMIUM = HEADLESS_SHELL if HEADLESS_SHELL.exists() else Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
