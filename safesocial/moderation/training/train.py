@@ -60,7 +60,9 @@ from pathlib import Path
 import numpy as np
 
 from safesocial.moderation import features
+from safesocial.moderation.thresholds import DEFAULT_THRESHOLDS
 from safesocial.moderation.training import datasets
+from safesocial.text.rules import offensive_language
 
 MODEL_DIR = Path(__file__).resolve().parents[1] / "model"
 HEADS = ("abuse", "hate", "spam")
@@ -87,15 +89,11 @@ MAX_FALSE_ALARMS = {"abuse": 0.02, "hate": 0.01, "spam": 0.01}
 
 
 def default_thresholds(heads: tuple[str, ...] = HEADS) -> dict[str, float]:
-    from safesocial.moderation.thresholds import DEFAULT_THRESHOLDS
-
     return {head: DEFAULT_THRESHOLDS[head][1] for head in heads}
 
 
 def _ham_clean(name: str, examples: list[datasets.Example]) -> list[datasets.Example]:
     """Messages that are not spam and in which text/rules.py finds no swear word, slur or sexual term."""
-    from safesocial.text.rules import offensive_language
-
     return [
         datasets.Example(name, e.split, e.text, {"abuse": 0, "hate": 0}, "ham")
         for e in examples

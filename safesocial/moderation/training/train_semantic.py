@@ -53,8 +53,12 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from safesocial.moderation import classifier, features, patterns
+from safesocial.moderation.classifier import classify_batch
+from safesocial.moderation.thresholds import DEFAULT_THRESHOLDS
 from safesocial.moderation.training import datasets
-from safesocial.text import semantic_comments
+from safesocial.moderation.training.train import _ham_clean
+from safesocial.text import embedder, rules, semantic_comments
 from safesocial.text.heads import MODEL_DIR, Heads
 from safesocial.text.sentences import sentences
 
@@ -174,8 +178,6 @@ def kind_heads(X: np.ndarray, school: list) -> tuple[list[str], np.ndarray, np.n
 
 def public_rows() -> list[tuple[str, str | None, str]]:
     """(text, the category it is a positive for or None for ordinary chat, source)."""
-    from safesocial.moderation.training.train import _ham_clean
-
     rng = random.Random(13)
     rows: list[tuple[str, str | None, str]] = []
     for name in datasets.SPAM_SETS:
@@ -195,8 +197,6 @@ def public_rows() -> list[tuple[str, str | None, str]]:
 def embeddings(texts: list[str]) -> np.ndarray:
     """The embedder's vectors, each cached by the text as the embedder reads it, under the embedder's code and model
     (in the temporary directory): a writer's new comments cost only their own embedding."""
-    from safesocial.text import embedder
-
     readable = semantic_comments.readable_batch(texts)
     store = CACHE / f"vectors-{hashlib.sha1(embeddings_key()).hexdigest()[:16]}.npz"
     known: dict[str, np.ndarray] = {}
@@ -466,11 +466,6 @@ def _source_digest(*modules) -> bytes:
 def before_semantic(texts: list[str]) -> np.ndarray:
     """Which categories classify() acts on without the semantic layer: (n, len(CATEGORIES)) booleans, at
     SafeSocial's usual thresholds. Cached by the texts and the code and models of the rules and linear models."""
-    from safesocial.moderation import classifier, features, patterns
-    from safesocial.moderation.classifier import classify_batch
-    from safesocial.moderation.thresholds import DEFAULT_THRESHOLDS
-    from safesocial.text import rules
-
     models = b"".join(p.read_bytes() for p in sorted(classifier.MODEL_DIR.glob("*.json")))
     key = _source_digest(classifier, features, patterns, rules) + models + "\x00".join(texts).encode("utf-8")
     path = CACHE / f"before-{hashlib.sha1(key).hexdigest()[:20]}.npy"
@@ -509,8 +504,6 @@ def print_misses(school: list, oof: np.ndarray, acts: np.ndarray, ensemble: dict
 def embeddings_key() -> bytes:
     """What the cached embeddings depend on besides the texts: the embedder's model file, its tokenizer and how many
     word pieces it reads (not its code, which other work refactors without changing a vector)."""
-    from safesocial.text import embedder
-
     model = Path(embedder.model_path()) if hasattr(embedder, "model_path") else Path(embedder.__file__)
     stat = model.stat()
     tokenizer = (Path(embedder.__file__).parent / "tokenizer.json").read_bytes()

@@ -56,9 +56,12 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from safesocial.moderation.training import train_semantic
+from safesocial.text import heads as heads_module
 from safesocial.text import rules, semantic_comments, semantic_posts
 from safesocial.text.embedder import HERE as EMBEDDER_DIR
 from safesocial.text.embedder import embed as _embed
+from safesocial.text.training import train_posts
 
 TEXT = Path(__file__).resolve().parents[1]
 DATA = TEXT / "data"
@@ -175,8 +178,6 @@ def comment_rows(hold_out: set[str]) -> tuple[list[Example], list[Example]]:
 def public_rows() -> list[Example]:
     """Public examples (train splits), PUBLIC_PER_CLASS a class, each counting only for the category it labels;
     their ordinary chat is a negative for every category."""
-    from safesocial.moderation.training import train_semantic
-
     rng = random.Random(SEED)
     by_class: dict[tuple[str, str | None], list[str]] = {}
     for text, positive, source in train_semantic.public_rows():
@@ -190,8 +191,6 @@ def public_rows() -> list[Example]:
 
 
 def post_rows(hold_out: set[str]) -> tuple[list[Example], list[Example]]:
-    from safesocial.text.training import train_posts
-
     texts, labels, sources = train_posts.load()
     train, held = [], []
     for text, row, source in zip(texts, labels, sources, strict=True):
@@ -597,8 +596,6 @@ def comment_scores(model: str | None, train: list[Example], held: list[Example],
     """Held-out scores per category with train_semantic's heads recipe (one weighted logistic head per category over
     the training comments and the public examples, plus MEMORY_WEIGHT x the neighbours' margin; for the categories
     read sentence by sentence, the higher of the comment's and its best sentence's)."""
-    from safesocial.moderation.training import train_semantic as ts
-
     school = [(e.text, {c for c, v in (e.comment or {}).items() if v}, e.source) for e in train]
     public_texts = [semantic_comments.for_embedding(t) for t, _, _ in public]
     X = embed([e.text for e in train] + public_texts, model=model)
@@ -615,10 +612,10 @@ def comment_scores(model: str | None, train: list[Example], held: list[Example],
     whole = np.r_[np.flatnonzero(np.diff(owners_a, prepend=-1))]
     scores = np.zeros((len(held), len(COMMENT_CATEGORIES)))
     for c, category in enumerate(COMMENT_CATEGORIES):
-        y, w, mask = ts.design(category, school, public)
-        theta, bias = ts.fit_head(X[mask], y[mask], w[mask])
+        y, w, mask = train_semantic.design(category, school, public)
+        theta, bias = train_semantic.fit_head(X[mask], y[mask], w[mask])
         memory = semantic_comments.Memory(X[mask], y[mask, None].astype(np.int8))
-        pieces = H @ theta + bias + ts.MEMORY_WEIGHT * memory.margins(H)[:, 0]
+        pieces = H @ theta + bias + train_semantic.MEMORY_WEIGHT * memory.margins(H)[:, 0]
         if category in semantic_comments.PER_SENTENCE:
             best = np.full(len(held), -np.inf)
             np.maximum.at(best, owners_a, pieces)
@@ -651,8 +648,6 @@ def comment_figures(scores: np.ndarray, held: list[Example]) -> dict:
 def post_figures(model: str | None, train: list[Example], held: list[Example]) -> dict:
     """train_posts' recipe (heads over whole posts, best of post and sentences, greedy cuts out of fold with the
     rules) trained on `train`, applied to `held`."""
-    from safesocial.text import heads as heads_module
-    from safesocial.text.training import train_posts
 
     class Pieces(train_posts.Pieces):
         def __init__(self, texts: list[str]):
@@ -770,8 +765,6 @@ def main(argv: list[str] | None = None) -> int:
         export(model, out)
         print(f"fine-tuned in {trained:.0f}s; wrote {out} ({out.stat().st_size / 1e6:.1f} MB)")
     if hold_out:
-        from safesocial.moderation.training import train_semantic
-
         # The heads recipe's public examples, thinned as fine-tuning thins them: measuring stays affordable.
         rng = random.Random(SEED)
         public = [row for row in train_semantic.public_rows() if rng.random() < PUBLIC_PER_CLASS / 1500]
