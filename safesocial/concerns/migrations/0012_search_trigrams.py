@@ -7,28 +7,14 @@ SQLite these operations do nothing, and the indexes are not in the models' Meta 
 
 from django.db import migrations
 
+from safesocial.trigrams import TrigramIndexes
+
 INDEXES = {
     "concern_reference_trgm_idx": ("concerns_concern", "reference"),
     "concern_summary_trgm_idx": ("concerns_concern", "summary"),
     "concern_handle_trgm_idx": ("concerns_concern", "account_handle"),
     "link_handle_trgm_idx": ("concerns_concernlink", "handle"),
 }
-
-
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, (table, column) in INDEXES.items():
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin (UPPER("{column}") gin_trgm_ops)'
-        )
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
 
 class Migration(migrations.Migration):
@@ -38,5 +24,5 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(create_indexes, drop_indexes),
+        TrigramIndexes(INDEXES),
     ]

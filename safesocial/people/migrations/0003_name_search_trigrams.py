@@ -8,28 +8,14 @@ the models' Meta because Django would then create them, GIN and all, on SQLite t
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+from safesocial.trigrams import TrigramIndexes
+
 INDEXES = {
     "pupil_first_name_trgm_idx": ("people_pupil", "first_name"),
     "pupil_last_name_trgm_idx": ("people_pupil", "last_name"),
     "parentcarer_name_trgm_idx": ("people_parentcarer", "full_name"),
     "user_full_name_trgm_idx": ("people_user", "full_name"),
 }
-
-
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, (table, column) in INDEXES.items():
-        schema_editor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" USING gin (UPPER("{column}") gin_trgm_ops)'
-        )
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{name}"')
 
 
 class Migration(migrations.Migration):
@@ -39,5 +25,5 @@ class Migration(migrations.Migration):
 
     operations = [
         TrigramExtension(),  # does nothing on SQLite
-        migrations.RunPython(create_indexes, drop_indexes),
+        TrigramIndexes(INDEXES),
     ]
