@@ -37,6 +37,13 @@ def is_partial(request: HttpRequest) -> bool:
 fragment_view = vary_on_headers(*FRAGMENT_HEADERS)
 
 
+def query_without_page(request: HttpRequest) -> str:
+    """The list's filters from the query string, without its page: for the links to the next and previous pages."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def refusal_text(exc: ValidationError | PermissionDenied) -> str:
     """A refusal as one sentence or more, for a message."""
     return " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)

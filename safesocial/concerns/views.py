@@ -13,7 +13,7 @@ from safesocial import hooks
 from safesocial.people.models import ParentCarer, Pupil, School
 from safesocial.people.selectors import schools_for, staff_for
 from safesocial.permissions import Action, may, schools_where
-from safesocial.views_kit import fragment_view, is_partial, run_service
+from safesocial.views_kit import fragment_view, is_partial, query_without_page, run_service
 from safesocial.web import limit_reached
 
 from . import exports, referrals, selectors, services, triage
@@ -68,8 +68,6 @@ def concern_list(request: HttpRequest) -> HttpResponse:
     # Sorting the ids alone (and counting them as they are sorted) and reading one page's rows after is what keeps
     # the list and its search quick with 50,000 concerns.
     page = selectors.ids_page(rows, request.GET.get("page"), PAGE_SIZE, searching=bool(filters.q))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "page": page,
         "concerns": selectors.list_rows(
@@ -79,7 +77,7 @@ def concern_list(request: HttpRequest) -> HttpResponse:
         else [],
         "filtering": bool(filters.status or filters.school or filters.kind),
         "filters": filters,
-        "query": query.urlencode(),
+        "query": query_without_page(request),
         "schools": schools_where(user, Action.RECEIVE_CONCERNS) | schools_where(user, Action.RECEIVE_STAFF_CONCERNS),
         "kinds": [(t.key, t.label) for t in BY_KEY.values()],
         "statuses": ConcernStatus.choices,

@@ -18,7 +18,7 @@ from safesocial.platforms.webhooks import (
     verify_meta_signature,
 )
 from safesocial.policy.schema import DEFAULT_COMPLAINT_REPLY
-from safesocial.views_kit import run_service
+from safesocial.views_kit import query_without_page, run_service
 
 from . import selectors, services
 from .explain import actions_for, done_words, explain, marked_text, platform_name
@@ -35,13 +35,6 @@ INBOX_PAGE = 50
 
 def _page_number(value: str | None) -> int:
     return int(value) if value and value.isdigit() and 0 < int(value) < 100_000 else 1
-
-
-def _without_page(request: HttpRequest) -> str:
-    """The inbox's filters (queue, author, view) for the links to the next and previous pages."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @login_required
@@ -111,7 +104,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "queue": queue,
             "page_number": number,
             "has_next": has_next,
-            "page_query": _without_page(request),
+            "page_query": query_without_page(request),
             "deadline": deadline,
             "offender": offender,
             "offenders": selectors.offenders_for(request.user)[:50],
