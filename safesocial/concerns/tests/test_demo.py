@@ -1,14 +1,11 @@
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from safesocial.audit.services import audit_verify
 from safesocial.concerns import selectors
 from safesocial.concerns.demo import seed
 from safesocial.concerns.models import Concern, ConcernStatus, Route
-from safesocial.concerns.selectors import Filters, concern_list
-from safesocial.demo.builder import load_demo
 from safesocial.people.models import User
 from safesocial.people.roles import Role
 from safesocial.people.services import RoleSpec, parent_create, pupil_create, staff_create
@@ -88,14 +85,3 @@ def test_the_demo_shows_one_parent_account_across_two_schools_on_the_leads_patte
     assert Concern.objects.filter(evidence__isnull=False).distinct().count() == 6
     _, problems = audit_verify()
     assert problems == []
-
-
-@pytest.mark.slow  # loads the whole demo trust
-@pytest.mark.django_db(transaction=True)
-def test_in_the_demo_the_disclosure_on_seabrights_page_is_immediate_risk_at_the_top_of_the_dsls_list(settings):
-
-    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
-    load_demo(pupils_per_school=30)
-    dsl = User.objects.get(role_assignments__school__key="seabright", role_assignments__role=Role.DSL)
-    top = concern_list(dsl, Filters()).first()
-    assert top.kind == "comment_disclosure" and top.triage_level == "immediate" and top.acknowledged_at is None
