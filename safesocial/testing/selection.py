@@ -44,9 +44,11 @@ def empties_the_database(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if config.getoption("--database-tests-only"):
-        left_out = [item for item in items if not opens_the_database(item)]
+        kept, left_out = [], []
+        for item in items:
+            (kept if opens_the_database(item) else left_out).append(item)
         if left_out:
             config.hook.pytest_deselected(items=left_out)
-            items[:] = [item for item in items if opens_the_database(item)]
+            items[:] = kept
     # Stable, after pytest-django's own order: tests that empty the database still run after those that share it.
     items.sort(key=lambda item: (empties_the_database(item), item.get_closest_marker("slow") is None))

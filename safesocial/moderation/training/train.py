@@ -92,7 +92,7 @@ def default_thresholds(heads: tuple[str, ...] = HEADS) -> dict[str, float]:
     return {head: DEFAULT_THRESHOLDS[head][1] for head in heads}
 
 
-def _ham_clean(name: str, examples: list[datasets.Example]) -> list[datasets.Example]:
+def ham_clean(name: str, examples: list[datasets.Example]) -> list[datasets.Example]:
     """Messages that are not spam and in which text/rules.py finds no swear word, slur or sexual term."""
     return [
         datasets.Example(name, e.split, e.text, {"abuse": 0, "hate": 0}, "ham")
@@ -178,8 +178,8 @@ def train(*, verbose: bool = True) -> tuple[np.ndarray, dict]:
     log = print if verbose else (lambda *a, **k: None)
     started = time.perf_counter()
     loaded = {name: datasets.load(name) for name in datasets.ALL_SETS}
-    loaded["sms_ham_clean"] = _ham_clean("sms_ham_clean", loaded["sms_spam"])
-    loaded["youtube_ham_clean"] = _ham_clean("youtube_ham_clean", loaded["youtube_spam"])
+    loaded["sms_ham_clean"] = ham_clean("sms_ham_clean", loaded["sms_spam"])
+    loaded["youtube_ham_clean"] = ham_clean("youtube_ham_clean", loaded["youtube_spam"])
     counts = {
         name: {split: sum(1 for e in rows if e.split == split) for split in ("train", "val", "test")}
         for name, rows in loaded.items()

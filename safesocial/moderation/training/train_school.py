@@ -34,7 +34,7 @@ import yaml
 from safesocial.moderation import features
 from safesocial.moderation.training import datasets
 from safesocial.moderation.training import train as train_linear
-from safesocial.moderation.training.train import EXTRA_SHARE, _ham_clean, featurise, fit
+from safesocial.moderation.training.train import EXTRA_SHARE, featurise, fit, ham_clean
 
 MODEL_DIR = train_linear.MODEL_DIR
 CORPUS = Path(__file__).resolve().parent / "school_comments.yaml"
@@ -78,7 +78,7 @@ def load() -> tuple[list[str], list[set[str]], list[str]]:
     texts = [c["text"] for c in cases]
     labels = [set(c["categories"]) for c in cases]
     extra = [
-        e.text for e in _ham_clean("ham", datasets.load("sms_spam", "train") + datasets.load("youtube_spam", "train"))
+        e.text for e in ham_clean("ham", datasets.load("sms_spam", "train") + datasets.load("youtube_spam", "train"))
     ]
     for name in datasets.TOXICITY_SETS:
         extra += [e.text for e in datasets.load(name, "train") if not any(e.labels.values())]

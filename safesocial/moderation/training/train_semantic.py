@@ -57,7 +57,7 @@ from safesocial.moderation import classifier, features, patterns
 from safesocial.moderation.classifier import classify_batch
 from safesocial.moderation.thresholds import DEFAULT_THRESHOLDS
 from safesocial.moderation.training import datasets
-from safesocial.moderation.training.train import _ham_clean
+from safesocial.moderation.training.train import ham_clean
 from safesocial.text import embedder, rules, semantic_comments
 from safesocial.text.heads import MODEL_DIR, Heads
 from safesocial.text.sentences import sentences
@@ -183,7 +183,7 @@ def public_rows() -> list[tuple[str, str | None, str]]:
     for name in datasets.SPAM_SETS:
         examples = datasets.load(name, "train")
         spam = [e.text for e in examples if e.labels["spam"] == 1]
-        ham = [e.text for e in _ham_clean(name, examples)]
+        ham = [e.text for e in ham_clean(name, examples)]
         rows += [(t, "spam", name) for t in rng.sample(spam, min(PUBLIC_SAMPLE, len(spam)))]
         rows += [(t, None, name) for t in rng.sample(ham, min(PUBLIC_SAMPLE, len(ham)))]
     examples = datasets.load("hatexplain", "train")
@@ -504,7 +504,7 @@ def print_misses(school: list, oof: np.ndarray, acts: np.ndarray, ensemble: dict
 def embeddings_key() -> bytes:
     """What the cached embeddings depend on besides the texts: the embedder's model file, its tokenizer and how many
     word pieces it reads (not its code, which other work refactors without changing a vector)."""
-    model = Path(embedder.model_path()) if hasattr(embedder, "model_path") else Path(embedder.__file__)
+    model = embedder.model_path()
     stat = model.stat()
     tokenizer = (Path(embedder.__file__).parent / "tokenizer.json").read_bytes()
     return f"{model}:{stat.st_size}:{stat.st_mtime_ns}:{embedder.MAX_TOKENS}:{embedder.DIM}".encode() + tokenizer
