@@ -71,7 +71,7 @@ def post_list(request: HttpRequest) -> HttpResponse:
         request,
         "publishing/list.html",
         {
-            "posts": posts.prefetch_related("channels")[:200],
+            "posts": selectors.list_rows(posts),
             "tab": tab,
             "tabs": TABS,
             "can_write": postable_channels(user).exists(),

@@ -711,26 +711,33 @@ NOT_A_PUPILS_BIRTHDAY = re.compile(
 )
 
 
-def birthdays_with_dates(text: str) -> list[Hit]:
+def _each_sentence(text: str, sentence: re.Pattern[str], find) -> list[Hit]:
+    """Personal information found sentence by sentence: `find(body)` gives (severity, start, end, message) within
+    the sentence, or None."""
     hits = []
-    for sentence in SENTENCE.finditer(text):
-        body, offset = sentence.group(), sentence.start()
-        cue = BIRTHDAY_CUE.search(body)
-        date = BIRTHDAY_DATE.search(body) if cue else None
-        if not cue or not date or NOT_A_PUPILS_BIRTHDAY.search(body):
-            continue
-        start, end = min(cue.start(), date.start()), max(cue.end(), date.end())
-        hits.append(
-            Hit(
-                PERSONAL_INFO,
-                "block",
-                f"This gives a birthday with its date (“{excerpt(body, start, end)}”). With an age or a year group "
-                "that is a date of birth, which is personal information and must not be shared.",
-                offset + start,
-                offset + end,
-            )
-        )
+    for match in sentence.finditer(text):
+        found = find(match.group())
+        if found is not None:
+            severity, start, end, message = found
+            hits.append(Hit(PERSONAL_INFO, severity, message, match.start() + start, match.start() + end))
     return hits
+
+
+def _birthday_with_date(body: str) -> tuple[Severity, int, int, str] | None:
+    cue = BIRTHDAY_CUE.search(body)
+    date = BIRTHDAY_DATE.search(body) if cue else None
+    if not cue or not date or NOT_A_PUPILS_BIRTHDAY.search(body):
+        return None
+    start, end = min(cue.start(), date.start()), max(cue.end(), date.end())
+    message = (
+        f"This gives a birthday with its date (“{excerpt(body, start, end)}”). With an age or a year group that is a "
+        "date of birth, which is personal information and must not be shared."
+    )
+    return "block", start, end, message
+
+
+def birthdays_with_dates(text: str) -> list[Hit]:
+    return _each_sentence(text, SENTENCE, _birthday_with_date)
 
 
 # Dates of birth written the way people talk: "born on Christmas Eve", "he's 9 on the 3rd of December", "turns
@@ -1040,6 +1047,52 @@ def whereabouts_of_children(text: str) -> list[Hit]:
             )
         )
     return hits
+
+
+# Where a group of pupils is now, or will be within hours, away from school: "right now we're at the science centre",
+# "staying at the Hotel Alpenblick till Sunday", "camping tonight at Blackdale Farm", "the coach drops them off at the
+# Fuelstop garage at 5.45". The policies ask staff to weigh what identifies children "and/or their location" before
+# sharing it: a trip is posted about when it is over, not while a stranger could still go and find the children.
+LIVE = re.compile(
+    r"\b(?:right\s+now|currently|at\s+the\s+moment|as\s+we\s+speak|live\s+(?:from|at)|heading\s+(?:to|into)\b|"
+    r"drop-?off\s+for\s+the|just\s+(?:arrived|landed|got)\s+(?:at|in|to)|"
+    r"(?:have|has)\s+(?:just\s+)?arrived(?:\s+safely)?\s+(?:at|in)|(?:are|is)\s+now\s+(?:at|in|on)|"
+    r"(?:we|they)(?:['\u2019]re|\s+are)\s+(?:now\s+|just\s+|all\s+)?(?:at|in|on|by|having|heading|off)\b|"
+    r"here\s+(?:till|until)|staying\s+(?:at|in)|camping\s+(?:tonight|overnight)|(?:tonight|overnight)\s+at|"
+    r"map\s+pin|follow\s+(?:their|our|the\s+group['\u2019]?s?)\s+progress|"
+    r"(?:drop|drops|dropping|dropped)\s+(?:off\s+)?(?:\w+\s+){0,3}(?:at|outside)|be\s+(?:back|collected)\s+(?:at|from)\s+the|"
+    r"will\s+be\s+(?:at|on)\s+(?:the\s+)?[A-Z](?:[^.!?\n]{0,60})\b(?:all\s+(?:morning|afternoon|day)|until|till|from\s+\d)|"
+    r"waiting\s+(?:on|at|outside)\s+the)",
+    re.IGNORECASE,
+)
+# A place a stranger could find: a named venue, a street, or a spot within one.
+LIVE_PLACE = re.compile(
+    r"\b(?:[A-Z][\w'\u2019]+\s+){0,3}(?:Zoo|Centre|Center|Park|Lodge|Hotel|Hôtel|Farm|Forest|Museum|Theatre|Square|"
+    r"Hall|Market|Pond|Lake|Beach|Cove|Campsite|Field|Garage|Station|Club|Stadium|Castle|Abbey|Cathedral|Pier|Hostel|"
+    r"Camp|High|Academy|Pool|Baths|Road|Lane|Street|st|Way|End|Avenue|Drive)\b|"
+    r"\b(?:car\s+park|lay-?by|checkpoint|enclosure|campsite|hut|room\s+block|picnic\s+area|fountain|steps\s+of)\b",
+)
+# Told afterwards, the trip is over: "Year 3 had a brilliant time at the zoo yesterday".
+OVER = re.compile(
+    r"\b(?:yesterday|last\s+(?:week|night|term|year)|had\s+a\s+(?:brilliant|great|lovely|fantastic|wonderful)|"
+    r"visited|went\s+to)\b",
+    re.IGNORECASE,
+)
+
+
+def _whereabouts_now(body: str) -> tuple[Severity, int, int, str] | None:
+    cue = LIVE.search(body)
+    if cue is None or OVER.search(body) or not LIVE_PLACE.search(body):
+        return None
+    message = (
+        f"This says where pupils are now or will be soon (“{excerpt(body, cue.start(), cue.end())}”). Post about a "
+        "trip or a fixture when the children have left the place, not while a stranger could find them there."
+    )
+    return "warn", cue.start(), cue.end(), message
+
+
+def pupils_whereabouts_now(text: str) -> list[Hit]:
+    return _each_sentence(text, SENTENCE_WITH_TIMES, _whereabouts_now)
 
 
 NAME_WORD = re.compile(r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)?\b")
@@ -1763,6 +1816,7 @@ def find(
         # Posts only: comments read personal_information for contact details, and these are about what staff share.
         *spoken_birth_dates(text),
         *whereabouts_of_children(text),
+        *pupils_whereabouts_now(text),
         *behaviour_incident(text),
         *pupils_pointed_at(text),
         *commercial_promotion(text),

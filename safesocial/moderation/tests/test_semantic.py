@@ -150,3 +150,31 @@ def test_a_disclosure_after_a_cheerful_sentence_still_escalates_and_points_at_th
 
 def test_cheerful_sentences_together_are_still_allowed():
     assert decide(classify(f"{CHEERFUL} Thank you to every member of staff who gave up their Saturday.")) == "allow"
+
+
+def test_banter_the_word_counts_read_as_abuse_is_allowed_when_the_semantic_layer_reads_it_as_banter():
+    text = "my kids will murder me if I forget the cakes for the fair tomorrow 😂"
+    assert decide(classify(text, semantic=False)) == "hide"  # the linear model learned "murder" from tweets
+    result = classify(text)
+    assert decide(result) == "allow"
+    assert result["abuse"].score < DEFAULT_THRESHOLDS["abuse"][1] and result["abuse"].spans == ()
+
+
+def test_a_rule_finding_stands_against_the_semantic_layers_veto():
+    # Named, shamed and about a behaviour incident: the rule written for it acts whatever the heads read.
+    text = "Amelia was sent home again today for hitting, her parents should be ashamed"
+    assert classify(text, semantic=False)["inflammatory"].score >= DEFAULT_THRESHOLDS["inflammatory"][1]
+    assert classify(text)["inflammatory"].score >= DEFAULT_THRESHOLDS["inflammatory"][1]
+
+
+def test_a_hateful_comment_stays_abusive_too():
+    result = classify("Go back to your own country")
+    assert decide(result) == "hide"
+    assert result["abuse"].score >= DEFAULT_THRESHOLDS["abuse"][1] and result["hate"].score > 0
+
+
+def test_where_a_family_lives_told_in_words_is_personal_information():
+    text = "The Hendersons live in the blue house behind the Spar on Elm Road, their lad is in Year 3"
+    assert decide(classify(text, semantic=False)) == "allow"  # no number, no postcode: no rule knows it
+    pii = classify(text)["pii"]
+    assert pii.score >= DEFAULT_THRESHOLDS["pii"][1] and "personal details" in pii.reason

@@ -220,3 +220,30 @@ def test_a_school_council_election_is_not_politics():
 def test_the_school_taking_a_view_or_an_aside_of_opinion_is_a_personal_view(text, words):
     finding = only_finding(text, rules.PERSONAL_VIEW)
     assert text[finding.start : finding.end] == words
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Year 2 are at Hollins Farm Park right now feeding the lambs!", "right now"),
+        ("Our residential group is staying at Brackenside Lodge until Thursday, cabins 4 and 5.", "staying at"),
+        ("The under 11s will be dropped off at the Kwik Save car park on Dean Road at 6.15pm.", "dropped off at"),
+        ("Exmoor expedition: the team are camping tonight at Withy Cross campsite.", "camping tonight"),
+    ],
+)
+def test_where_pupils_are_now_or_within_hours_away_from_school_warns(text, words):
+    (finding,) = [f for f in check_text(text) if f.check == rules.PERSONAL_INFO]
+    assert (finding.severity, text[finding.start : finding.end]) == ("warn", words)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Year 2 had a brilliant time at Hollins Farm Park yesterday feeding the lambs!",
+        "Drop-off is via the Church Lane gate while the car park is resurfaced.",
+        "Our nativity is on Tuesday at 2pm in the school hall: tickets from the office.",
+        "We are so proud of our Year 6 writers this term.",
+    ],
+)
+def test_a_trip_told_afterwards_or_school_drop_off_is_not_where_pupils_are_now(text):
+    assert [f for f in check_text(text) if f.check == rules.PERSONAL_INFO] == []
