@@ -628,7 +628,10 @@ def train(
         "data": {
             "school_comments": sum(1 for *_, s in school if s == "school_comments"),
             **{w: sum(1 for *_, s in school if s == w) for w in writers},
-            **{name: sum(1 for *_, s in public if s == name) for name in ("sms_spam", "youtube_spam", "hatexplain")},
+            **{
+                name: sum(1 for *_, s in public if s == name)
+                for name in ("sms_spam", "youtube_spam", "hatexplain", *ABUSE_SETS)
+            },
         },
         "ensemble": ensemble,
         "memory_weight": MEMORY_WEIGHT,
