@@ -388,9 +388,7 @@ def test_classifying_needs_no_training_library_nor_django_at_run_time():
 
 # What the shipped classifier reaches on cases_school.yaml, rounded down: a change that loses ground fails here.
 MINIMUM_F1 = {
-    # 0.84 since the semantic layer's abuse head joined with a lower cut (issue 13): it also flags "Miss Clarke is
-    # clueless" (a complaint here) and a named child called "a menace" (inflammatory here), insults both.
-    "abuse": 0.84,
+    "abuse": 0.85,
     "hate": 0.8,
     "threat": 0.9,
     "inflammatory": 0.85,
