@@ -298,7 +298,7 @@ class SemanticLayer:
         self.column = {name: i for i, name in enumerate(heads.categories)}
         self.kinds = [name for name in heads.categories if name.startswith("safeguarding:")]
         self.maps: dict[str, tuple[float, float, float]] = {}  # category: (slope, intercept, highest score)
-        # category: the logit below which what the word models and rules flag is not acted on (training's `veto`)
+        # category: the logit below which what the linear models alone flag is not acted on (training's `veto`)
         self.vetoes: dict[str, float] = {}
         for category, choice in heads.meta["ensemble"].items():
             if not choice.get("used"):

@@ -28,11 +28,10 @@ read sentence by sentence (semantic_comments.PER_SENTENCE) a comment's score is 
 sentence's, as the classifier reads it, so their cuts are chosen on what the classifier will see. For each category,
 the cut with the best F1 of "either fires" that flags at most its budget of ordinary comments (MAX_NONE_FLAGGED) and
 of other categories' comments (OTHER_FLAGGED); the head joins only if that beats classify() alone by MIN_GAIN.
-For the categories in VETOED a veto cut is chosen with it: below the veto, what classify() alone flags is dropped
-(the word models' swearing-in-praise, a question about the uniform read as a complaint) unless the words' evidence
-is a rule's or the linear models are sure (classifier.VETO_STANDS); and
-a veto is only chosen if, out of writer, it drops none of the comments of the category the rest found (VETO_KEEPS):
-it removes false alarms, never finds.
+For the categories in VETOED a veto cut is chosen with it: below the veto, what the linear models alone flag is
+dropped (swearing in praise, a question about the uniform read as a complaint) unless they are sure
+(classifier.VETO_STANDS); a rule's find always stands. A veto is only chosen if, out of writer, it drops none of the
+category's comments the rest found (VETO_KEEPS): it removes false alarms, never finds.
 Safeguarding puts recall first: the escalate cut is the highest with recall >= 0.97 out of writer within 3% of
 ordinary comments escalated (or, when 0.97 is out of reach, the best recall within that), and a lower review cut
 sends the uncertain band to a person. 0.97, not issue 13's 0.95: a cut that just reaches 0.95 on the writers it was
