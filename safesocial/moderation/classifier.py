@@ -480,6 +480,7 @@ class _Collector:
         self.rules: dict[str, dict[int, tuple[float, list[Span], str]]] = {}
         self.semantic: dict[str, tuple[float, list[Span], str]] = {}
         self.vetoed: frozenset[str] = frozenset()
+        self._results: dict[str, CategoryResult] = {}  # once the evidence is in: abuse asks hate's, threat's too
 
     def rule(self, category: str, key: int, score: float, span: Span, reason: str) -> None:
         by_rule = self.rules.setdefault(category, {})
@@ -492,6 +493,11 @@ class _Collector:
                 by_rule[key] = (score, old[1], reason)
 
     def result(self, category: str) -> CategoryResult:
+        if category not in self._results:
+            self._results[category] = self._result(category)
+        return self._results[category]
+
+    def _result(self, category: str) -> CategoryResult:
         # Vetoed: the semantic layer reads the whole comment as clearly not this (swearing in praise, a question about
         # the uniform), so the linear models' word counts do not act unless they are sure; the rules always do.
         vetoed = category in self.vetoed and self.model.get(category, (0.0,))[0] < VETO_STANDS

@@ -183,12 +183,10 @@ def kind_heads(X: np.ndarray, school: list) -> tuple[list[str], np.ndarray, np.n
     kinds = safeguarding_kinds()
     rows = [i for i, (text, _, _) in enumerate(school) if text in kinds]
     groups = sorted(set(KINDS.values()))
-    W = np.zeros((len(groups), X.shape[1]), dtype=np.float32)
-    b = np.zeros(len(groups), dtype=np.float32)
-    for g, group in enumerate(groups):
-        y = np.array([kinds[school[i][0]] == group for i in rows], dtype=np.float64)
-        w = np.where(y == 1, 0.5 / max(y.sum(), 1), 0.5 / max(len(y) - y.sum(), 1))
-        W[g], b[g] = fit_head(X[rows], y, w)
+    Y = np.array([[kinds[school[i][0]] == group for group in groups] for i in rows], dtype=np.float64)
+    positives = Y.sum(axis=0)
+    weights = np.where(Y == 1, 0.5 / np.maximum(positives, 1), 0.5 / np.maximum(len(rows) - positives, 1))
+    W, b = fit_heads_together(X[rows], Y, weights)
     return [f"safeguarding:{group}" for group in groups], W, b
 
 
