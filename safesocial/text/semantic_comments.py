@@ -162,6 +162,9 @@ def heads() -> Heads:
 # no other but close to one). The score a category adds is the mean similarity of the NEIGHBOURS closest examples
 # less that of the closest counter-examples.
 NEIGHBOURS = 3
+# How many of a comment's closest memories are looked at first (Memory.margins): enough to hold three of most
+# categories' examples and counter-examples, few enough to sort.
+NEAREST = 64
 
 
 @dataclass(frozen=True)
@@ -173,19 +176,41 @@ class Memory:
         np.savez_compressed(path, vectors=self.vectors.astype(np.float16), labels=self.labels.astype(np.int8))
 
     def margins(self, vectors: np.ndarray, k: int = NEIGHBOURS) -> np.ndarray:
-        """(len(vectors), categories): closest examples' mean similarity less closest counter-examples'."""
+        """(len(vectors), categories): closest examples' mean similarity less closest counter-examples'.
+
+        Each comment's NEAREST closest memories are found once; a category's k closest examples (or counter-examples)
+        are the first k of those with its label, when there are k of them there, and only otherwise looked for among
+        all the category's memories (rare categories' examples, mostly). Exact either way: whatever is not among the
+        NEAREST closest is further away than all of them."""
         out = np.zeros((len(vectors), self.labels.shape[1]), dtype=np.float64)
         if not len(vectors):
             return out
         similarity = vectors.astype(np.float32) @ self.vectors.T
+        n = similarity.shape[1]
+        nearest = min(NEAREST, n)
+        near = np.argpartition(similarity, n - nearest, axis=1)[:, -nearest:]
+        near_similarity = np.take_along_axis(similarity, near, axis=1)
+        order = np.argsort(-near_similarity, axis=1, kind="stable")
+        near, near_similarity = (
+            np.take_along_axis(near, order, axis=1),
+            np.take_along_axis(near_similarity, order, axis=1),
+        )
+        near_labels = self.labels[near]  # (comments, NEAREST, categories), closest first
         for c in range(self.labels.shape[1]):
-            for sign, rows in ((1.0, self.labels[:, c] == 1), (-1.0, self.labels[:, c] == 0)):
-                chosen = similarity[:, rows]
-                if chosen.shape[1] == 0:
+            for sign, value in ((1.0, 1), (-1.0, 0)):
+                rows = self.labels[:, c] == value
+                count = int(rows.sum())
+                if count == 0:
                     continue
-                kk = min(k, chosen.shape[1])
-                top = np.partition(chosen, chosen.shape[1] - kk, axis=1)[:, -kk:]
-                out[:, c] += sign * top.mean(axis=1)
+                kk = min(k, count)
+                hit = near_labels[:, :, c] == value
+                first = hit & (np.cumsum(hit, axis=1) <= kk)
+                top = (near_similarity * first).sum(axis=1) / kk
+                short = np.flatnonzero(first.sum(axis=1) < kk)
+                if len(short):
+                    chosen = similarity[short][:, rows]
+                    top[short] = np.partition(chosen, count - kk, axis=1)[:, -kk:].mean(axis=1)
+                out[:, c] += sign * top
         return out
 
 
