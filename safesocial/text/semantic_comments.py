@@ -183,7 +183,7 @@ class Memory:
         all the category's memories (rare categories' examples, mostly). Exact either way: whatever is not among the
         NEAREST closest is further away than all of them."""
         out = np.zeros((len(vectors), self.labels.shape[1]), dtype=np.float64)
-        if not len(vectors):
+        if not len(vectors) or not len(self.vectors):
             return out
         similarity = vectors.astype(np.float32) @ self.vectors.T
         n = similarity.shape[1]
@@ -191,11 +191,9 @@ class Memory:
         near = np.argpartition(similarity, n - nearest, axis=1)[:, -nearest:]
         near_similarity = np.take_along_axis(similarity, near, axis=1)
         order = np.argsort(-near_similarity, axis=1, kind="stable")
-        near, near_similarity = (
-            np.take_along_axis(near, order, axis=1),
-            np.take_along_axis(near_similarity, order, axis=1),
-        )
-        near_labels = self.labels[near]  # (comments, NEAREST, categories), closest first
+        near_similarity = np.take_along_axis(near_similarity, order, axis=1)
+        # (comments, NEAREST, categories), closest first
+        near_labels = self.labels[np.take_along_axis(near, order, axis=1)]
         for c in range(self.labels.shape[1]):
             for sign, value in ((1.0, 1), (-1.0, 0)):
                 rows = self.labels[:, c] == value

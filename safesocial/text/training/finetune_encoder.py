@@ -116,8 +116,8 @@ THREADS = 2
 # Held-out figures: the share of ordinary comments a safeguarding cut may escalate (issue 13's target).
 FALSE_ESCALATIONS = 0.03
 # Writers the encoder never learns from, so that the heads' cuts can be chosen on texts it reads as it will read a
-# new school's (train_posts.encoder_writers and train_semantic choose on the writers the encoder's data does not
-# list). Those of stop 25, comments and posts: w26-w38, about a third of each.
+# new school's (train_posts and train_semantic choose on the writers training.encoder_writers does not name). Those
+# of stop 25, comments and posts: w26-w38, about a third of each.
 CALIBRATION = frozenset(str(n) for n in range(26, 39))
 # train_posts chooses among 1e-5, 1e-4 and 1e-3 and has kept 1e-5; measuring uses that one (a third of the time).
 POST_L2 = (1e-5,)
