@@ -20,8 +20,10 @@ Data (the blind sets under benchmarks/ are never read):
 
 How the heads join the ensemble is chosen LEAVE ONE WRITER OUT: each writer's file is held out in turn, every head
 trained on school_comments.yaml, the other writers and the public examples, and the held-out writer's comments
-scored; the cuts are then chosen on those held-out scores of every writer, compared with what classify() without the
-semantic layer decides (its linear school model never saw the writers, so that comparison is fair).
+scored; the cuts are then chosen on those held-out scores of the writers the fine-tuned encoder never learnt from
+(finetune_encoder.CALIBRATION; it reads the others more surely than a new school's comments), compared with what
+classify() without the semantic layer decides (its linear school model never saw the writers, so that comparison is
+fair).
 school_comments.yaml is always in training: the linear school model learned from it, so it would flatter "before".
 Each head's logit has its neighbours' margin added (semantic_comments.Memory, MEMORY_WEIGHT); for the categories
 read sentence by sentence (semantic_comments.PER_SENTENCE) a comment's score is the higher of its own and its best
@@ -237,18 +239,11 @@ def embeddings(texts: list[str]) -> np.ndarray:
     return np.stack([known[key] for key in keys])
 
 
-def fit_head(
-    X: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float = L2, steps: int = STEPS
-) -> tuple[np.ndarray, float]:
-    """Weighted L2 logistic regression by full-batch Adam (as text/heads.fit, with a weight per example)."""
-    theta, bias = fit_heads_together(X, y[:, None], w[:, None], l2, steps)
-    return theta[0], float(bias[0])
-
-
 def fit_heads_together(
     X: np.ndarray, Y: np.ndarray, weights: np.ndarray, l2: float = L2, steps: int = STEPS
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One weighted L2 logistic regression per column of `Y` (n, heads) by full-batch Adam, all on the rows of `X`:
+    """One weighted L2 logistic regression per column of `Y` (n, heads) by full-batch Adam (as text/heads.fit, with a
+    weight per example), all on the rows of `X`:
     (heads, dim) weights and (heads,) biases. A row weighted 0 in a column is left out of that head, so heads trained
     on different rows share one matrix product a step (what makes training every category in every fold minutes,
     not most of an hour): each head is the one it would be trained alone on its own rows, to float rounding."""
@@ -589,15 +584,16 @@ def train(
     public = public_rows()
     log(f"{len(every)} school comments, {len(public)} public examples; embedding")
     # Always the same texts embedded (the cache's key), then the writer left out is dropped.
-    X_every = embeddings([t for t, _, _ in every] + [t for t, _, _ in public]).astype(np.float64)
+    texts = [t for t, _, _ in every]
+    X_every = embeddings(texts + [t for t, _, _ in public]).astype(np.float64)
     sentence_texts, owners = sentence_rows(every)
     S = embeddings(sentence_texts).astype(np.float64)
     log(f"embedded, with {len(sentence_texts)} sentences of longer comments, in {time.perf_counter() - started:.0f}s")
     folds, writers = writer_folds(every)
     oof, fold_heads = held_out_scores(X_every, every, public, log, S, owners, folds)
     thresholds = np.array([DEFAULT_THRESHOLDS[category][1] for category in CATEGORIES])
-    acts = before_semantic([t for t, _, _ in every]) >= thresholds
-    strong = before_semantic([t for t, _, _ in every], vetoed=True) >= thresholds
+    acts = before_semantic(texts) >= thresholds
+    strong = before_semantic(texts, vetoed=True) >= thresholds
     keep = np.array([source != leave_out for _, _, source in every])
     school = [row for row, kept in zip(every, keep, strict=True) if kept]
     X = np.vstack([X_every[: len(every)][keep], X_every[len(every) :]])

@@ -599,9 +599,9 @@ def average_precision(scores: np.ndarray, gold: np.ndarray) -> float:
 
 
 def comment_scores(model: str | None, train: list[Example], held: list[Example], public: list) -> np.ndarray:
-    """Held-out scores per category with train_semantic's heads recipe (one weighted logistic head per category over
-    the training comments and the public examples, plus MEMORY_WEIGHT x the neighbours' margin; for the categories
-    read sentence by sentence, the higher of the comment's and its best sentence's)."""
+    """Held-out scores per category with train_semantic's heads (train_semantic.fit_heads: a weighted logistic head
+    per category over the training comments and the public examples, plus MEMORY_WEIGHT x the neighbours' margin; for
+    the categories read sentence by sentence, the higher of the comment's and its best sentence's)."""
     school = [(e.text, {c for c, v in (e.comment or {}).items() if v}, e.source) for e in train]
     public_texts = [semantic_comments.for_embedding(t) for t, _, _ in public]
     X = embed([e.text for e in train] + public_texts, model=model)
@@ -616,12 +616,11 @@ def comment_scores(model: str | None, train: list[Example], held: list[Example],
     H = embed(held_pieces, model=model)
     owners_a = np.array(owners)
     whole = np.r_[np.flatnonzero(np.diff(owners_a, prepend=-1))]
+    W, b, memory = train_semantic.fit_heads(X, school, public, log=lambda *args: None)
+    every = H @ W.T + b + train_semantic.MEMORY_WEIGHT * memory.margins(H)
     scores = np.zeros((len(held), len(COMMENT_CATEGORIES)))
     for c, category in enumerate(COMMENT_CATEGORIES):
-        y, w, mask = train_semantic.design(category, school, public)
-        theta, bias = train_semantic.fit_head(X[mask], y[mask], w[mask])
-        memory = semantic_comments.Memory(X[mask], y[mask, None].astype(np.int8))
-        pieces = H @ theta + bias + train_semantic.MEMORY_WEIGHT * memory.margins(H)[:, 0]
+        pieces = every[:, train_semantic.CATEGORIES.index(category)]
         if category in semantic_comments.PER_SENTENCE:
             best = np.full(len(held), -np.inf)
             np.maximum.at(best, owners_a, pieces)
