@@ -56,6 +56,15 @@ def _route_q(route: str, trust_wide: bool, school_ids: set[int]) -> Q:
 
 
 def _managed_q(user: User) -> Q:
+    """Which concerns the user's roles reach, worked out once per request (kept beside the roles it is read from,
+    permissions._assignments, and forgotten with them when a role is granted): a concern's page asks it twice."""
+    cached: Q | None = getattr(user, "_safesocial_concern_scope", None)
+    if cached is None:
+        cached = user._safesocial_concern_scope = _scope_q(user)  # type: ignore[attr-defined]
+    return cached
+
+
+def _scope_q(user: User) -> Q:
     policy = _trust(user).policy
     sg_schools = set(schools_where(user, Action.RECEIVE_CONCERNS).values_list("pk", flat=True))
     q = _route_q(Route.SAFEGUARDING, is_trust_wide(user, Action.RECEIVE_CONCERNS), sg_schools)
@@ -68,12 +77,16 @@ def _managed_q(user: User) -> Q:
 
 
 def _about(user: User) -> list[int]:
-    """The concerns this person is the subject of (usually none): one indexed query, then excluded everywhere."""
-    return list(
-        ConcernLink.objects.filter(kind=LinkKind.STAFF, role=LinkRole.SUBJECT, staff=user).values_list(
-            "concern_id", flat=True
+    """The concerns this person is the subject of (usually none): one indexed query a request, then excluded
+    everywhere (the concern list asks three times)."""
+    cached: list[int] | None = getattr(user, "_safesocial_concerns_about", None)
+    if cached is None:
+        cached = user._safesocial_concerns_about = list(  # type: ignore[attr-defined]
+            ConcernLink.objects.filter(kind=LinkKind.STAFF, role=LinkRole.SUBJECT, staff=user).values_list(
+                "concern_id", flat=True
+            )
         )
-    )
+    return cached
 
 
 def _active_member(user: User) -> bool:
@@ -129,6 +142,7 @@ def concern_for(user: User, pk: int) -> Concern:
     )
     if concern is None:
         raise Http404("No such concern")
+    concern.trust = _trust(user)  # the same trust, its policy already read for this request
     audit_record(actor=user, action="concern.view", obj=concern, school_id=concern.school_id)
     return concern
 

@@ -428,6 +428,7 @@ def _add_links(concern: Concern, actor: User | None, people: People) -> list[Con
                 kind=LinkKind.STAFF, staff=staff, role=role, defaults=common, concern=concern
             )[0]
         )
+        staff.__dict__.pop("_safesocial_concerns_about", None)  # selectors._about, read once a request: now stale
     accounts = list(people.accounts)
     if concern.account_handle:
         accounts.insert(0, (concern.platform, concern.account_handle))

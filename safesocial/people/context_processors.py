@@ -4,6 +4,15 @@ from .models import School, Trust
 
 
 def trust(request):
+    """The trust and the menu, worked out once per request: a page that draws a panel of another app
+    (hooks.CONCERN_PANELS) renders a second template with the same request."""
+    cached = getattr(request, "_safesocial_nav", None)
+    if cached is None:
+        cached = request._safesocial_nav = _trust_and_nav(request)
+    return cached
+
+
+def _trust_and_nav(request):
     user = request.user
     current = user.trust if user.is_authenticated and user.trust_id else Trust.objects.first()
     nav = {}

@@ -120,8 +120,9 @@ def role_grant(*, actor: User | None, user: User, role: str | Role, school: Scho
     parsed = _parse_role(role, user.trust)
     with transaction.atomic():
         assignment = _grant(actor=actor, user=user, trust=user.trust, role=parsed, school=school)
-    if hasattr(user, "_safesocial_roles"):
-        del user._safesocial_roles
+    for cached in ("_safesocial_roles", "_safesocial_concern_scope"):  # read once per request; no longer true
+        if hasattr(user, cached):
+            delattr(user, cached)
     return assignment
 
 

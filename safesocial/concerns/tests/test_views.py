@@ -125,7 +125,34 @@ def test_a_report_links_the_pupils_parents_and_accounts_chosen(signed_in, assist
     ]
 
 
-@pytest.mark.parametrize(("params", "queries"), [({}, 21), ({"q": "happened", "status": "open"}, 21)])
+def test_a_concerns_page_takes_the_same_queries_with_one_of_each_record_or_eleven(
+    signed_in, head, assistant, deputy_dsl, seabright, pupil, same_queries
+):
+    """The DSL's page of one concern: its notes, actions, files (each with its chain of custody) and linked pupils are
+    read a list at a time, and the trust, its policy and the reader's scope once (issue 16)."""
+    concern = reported(assistant, seabright, people=People(pupils=[pupil]))
+    n = iter(range(1, 100))
+
+    def one_of_each():
+        i = next(n)
+        services.chronology_add(actor=head, concern=concern, text=f"Spoke to the class teacher ({i}).")
+        services.action_add(
+            actor=head, concern=concern, description=f"Check in {i}", assigned_to=deputy_dsl, due_on=dt.date(2027, 1, 8)
+        )
+        services.evidence_add(
+            actor=head, concern=concern, files=[SimpleUploadedFile(f"shot{i}.png", png_bytes(), "image/png")]
+        )
+
+    one_of_each()
+    client = signed_in(head)
+    url = reverse("concerns:detail", args=[concern.pk])
+    client.get(url)
+    body = same_queries(29, lambda: client.get(url), lambda: [one_of_each() for _ in range(10)]).content.decode()
+    assert body.count("Check in ") >= 11 and body.count("shot") >= 11
+    assert body.count("Spoke to the class teacher") == 11
+
+
+@pytest.mark.parametrize(("params", "queries"), [({}, 18), ({"q": "happened", "status": "open"}, 18)])
 def test_the_list_and_its_search_show_the_dsl_one_concern_or_fifty_one_in_the_same_queries(
     signed_in, head, assistant, seabright, pupil, same_queries, params, queries
 ):
