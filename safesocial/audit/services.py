@@ -72,14 +72,15 @@ def audit_record(
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append one entry. Called inside the service's transaction, so the entry and the change it
-    records are committed together or not at all."""
+    records are committed together or not at all: inside it no savepoint of its own (two round trips on every audited
+    write), since an entry that fails must fail the change it records."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         label = label or str(obj)[:300]
     user = actor if getattr(actor, "is_authenticated", False) else None
     key = settings.AUDIT_KEYS[0]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         entry = AuditEntry(
             seq=head.seq + 1,

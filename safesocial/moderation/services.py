@@ -232,7 +232,7 @@ def comment_classify(comment_id: int) -> str | None:
             changes={"suggested": action, "scores": _scores(comment)},
         )
     if action in ("hide", "escalate") and comment.status == CommentStatus.VISIBLE:
-        _auto_hide(comment.pk)
+        _auto_hide(comment)
     return action
 
 
@@ -270,13 +270,13 @@ def comment_edit(*, channel: Channel, incoming: Incoming) -> tuple[Comment, bool
             changes={"suggested": [before["suggested"], action], "scores": _scores(comment)},
         )
         if action in ("hide", "escalate") and comment.status == CommentStatus.VISIBLE and not comment.kept_for_concern:
-            transaction.on_commit(lambda: _auto_hide(comment.pk))
+            transaction.on_commit(lambda: _auto_hide(comment))
     return comment, True
 
 
-def _auto_hide(comment_id: int) -> None:
-    """Hide at once what the trust's thresholds say to hide; raise a possible disclosure with the DSL."""
-    comment = Comment.objects.select_related("channel__trust", "channel__school").get(pk=comment_id)
+def _auto_hide(comment: Comment) -> None:
+    """Hide at once what the trust's thresholds say to hide; raise a possible disclosure with the DSL. `comment` is as
+    just classified, with its channel and trust (whose policy the classification has already read)."""
     if comment.suggested_action == "escalate":
         # The reason names no words of the comment: moderators who are not named for concerns read this history.
         _apply(comment, Action.HIDE, actor=None, reason="Hidden automatically: a possible safeguarding concern")
@@ -385,6 +385,7 @@ def _count_strike(comment: Comment) -> Offender:
         author_id=comment.author_id,
         defaults={"author_name": comment.author_name},
     )
+    offender.trust = trust  # found rather than made, it would read the trust and its policy again
     strikes = strikes_of(offender)
     if strikes >= policy.moderation.repeat_offender_threshold and offender.block_proposed_at is None:
         offender.block_proposed_at = timezone.now()

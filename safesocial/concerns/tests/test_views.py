@@ -147,7 +147,7 @@ def test_a_concerns_page_takes_the_same_queries_with_one_of_each_record_or_eleve
     client = signed_in(head)
     url = reverse("concerns:detail", args=[concern.pk])
     client.get(url)
-    body = same_queries(29, lambda: client.get(url), lambda: [one_of_each() for _ in range(10)]).content.decode()
+    body = same_queries(27, lambda: client.get(url), lambda: [one_of_each() for _ in range(10)]).content.decode()
     assert body.count("Check in ") >= 11 and body.count("shot") >= 11
     assert body.count("Spoke to the class teacher") == 11
 

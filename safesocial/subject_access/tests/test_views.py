@@ -50,7 +50,7 @@ def test_the_list_takes_the_same_queries_for_one_request_or_many(signed_in, head
                 pupil=pupil,
             )
 
-    page = same_queries(14, lambda: client.get(reverse("subject_access:list")), more)
+    page = same_queries(12, lambda: client.get(reverse("subject_access:list")), more)
     assert "Requester 2" in page.content.decode()
 
 
