@@ -121,8 +121,7 @@ def role_grant(*, actor: User | None, user: User, role: str | Role, school: Scho
     with transaction.atomic():
         assignment = _grant(actor=actor, user=user, trust=user.trust, role=parsed, school=school)
     for cached in ("_safesocial_roles", "_safesocial_concern_scope"):  # read once per request; no longer true
-        if hasattr(user, cached):
-            delattr(user, cached)
+        user.__dict__.pop(cached, None)
     return assignment
 
 
