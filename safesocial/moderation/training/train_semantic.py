@@ -69,7 +69,7 @@ from safesocial.moderation.training.train import ham_clean
 from safesocial.text import embedder, rules, semantic_comments
 from safesocial.text.heads import MODEL_DIR, Heads
 from safesocial.text.sentences import sentences
-from safesocial.text.training import encoder_writers
+from safesocial.text.training import calibration_writers
 
 REPO = Path(__file__).resolve().parents[3]
 SCHOOL = Path(__file__).resolve().parent / "school_comments.yaml"
@@ -603,9 +603,7 @@ def train(
     # The cuts: on the held-out scores of the writers the encoder never learnt from (it reads the others more surely
     # than a new school's comments), but the writer left out's; on every writer's if fewer than two are left.
     groups_of = np.array([source for _, _, source in every])
-    learnt = {f"comments_{w}" for w in encoder_writers("comments")}
-    fresh = [w for w in writers if w not in learnt and w != leave_out]
-    cut_on = fresh if len(fresh) >= 2 else [w for w in writers if w != leave_out]
+    cut_on = calibration_writers("comments", [w for w in writers if w != leave_out])
     log(f"cuts chosen on {', '.join(cut_on)}")
     held = np.isin(groups_of, cut_on) & keep
     none = np.array([not labels for _, labels, _ in every])

@@ -47,7 +47,7 @@ import yaml
 from safesocial.text import heads as heads_module
 from safesocial.text import ngrams, rules, semantic_posts
 from safesocial.text.embedder import embed, model_path
-from safesocial.text.training import encoder_writers
+from safesocial.text.training import calibration_writers, encoder_writers
 
 TEXT = Path(__file__).resolve().parents[1]
 DATA_DIR = TEXT / "data"
@@ -509,9 +509,9 @@ def main(argv: list[str] | None = None) -> int:
     # The rules run without a register, as on data that names no school.
     rule_checks = [{f.check for f in rules.check_text(t) if f.severity in ("warn", "block")} for t in texts]
     rule_flags = np.array([bool(c) for c in rule_checks])
-    fresh = [w for w in dict.fromkeys(writers[held].tolist()) if w not in encoder_writers("posts")]
-    cut_on = fresh if len(fresh) >= 2 else list(dict.fromkeys(writers[held].tolist()))
-    print(f"cuts chosen on {', '.join(cut_on)}" + (" (writers the encoder never saw)" if cut_on == fresh else ""))
+    cut_on = calibration_writers("posts", writers[held].tolist())
+    unseen_only = not set(cut_on) & encoder_writers("posts")
+    print(f"cuts chosen on {', '.join(cut_on)}" + (" (writers the encoder never saw)" if unseen_only else ""))
     candidates = []
     for mix in MIXES:
         scores = mixed(pieces, by_embedding, by_ngrams, mix)
