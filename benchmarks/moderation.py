@@ -275,6 +275,7 @@ def writer_figures(items: list[dict], results: list) -> tuple[dict, dict[str, tu
             looked_at = [acts(r, "safeguarding") for r in results]
             figures[category] = {
                 "n": sum(gold),
+                "ordinary": len(ordinary),
                 "recall escalated": sum(g and e for g, e in zip(gold, escalated, strict=True)) / sum(gold),
                 "recall escalated or reviewed": sum(g and e for g, e in zip(gold, looked_at, strict=True)) / sum(gold),
                 "ordinary escalated": sum(r["safeguarding"].score >= escalate_at for r in ordinary) / len(ordinary),
@@ -314,7 +315,8 @@ def print_writer_table(title: str, items: list[dict], columns: dict[str, list]) 
         if category == "safeguarding":
             for key in SAFEGUARDING_ROWS:
                 values = " | ".join(f"{scored[name][0][category][key]:.3f}" for name in names)
-                print(f"| safeguarding: {key} | {first[category]['n']} | {values} |")
+                n = first[category]["n"] if key.startswith("recall") else first[category]["ordinary"]
+                print(f"| safeguarding: {key} | {n} | {values} |")
         values = " | ".join(fmt(scored[name][0][category]["prf"]) for name in names)
         print(f"| {category}: P / R / F1 | {first[category]['n']} | {values} |")
     print(f"By kind (found: safeguarding escalated, hate hidden or reviewed): {' -> '.join(names)}")
