@@ -535,6 +535,36 @@ SAFEGUARDING_RULES = [
         r"\b(?:said|saying)\s+(?:all\s+)?my\s+goodbyes\b",
         "wish notice care miss better happier longer anymore any myself goodbyes",
     ),
+    # Secrecy from a child's family, asked in public under a school's post: what grooming sounds like. On the
+    # writers' 13,196 training comments these phrases matched 13, every one a disclosure ("our little secret" only
+    # where it closes the comment, so "our little secret: Mr A can't actually dance" is not one; nor is a joke's
+    # "don't tell your mum but...").
+    rule(
+        "safeguarding",
+        0.9,
+        "This may be an adult asking a child to keep a secret from their family (“{match}”). " + SAFEGUARDING_RULE,
+        r"\b(?:don['\u2019]?t|dont|do\s+not|no\s+need\s+to|without)\s+(?:tell(?:ing)?|involv(?:e|ing)|let(?:ting)?\s+"
+        r"(?:on\s+to)?)\s*(?:your|ur|yer)\s+(?:mum|mam|mom|dad|parents?|family|carers?|nan|gran)\b(?!\W*but\b)|"
+        r"\bour\s+(?:little\s+)?secret\s*(?:ok|okay|yeah|right|x+|\W*$)|"
+        r"\b(?:keep\s+(?:it|this)\s+(?:a\s+)?)?secret\s+from\s+(?:your|ur)\s+(?:mum|mam|mom|dad|parents?|family)\b|"
+        r"\bwhen\s+(?:your|ur)\s+(?:parents|mum|mam|mom|dad)\s+(?:aren['\u2019]?t|arent|isn['\u2019]?t|isnt|are\s+not|"
+        r"is\s+not)\s+(?:around|home|looking|there)\b",
+        "tell involv let secret when",
+    ),
+    # A pupil's own words for hurting themselves, as they type them ("still cutting myself", "started harming myself
+    # again"): first person and ongoing, so "I cut myself on the fence" is not one.
+    rule(
+        "safeguarding",
+        0.9,
+        "This may be a child at risk of self-harm or suicide (“{match}”). " + SAFEGUARDING_RULE,
+        r"\b(?:still|keep|kept|keeps|been|started|start|can['\u2019]?t\s+stop|cant\s+stop|stopped|back\s+to|gone\s+back\s+"
+        r"to)\s+(?:cutting|hurting|harming|burning|scratching|starving|punching)\s+myself\b|\bharm(?:ing|ed)?\s+"
+        r"myself\b|\bcutting\s+myself\b(?!\s+(?:a|an|some|off|short|free|loose|out|in|into|slack|shorter)\b)|"
+        r"\b(?:wait|want|wanna|wish\s+i\s+could|need)\s+to\s+(?:not\s+exist|stop\s+existing|disappear\s+(?:forever|"
+        r"for\s+good))\b|\b(?:don['\u2019]?t|dont|do\s+not)\s+(?:want\s+to|wanna)\s+exist\b|"
+        r"\bwant(?:s|ed)?\s+(?:it\s+all|everything)\s+to\s+(?:end|stop)\b",
+        "myself exist disappear end stop",
+    ),
     rule(
         "safeguarding",
         0.8,

@@ -184,6 +184,11 @@ def test_asking_for_donations_is_donation_but_thanking_donors_is_not():
         "someone is sending my daughter messages asking to meet",
         "My daughter says she wants to die, she's being bullied every day",
         "The little boy next door is always left home alone till late",
+        "Ella hun message me on WhatsApp, I've got something for you, our secret ok",
+        "Saw you at the match, text me but don't tell your mum yet",
+        "still cutting myself tbh",
+        "started harming myself again",
+        "lol cant wait to not exist",
     ],
 )
 def test_a_safeguarding_disclosure_scores_high_and_goes_to_the_dsl(text):
@@ -194,7 +199,13 @@ def test_a_safeguarding_disclosure_scores_high_and_goes_to_the_dsl(text):
 
 
 def test_everyday_worries_are_not_safeguarding():
-    for text in ("My son is always starving after swimming lol", "My daughter's PE kit is missing again"):
+    for text in (
+        "My son is always starving after swimming lol",
+        "My daughter's PE kit is missing again",
+        "cutting myself a slice of the leftover cake",
+        "our little secret: Mr Adeyemi can't actually dance",
+        "Don't tell your mum but the cake was shop bought",
+    ):
         assert classify(text)["safeguarding"].score < DEFAULT_THRESHOLDS["safeguarding"][1], text
 
 
