@@ -172,9 +172,15 @@ def _assignments(user: User) -> list[tuple[int | None, Role | ExtraRole]]:
     return cached
 
 
+def held_roles(user: User) -> list[tuple[int | None, Role | ExtraRole]]:
+    """Every (school id or None, role) an active signed-in user holds (with the roles their trust's own roles act
+    as), loaded once per request; none for anyone else."""
+    return _assignments(user) if getattr(user, "is_authenticated", False) and user.is_active else []
+
+
 def role_scope(user: User, role: Role | str) -> tuple[bool, set[int]]:
     """(holds the role trust-wide, the ids of the schools where it is held), from the roles loaded once per request."""
-    held = _assignments(user) if getattr(user, "is_authenticated", False) and user.is_active else []
+    held = held_roles(user)
     return (
         any(sid is None and r == role for sid, r in held),
         {sid for sid, r in held if sid is not None and r == role},

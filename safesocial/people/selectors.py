@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from safesocial.permissions import Action, may, roles_at, schools_where
+from safesocial.permissions import Action, held_roles, may, roles_at, schools_where
 
 from .models import ParentCarer, Pupil, RoleAssignment, School, User
 from .roles import MFA_REQUIRED_ROLES, Role
-
-
-def _mfa_assignments(user: User) -> QuerySet:
-    """The user's roles that the trust's accounts must protect with an authenticator."""
-    return user.role_assignments.filter(role__in=[r.value for r in MFA_REQUIRED_ROLES])
 
 
 def _authenticators(user: User) -> QuerySet:
@@ -24,7 +19,9 @@ def _authenticators(user: User) -> QuerySet:
 
 
 def requires_two_factor(user: User) -> bool:
-    return _mfa_assignments(user).exists()
+    """Whether the user holds a role the trust's accounts must protect with an authenticator (built in, or a trust's
+    own role acting as one), from the roles the request loads once for every permission check."""
+    return any(role in MFA_REQUIRED_ROLES for _, role in held_roles(user))
 
 
 def has_two_factor(user: User) -> bool:
@@ -32,9 +29,9 @@ def has_two_factor(user: User) -> bool:
 
 
 def two_factor_missing(user: User) -> bool:
-    """requires_two_factor(user) and not has_two_factor(user), in one query: RequireTwoFactorMiddleware asks it on
-    every page a signed-in person opens."""
-    return _mfa_assignments(user).filter(~Exists(_authenticators(user))).exists()
+    """requires_two_factor(user) and not has_two_factor(user). RequireTwoFactorMiddleware asks it on every page a
+    signed-in person opens: only a leader's costs a query of its own (their authenticator)."""
+    return requires_two_factor(user) and not has_two_factor(user)
 
 
 def schools_for(user: User) -> QuerySet[School]:

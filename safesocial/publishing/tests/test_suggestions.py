@@ -286,5 +286,5 @@ def test_the_suggestions_page_reads_the_same_queries_for_one_suggestion_as_for_m
         for n in range(3):
             suggest(assistant, sandbox, text=f"{IDEA} ({n})")
 
-    body = same_queries(11, lambda: client.get(reverse("publishing:suggestions")), grow).content.decode()
+    body = same_queries(10, lambda: client.get(reverse("publishing:suggestions")), grow).content.decode()
     assert "4 suggestions waiting for you" in body
