@@ -15,6 +15,7 @@ from safesocial.concerns import selectors as concern_selectors
 from safesocial.concerns.services import concern_report
 from safesocial.people.models import RoleAssignment, Trust
 from safesocial.people.roles import ExtraRole, Role
+from safesocial.people.selectors import two_factor_missing
 from safesocial.people.services import RoleSpec, role_grant, staff_create
 from safesocial.permissions import Action, may
 from safesocial.policy import services as policy_services
@@ -201,6 +202,14 @@ def test_004s_executive_headteacher_has_the_ceos_powers_under_her_own_title(make
     assert executive.role_assignments.filter(role="executive_head").get().role_label == "Executive headteacher"
     assert may(executive, Action.ADOPT_POLICY) and may(executive, Action.VIEW_AUDIT)
     assert trust.policy.review.approver.describe() == "the executive headteacher"
+
+
+def test_004s_executive_headteacher_must_set_up_an_authenticator_as_the_ceo_must(make_trust, client):
+    """She holds the CEO's powers under her own title, so her account is protected as the CEO's is."""
+    executive = holder(make_trust("004"), "executive_head", None)
+    assert two_factor_missing(executive)
+    client.force_login(executive)
+    assert client.get("/posts/")["Location"].startswith("/accounts/2fa/totp/activate")
 
 
 def test_003s_pa_to_the_ceo_moderates_the_channels(make_trust, make_staff):
