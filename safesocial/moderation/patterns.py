@@ -536,7 +536,7 @@ SAFEGUARDING_RULES = [
         "wish notice care miss better happier longer anymore any myself goodbyes",
     ),
     # Secrecy from a child's family, asked in public under a school's post: what grooming sounds like. On the
-    # writers' 13,196 training comments these phrases matched 13, every one a disclosure ("our little secret" only
+    # writers' 13,196 training comments these phrases matched 9, every one a disclosure ("our little secret" only
     # where it closes the comment, so "our little secret: Mr A can't actually dance" is not one; nor is a joke's
     # "don't tell your mum but...").
     rule(
