@@ -190,10 +190,8 @@ def role_scope(user: User, role: Role | str) -> tuple[bool, set[int]]:
 def roles_at(user: User, school: School | None) -> frozenset[Role | ExtraRole]:
     """Roles that count at this school: those held there and those held trust-wide.
     With no school, only trust-wide roles count."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
     school_id = school.pk if school is not None else None
-    return frozenset(role for sid, role in _assignments(user) if sid is None or sid == school_id)
+    return frozenset(role for sid, role in held_roles(user) if sid is None or sid == school_id)
 
 
 def may(user: Any, action: Action, school: School | None = None) -> bool:

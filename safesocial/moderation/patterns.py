@@ -459,6 +459,7 @@ SAFEGUARDING_RULE = (
     "A possible safeguarding concern goes to the school's designated safeguarding lead, kept and hidden from the "
     "public, never deleted."
 )
+SELF_HARM_REASON = "This may be a child at risk of self-harm or suicide (“{match}”). " + SAFEGUARDING_RULE
 SAFEGUARDING_RULES = [
     rule(
         "safeguarding",
@@ -511,7 +512,7 @@ SAFEGUARDING_RULES = [
     rule(
         "safeguarding",
         0.95,
-        "This may be a child at risk of self-harm or suicide (“{match}”). " + SAFEGUARDING_RULE,
+        SELF_HARM_REASON,
         r"\bself[- ]?harm\w*|\bcutting\s+(?:himself|herself|themselves|themself)\b|\b(?:wants?|wanted|want|talking\s+"
         r"about\s+wanting|said\s+(?:he|she|they)\s+wants?)\s+to\s+(?:die|end\s+it|kill\s+(?:himself|herself|"
         r"themselves|themself))\b|\bsuicid\w*|\bkill(?:ed|ing)?\s+(?:himself|herself|themselves|themself)\b|"
@@ -556,7 +557,7 @@ SAFEGUARDING_RULES = [
     rule(
         "safeguarding",
         0.9,
-        "This may be a child at risk of self-harm or suicide (“{match}”). " + SAFEGUARDING_RULE,
+        SELF_HARM_REASON,
         r"\b(?:still|keep|kept|keeps|been|started|start|can['\u2019]?t\s+stop|cant\s+stop|stopped|back\s+to|gone\s+back\s+"
         r"to)\s+(?:cutting|hurting|harming|burning|scratching|starving|punching)\s+myself\b|\bharm(?:ing|ed)?\s+"
         r"myself\b|\bcutting\s+myself\b(?!\s+(?:a|an|some|off|short|free|loose|out|in|into|slack|shorter)\b)|"
